@@ -1,0 +1,6 @@
+"""``python -m chaowen`` runs the command line."""
+
+from chaowen.cli import main
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

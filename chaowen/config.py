@@ -1,0 +1,236 @@
+"""``chaowen.yaml`` -> :class:`SiteConfig`. The fields are declared in :mod:`chaowen.schema`.
+
+A misspelt key is an error naming the nearest valid key; every problem in the
+file is reported together.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import messages
+from .errors import BuildError, Problem
+from .frontmatter import Value, normalise_newlines, parse_yaml
+from .model import SiteConfig, TrackConfig
+from .schema import CONFIG_FIELDS, TRACK_FIELDS, nearest
+
+CONFIG_FILE = "chaowen.yaml"
+_TRACK_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def load_config(root: Path, *, base_url: str | None = None, relative: bool | None = None) -> SiteConfig:
+    """Read and validate ``root/chaowen.yaml``; raise :class:`BuildError` with every problem.
+
+    ``base_url`` and ``relative`` override the file for one build (CLI flags).
+    """
+    path = root / CONFIG_FILE
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BuildError(
+            [Problem(str(path), None, messages.text("config_missing"), messages.text("config_missing_hint"))]
+        ) from None
+    except OSError as error:
+        raise BuildError([Problem(str(path), None, messages.text("unreadable", reason=error.strerror))]) from None
+    try:
+        text = normalise_newlines(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BuildError(
+            [
+                Problem(
+                    CONFIG_FILE,
+                    None,
+                    messages.text("encoding_guessed", encoding="?"),
+                    messages.text("encoding_guessed_hint", encoding="?"),
+                )
+            ]
+        ) from None
+    # The language decides the language of the messages, so find it before the rest.
+    language = _peek_language(text)
+    fields, lines, problems = parse_yaml(text, CONFIG_FILE, language=language)
+    if problems:
+        raise BuildError(problems)
+    return parse_config(fields, lines, root, language, base_url=base_url, relative=relative)
+
+
+def _peek_language(text: str) -> str:
+    match = re.search(r"^language:\s*['\"]?([A-Za-z-]+)", text, re.MULTILINE)
+    return match.group(1) if match else "zh-CN"
+
+
+def parse_config(
+    fields: dict[str, Value],
+    lines: dict[str, int],
+    root: Path,
+    language: str = "zh-CN",
+    *,
+    base_url: str | None = None,
+    relative: bool | None = None,
+) -> SiteConfig:
+    """Validate parsed config fields (pure). Raises :class:`BuildError` listing every problem."""
+    checker = _Checker(lines, language)
+    known = {spec.name: spec for spec in CONFIG_FIELDS}
+    for key in fields:
+        if key not in known:
+            suggestion = nearest(key, known)
+            hint = (
+                messages.text("did_you_mean", language, suggestion=suggestion)
+                if suggestion
+                else messages.text("valid_keys", language, choices=", ".join(known))
+            )
+            checker.add(key, messages.text("config_unknown_key", language, key=key), hint)
+    values: dict[str, Any] = {}
+    for name, spec in known.items():
+        raw = fields.get(name)
+        if raw is None:
+            values[name] = spec.default
+        elif spec.type == "text":
+            values[name] = checker.text(name, raw)
+        elif spec.type == "int":
+            values[name] = checker.positive_int(name, raw, spec.default)
+        elif spec.type == "bool":
+            values[name] = checker.boolean(name, raw, spec.default)
+        elif spec.type == "mapping":
+            values[name] = checker.mapping(name, raw)
+        elif spec.type == "tracks":
+            values[name] = checker.tracks(raw)
+    if base_url is not None:
+        values["base_url"] = base_url
+    if relative is not None:
+        values["relative_urls"] = relative
+    values["base_url"] = checker.base_url(values["base_url"])
+    checker.timezone(values["timezone"])
+    if not values["tracks"] and "tracks" not in checker.failed:
+        checker.add("tracks", messages.text("config_no_tracks", language), "")
+    if checker.problems:
+        raise BuildError(checker.problems)
+    return SiteConfig(
+        root=root.resolve(),
+        title=values["title"] or "潮闻",
+        description=values["description"] or "",
+        base_url=values["base_url"],
+        language=values["language"] or "zh-CN",
+        timezone=values["timezone"] or "Asia/Shanghai",
+        theme=values["theme"] or "default",
+        per_page=values["per_page"],
+        tracks=values["tracks"],
+        author=values["author"] or "",
+        copyright=values["copyright"] or "",
+        relative_urls=bool(values["relative_urls"]),
+        extra=MappingProxyType(dict(values["extra"] or {})),
+    )
+
+
+class _Checker:
+    """Converts config values, collecting a problem per bad value instead of stopping."""
+
+    def __init__(self, lines: dict[str, int], language: str) -> None:
+        self.lines = lines
+        self.language = language
+        self.problems: list[Problem] = []
+        self.failed: set[str] = set()
+
+    def add(self, key: str, message: str, hint: str) -> None:
+        self.failed.add(key)
+        self.problems.append(Problem(CONFIG_FILE, self.lines.get(key), message, hint))
+
+    def _bad(self, key: str, reason_key: str) -> None:
+        reason = messages.text(reason_key, self.language)
+        self.add(key, messages.text("config_bad_value", self.language, key=key, reason=reason), "")
+
+    def text(self, key: str, raw: Value) -> str:
+        if not isinstance(raw, str):
+            self._bad(key, "expected_text")
+            return ""
+        return raw.strip()
+
+    def positive_int(self, key: str, raw: Value, default: int) -> int:
+        if isinstance(raw, str) and raw.strip().isdigit() and int(raw) > 0:
+            return int(raw)
+        self._bad(key, "expected_int")
+        return default
+
+    def boolean(self, key: str, raw: Value, default: bool) -> bool:
+        parsed = parse_bool(raw)
+        if parsed is None:
+            self._bad(key, "expected_bool")
+            return default
+        return parsed
+
+    def mapping(self, key: str, raw: Value) -> dict[str, Value]:
+        if not isinstance(raw, dict):
+            self._bad(key, "expected_mapping")
+            return {}
+        return raw
+
+    def base_url(self, raw: str) -> str:
+        url = raw.strip() or "/"
+        if url.startswith("/"):
+            return url if url.endswith("/") else url + "/"
+        if not re.match(r"^https?://[^/\s]+", url):
+            self.add("base_url", messages.text("config_bad_url", self.language), "")
+            return "/"
+        return url if url.endswith("/") else url + "/"
+
+    def timezone(self, name: str) -> None:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.add(
+                "timezone",
+                messages.text("config_bad_timezone", self.language, value=name),
+                messages.text("config_timezone_hint", self.language),
+            )
+
+    def tracks(self, raw: Value) -> tuple[TrackConfig, ...]:
+        if not isinstance(raw, list):
+            self._bad("tracks", "expected_list")
+            return ()
+        tracks: list[TrackConfig] = []
+        seen: set[str] = set()
+        allowed = {spec.name for spec in TRACK_FIELDS}
+        for entry in raw:
+            if not isinstance(entry, dict):
+                self._bad("tracks", "expected_mapping")
+                continue
+            for unknown in entry:
+                if unknown not in allowed:
+                    suggestion = nearest(unknown, allowed)
+                    hint = messages.text("did_you_mean", self.language, suggestion=suggestion) if suggestion else ""
+                    self.add("tracks", messages.text("config_unknown_key", self.language, key=f"tracks.{unknown}"), hint)
+            key: Value = entry.get("key")
+            name: Value = entry.get("name")
+            description = entry.get("description") or ""
+            if not isinstance(key, str) or not _TRACK_KEY.match(key.strip()):
+                self.add("tracks", messages.text("config_bad_track_key", self.language, value=key), "")
+                continue
+            key_text = key.strip()
+            if not isinstance(name, str) or not name.strip():
+                self.add("tracks", messages.text("missing_field", self.language, field=f"tracks.{key_text}.name"), "")
+                continue
+            if key_text in seen or name.strip() in seen:
+                self.add("tracks", messages.text("config_duplicate_track", self.language, value=key_text), "")
+                continue
+            seen.update({key_text, name.strip()})
+            tracks.append(TrackConfig(key_text, name.strip(), description.strip() if isinstance(description, str) else ""))
+        return tuple(tracks)
+
+
+_TRUE = frozenset({"true", "yes", "on", "1", "是"})
+_FALSE = frozenset({"false", "no", "off", "0", "否", ""})
+
+
+def parse_bool(raw: Value) -> bool | None:
+    """``true``/``false`` (and the YAML 1.1 spellings editors know); None when neither."""
+    if not isinstance(raw, str):
+        return None
+    lowered = raw.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    return None

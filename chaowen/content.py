@@ -1,0 +1,397 @@
+"""Walk ``content/``, read each file, validate its front matter -> Documents, Assets, Problems.
+
+The folder decides the kind (``issues/``, ``minutes/``, ``essays/``, ``pages/``);
+every non-Markdown file is an asset copied keeping its place. Reading
+(:func:`load_content`) is kept apart from validating (:func:`parse_document`),
+which is pure so that it can be tested on strings and fuzzed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from . import messages
+from .config import parse_bool
+from .errors import Problem, Severity
+from .frontmatter import Value, split
+from .model import KIND_FOLDERS, Asset, Document, Kind, SiteConfig
+from .schema import REQUIRED, all_front_matter_names, field_names, nearest
+from .urls import is_valid_slug, slugify
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
+_FOLDER_KINDS = {folder: kind for kind, folder in KIND_FOLDERS.items()}
+# Files editors' tools leave behind; never content.
+_IGNORED_NAMES = re.compile(r"(^\.|~$|^~\$|\.swp$|\.swx$|\.tmp$|^Thumbs\.db$|^desktop\.ini$|\.crdownload$)", re.I)
+_TAG_SEPARATORS = re.compile(r"[,，、;；]")
+_DATE = re.compile(
+    r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
+    r"(?:[ T]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$"
+)
+_ISSUE_REF = re.compile(r"^第?\s*0*(\d+)\s*期?$")
+
+
+@dataclass(frozen=True, slots=True)
+class ContentResult:
+    documents: tuple[Document, ...]
+    assets: tuple[Asset, ...]
+    problems: tuple[Problem, ...]
+
+
+def is_ignored(name: str) -> bool:
+    return bool(_IGNORED_NAMES.search(name))
+
+
+def kind_of(source: str) -> Kind:
+    """The kind a Markdown file's place gives it; Markdown outside the kind folders is a page."""
+    first = source.split("/", 1)[0]
+    return _FOLDER_KINDS.get(first, Kind.PAGE)
+
+
+def walk_content(content_dir: Path) -> tuple[list[str], list[str]]:
+    """Markdown sources and asset sources under ``content_dir``, sorted, relative with '/'.
+
+    Follows symlinks but never into a folder already visited, so a symlink loop ends.
+    """
+    markdown: list[str] = []
+    assets: list[str] = []
+    if not content_dir.is_dir():
+        return markdown, assets
+    visited: set[str] = set()
+    for folder, dirs, files in os.walk(content_dir, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in visited:
+            dirs[:] = []
+            continue
+        visited.add(real)
+        dirs[:] = sorted(d for d in dirs if not is_ignored(d))
+        relative_folder = os.path.relpath(folder, content_dir).replace(os.sep, "/")
+        for name in sorted(files):
+            if is_ignored(name):
+                continue
+            source = name if relative_folder == "." else f"{relative_folder}/{name}"
+            if Path(name).suffix.lower() in MARKDOWN_SUFFIXES:
+                markdown.append(source)
+            else:
+                assets.append(source)
+    return markdown, assets
+
+
+def load_content(config: SiteConfig) -> ContentResult:
+    """Read and validate every file under ``content/``; never raises for a content problem."""
+    content_dir = config.content_dir
+    markdown, asset_sources = walk_content(content_dir)
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for source in markdown:
+        display = f"content/{source}"
+        raw = _read(content_dir / source, display, config.language, problems)
+        if raw is None:
+            continue
+        text, warning = decode(raw, display, config.language)
+        if warning is not None:
+            problems.append(warning)
+            if warning.is_error:
+                continue
+        assert text is not None
+        document, found = parse_document(source, text, config, digest=hashlib.blake2b(raw, digest_size=16).hexdigest())
+        problems.extend(found)
+        if document is not None:
+            documents.append(document)
+    assets = tuple(Asset(source, content_dir / source) for source in asset_sources if (content_dir / source).is_file())
+    return ContentResult(tuple(documents), assets, tuple(problems))
+
+
+def _read(path: Path, display: str, language: str, problems: list[Problem]) -> bytes | None:
+    try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            problems.append(
+                Problem(
+                    display,
+                    None,
+                    messages.text(
+                        "too_large", language, size=f"{size / 1048576:.1f}", limit=MAX_DOCUMENT_BYTES // 1048576
+                    ),
+                    messages.text("too_large_hint", language),
+                )
+            )
+            return None
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None  # deleted between listing and reading: it is simply not part of this build
+    except OSError as error:
+        problems.append(Problem(display, None, messages.text("unreadable", language, reason=error.strerror or error)))
+        return None
+
+
+def decode(raw: bytes, display: str, language: str) -> tuple[str | None, Problem | None]:
+    """Decode a file's bytes: UTF-8 (with or without BOM), else a detected Chinese encoding.
+
+    Returns the text and, when it was not UTF-8, a warning naming the encoding —
+    or ``(None, error)`` when the bytes are not text at all.
+    """
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in raw[:8192]:
+        return None, Problem(
+            display, None, messages.text("not_text", language), messages.text("not_text_hint", language)
+        )
+    from charset_normalizer import from_bytes  # only needed for the rare non-UTF-8 file
+
+    best = from_bytes(raw, cp_isolation=["gb18030", "gbk", "big5", "utf_16", "cp1252"]).best()
+    if best is None or best.encoding is None or best.chaos > 0.3:
+        return None, Problem(
+            display, None, messages.text("not_text", language), messages.text("not_text_hint", language)
+        )
+    encoding = "GB18030" if best.encoding in ("gb18030", "gbk", "gb2312") else best.encoding.upper()
+    text = raw.decode(best.encoding, errors="replace")
+    return text, Problem(
+        display,
+        None,
+        messages.text("encoding_guessed", language, encoding=encoding),
+        messages.text("encoding_guessed_hint", language, encoding=encoding),
+        Severity.WARNING,
+    )
+
+
+def parse_document(
+    source: str, text: str, config: SiteConfig, *, digest: str = ""
+) -> tuple[Document | None, list[Problem]]:
+    """Validate one Markdown file's text. Pure: returns the document (or None) and its problems."""
+    display = f"content/{source}"
+    language = config.language
+    kind = kind_of(source)
+    front = split(text, display, language)
+    problems = list(front.problems)
+    if problems and not front.fields:
+        return None, problems
+    validator = _FieldValidator(display, front.lines, config, kind)
+    document = validator.document(source, front.fields, front.body, front.body_line, digest)
+    problems.extend(validator.problems)
+    if any(p.is_error for p in problems):
+        return None, problems
+    return document, problems
+
+
+class _FieldValidator:
+    """Converts one file's fields by the schema, collecting a problem per bad field."""
+
+    def __init__(self, display: str, lines: dict[str, int], config: SiteConfig, kind: Kind) -> None:
+        self.display = display
+        self.lines = lines
+        self.config = config
+        self.language = config.language
+        self.kind = kind
+        self.problems: list[Problem] = []
+
+    def error(self, at: str | None, key: str, hint: str = "", /, **values: Any) -> None:
+        line = self.lines.get(at, 1) if at else 1
+        self.problems.append(Problem(self.display, line, messages.text(key, self.language, **values), hint))
+
+    def warn(self, at: str, key: str, hint: str = "", /, **values: Any) -> None:
+        self.problems.append(
+            Problem(
+                self.display, self.lines.get(at, 1), messages.text(key, self.language, **values), hint, Severity.WARNING
+            )
+        )
+
+    def document(self, source: str, fields: dict[str, Value], body: str, body_line: int, digest: str) -> Document:
+        self._unknown_fields(fields)
+        self._required(fields)
+        title = self.text(fields, "title")
+        authors = self._authors(fields)
+        slug_text = self.text(fields, "slug")
+        if slug_text and not is_valid_slug(slug_text):
+            suggestion = slugify(slug_text) or "my-page"
+            self.error(
+                "slug", "bad_slug", messages.text("did_you_mean", self.language, suggestion=suggestion), value=slug_text
+            )
+        stem = source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        slug = (
+            slug_text
+            if slug_text and is_valid_slug(slug_text)
+            else (slugify(stem) or "p-" + hashlib.blake2b(stem.encode(), digest_size=4).hexdigest())
+        )
+        extra = fields.get("extra")
+        if extra is not None and not isinstance(extra, dict):
+            self.error(
+                "extra", "config_bad_value", key="extra", reason=messages.text("expected_mapping", self.language)
+            )
+            extra = None
+        return Document(
+            source=source,
+            kind=self.kind,
+            title=title,
+            date=self._date(fields),
+            slug=slug,
+            body=body,
+            body_line=body_line,
+            number=self._positive_int(fields, "number", "bad_number"),
+            track=self._track(fields),
+            issue=self._issue_ref(fields),
+            authors=authors,
+            unit=self.text(fields, "unit"),
+            host=self.text(fields, "host"),
+            venue=self.text(fields, "venue"),
+            participants=self.text_list(fields, "participants"),
+            tags=self.text_list(fields, "tags"),
+            summary=self.text(fields, "summary"),
+            draft=self._bool(fields, "draft"),
+            extra=MappingProxyType(dict(extra or {})),
+            field_lines=MappingProxyType(dict(self.lines)),
+            digest=digest,
+        )
+
+    def _unknown_fields(self, fields: dict[str, Value]) -> None:
+        own = field_names(self.kind)
+        every = all_front_matter_names()
+        for name in fields:
+            if name in own:
+                continue
+            suggestion = nearest(name, own) or (nearest(name, every) if name not in every else None)
+            hint = (
+                messages.text("did_you_mean", self.language, suggestion=suggestion)
+                if suggestion
+                else messages.text("unknown_field_hint_extra", self.language)
+            )
+            self.warn(name, "unknown_field", hint, field=name)
+
+    def _required(self, fields: dict[str, Value]) -> None:
+        for name in REQUIRED[self.kind]:
+            if fields.get(name) in (None, "", []):
+                self.error(None, "missing_field", self._example(name), field=name)
+        if self.kind is Kind.ESSAY and not fields.get("author") and not fields.get("authors"):
+            self.error(None, "missing_field", self._example("author"), field="author")
+
+    def _example(self, name: str) -> str:
+        examples = {
+            "title": "title: 标题",
+            "date": "date: 2024-03-15",
+            "number": "number: 1",
+            "track": "track: " + (self.config.tracks[0].name if self.config.tracks else "…"),
+            "author": "author: 姓名",
+        }
+        example = examples.get(name, f"{name}: …")
+        return f"在文件头加上 {example}" if messages.is_chinese(self.language) else f"add {example} to the front matter"
+
+    def text(self, fields: dict[str, Value], name: str) -> str:
+        raw = fields.get(name)
+        if raw is None:
+            return ""
+        if isinstance(raw, str):
+            return raw.strip()
+        self.error(name, "config_bad_value", key=name, reason=messages.text("expected_text", self.language))
+        return ""
+
+    def text_list(self, fields: dict[str, Value], name: str) -> tuple[str, ...]:
+        raw = fields.get(name)
+        if raw is None:
+            return ()
+        items: list[Value] = (
+            _TAG_SEPARATORS.split(raw) if isinstance(raw, str) else raw if isinstance(raw, list) else [raw]
+        )
+        result: list[str] = []
+        for item in items:
+            if item is None:
+                continue
+            if not isinstance(item, str):
+                self.error(name, "config_bad_value", key=name, reason=messages.text("expected_text", self.language))
+                continue
+            cleaned = item.strip()
+            if cleaned and cleaned not in result:
+                result.append(cleaned)
+        return tuple(result)
+
+    def _authors(self, fields: dict[str, Value]) -> tuple[str, ...]:
+        if fields.get("author") is not None and fields.get("authors") is not None:
+            self.error("authors", "both_author_fields", messages.text("both_author_fields_hint", self.language))
+        if fields.get("author") is not None:
+            return self.text_list(fields, "author")
+        return self.text_list(fields, "authors")
+
+    def _bool(self, fields: dict[str, Value], name: str) -> bool:
+        raw = fields.get(name)
+        if raw is None:
+            return False
+        parsed = parse_bool(raw)
+        if parsed is None:
+            self.error(name, "bad_bool", field=name, value=raw)
+            return False
+        return parsed
+
+    def _positive_int(self, fields: dict[str, Value], name: str, message: str) -> int | None:
+        raw = fields.get(name)
+        if raw is None:
+            return None
+        match = _ISSUE_REF.match(raw.strip()) if isinstance(raw, str) else None
+        if match is None or int(match.group(1)) == 0:
+            self.error(name, message, messages.text("bad_number_hint", self.language), value=raw)
+            return None
+        return int(match.group(1))
+
+    def _issue_ref(self, fields: dict[str, Value]) -> int | None:
+        return self._positive_int(fields, "issue", "bad_number")
+
+    def _date(self, fields: dict[str, Value]) -> datetime | None:
+        raw = fields.get("date")
+        if raw is None:
+            return None
+        if not isinstance(raw, str):
+            self.error("date", "bad_date", messages.text("bad_date_hint", self.language), value=raw)
+            return None
+        parsed = parse_date(raw, ZoneInfo(self.config.timezone))
+        if parsed is None:
+            self.error("date", "bad_date", messages.text("bad_date_hint", self.language), value=raw.strip())
+        return parsed
+
+    def _track(self, fields: dict[str, Value]) -> str | None:
+        raw = fields.get("track")
+        if raw is None:
+            return None
+        if not isinstance(raw, str):
+            self.error("track", "config_bad_value", key="track", reason=messages.text("expected_text", self.language))
+            return None
+        wanted = raw.strip()
+        for track in self.config.tracks:
+            if wanted in (track.key, track.name) or wanted.lower() == track.key:
+                return track.key
+        names = [track.name for track in self.config.tracks]
+        keys = [track.key for track in self.config.tracks]
+        suggestion = nearest(wanted, names, cutoff=0.4) or nearest(wanted, keys, cutoff=0.4)
+        hint = messages.text("did_you_mean", self.language, suggestion=suggestion) if suggestion else ""
+        self.error("track", "unknown_track", hint, value=wanted, choices=messages.join_choices(names, self.language))
+        return None
+
+
+def parse_date(raw: str, zone: ZoneInfo) -> datetime | None:
+    """``2024-03-05``, ``2024-03-05 14:30``, ISO 8601 with offset, ``2024年3月5日`` -> aware datetime.
+
+    A date without a zone is in the site's zone. Impossible dates (2024-02-30) give None.
+    """
+    match = _DATE.match(raw.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, offset = match.groups()
+    try:
+        day_part = date(int(year), int(month), int(day))
+        clock = time(int(hour or 0), int(minute or 0), int(second or 0))
+    except ValueError:
+        return None
+    if offset:
+        stamp = f"{day_part.isoformat()}T{clock.isoformat()}{'+00:00' if offset == 'Z' else offset}"
+        try:
+            return datetime.fromisoformat(stamp)
+        except ValueError:
+            return None
+    return datetime.combine(day_part, clock, tzinfo=zone)

@@ -1,0 +1,181 @@
+"""The one catalogue of editor-facing messages, in Chinese and English.
+
+Stages never write message text inline: they call :func:`text` with a key and
+the values to fill in, so every message exists in both languages and reads the
+same way wherever it is raised. A ``zh-*`` site gets Chinese, anything else English.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# key -> (Chinese, English). Placeholders use str.format names.
+CATALOGUE: Final[dict[str, tuple[str, str]]] = {
+    # config
+    "config_missing": ("找不到站点配置文件 chaowen.yaml", "chaowen.yaml not found"),
+    "config_missing_hint": (
+        "请在站点根目录运行，或用 --site 指定站点目录；新建站点可用 chaowen init",
+        "run inside the site folder or pass --site; create a site with chaowen init",
+    ),
+    "config_not_mapping": ("配置文件应是“键: 值”的形式", "the config must be a mapping of keys to values"),
+    "config_unknown_key": ("未知的配置项 “{key}”", "unknown config key '{key}'"),
+    "did_you_mean": ("是否想写 “{suggestion}”？", "did you mean '{suggestion}'?"),
+    "valid_keys": ("可用的配置项：{choices}", "valid keys: {choices}"),
+    "config_bad_value": ("配置项 “{key}” 的值无效：{reason}", "invalid value for '{key}': {reason}"),
+    "config_bad_timezone": ("未知的时区 “{value}”", "unknown time zone '{value}'"),
+    "config_timezone_hint": ("例如 Asia/Shanghai", "for example Asia/Shanghai"),
+    "config_bad_url": (
+        "base_url 应以 http:// 或 https:// 开头，例如 https://example.org/chaowen/",
+        "base_url must start with http:// or https://, e.g. https://example.org/chaowen/",
+    ),
+    "config_bad_track_key": (
+        "赛道代号 “{value}” 只能包含小写英文字母、数字和连字符",
+        "track key '{value}' may only contain lower-case letters, digits and hyphens",
+    ),
+    "config_duplicate_track": ("赛道 “{value}” 重复定义", "track '{value}' is defined twice"),
+    "config_no_tracks": ("至少需要定义一个赛道（tracks）", "at least one track must be defined"),
+    "expected_text": ("应为文字", "expected text"),
+    "expected_int": ("应为正整数", "expected a positive whole number"),
+    "expected_list": ("应为列表", "expected a list"),
+    "expected_mapping": ("应为“键: 值”的形式", "expected a mapping"),
+    "expected_bool": ("应为 true 或 false", "expected true or false"),
+    "missing_field": ("缺少必填字段 “{field}”", "missing required field '{field}'"),
+    # yaml / front matter
+    "yaml_error": ("YAML 格式错误：{reason}", "YAML syntax error: {reason}"),
+    "yaml_error_hint": (
+        "检查这一行的冒号、缩进和引号；值里含有冒号或 # 时请用引号括起来",
+        "check the colons, indentation and quotes on this line; quote values that contain ':' or '#'",
+    ),
+    "yaml_tab": ("这一行用了制表符（Tab）缩进", "this line is indented with a tab"),
+    "yaml_tab_hint": (
+        "YAML 只能用空格缩进，请把 Tab 换成两个空格",
+        "YAML only allows spaces; replace the tab with two spaces",
+    ),
+    "yaml_fullwidth": ("这一行有全角字符 “{char}”", "this line contains the full-width character '{char}'"),
+    "yaml_fullwidth_hint": ("请改成半角的 “{replacement}”", "replace it with the ASCII '{replacement}'"),
+    "yaml_tag": ("不允许使用 YAML 标签 “{tag}”", "YAML tag '{tag}' is not allowed"),
+    "yaml_tag_hint": ("删去以 ! 开头的标签，直接写值", "remove the tag starting with '!' and write the value"),
+    "yaml_alias": ("不允许使用 YAML 锚点和别名（& 与 *）", "YAML anchors and aliases (& and *) are not allowed"),
+    "yaml_alias_hint": ("请直接写出值", "write the value out"),
+    "yaml_duplicate_key": ("字段 “{field}” 重复出现", "field '{field}' appears twice"),
+    "yaml_duplicate_key_hint": ("删去其中一个", "remove one of them"),
+    "yaml_not_mapping": ("文件头（front matter）应是“字段: 值”的形式", "front matter must be a mapping of fields"),
+    "frontmatter_unclosed": ("文件头以 --- 开始，但没有结束的 ---", "front matter starts with --- but is never closed"),
+    "frontmatter_unclosed_hint": ("在文件头的最后一个字段下面加一行 ---", "add a line with --- after the last field"),
+    "frontmatter_missing": ("文件没有文件头（front matter）", "the file has no front matter"),
+    "frontmatter_missing_hint": (
+        "在文件开头加上以 --- 包围的字段，例如 title 和 date",
+        "start the file with fields between --- lines, such as title and date",
+    ),
+    "empty_file": ("文件是空的", "the file is empty"),
+    # fields
+    "unknown_field": ("未知的字段 “{field}”", "unknown field '{field}'"),
+    "unknown_field_hint_extra": (
+        "自定义字段请放在 extra: 下面",
+        "put custom fields under extra:",
+    ),
+    "bad_date": ("日期 “{value}” 无效", "invalid date '{value}'"),
+    "bad_date_hint": ("请写成 2024-03-15 或 2024-03-15 14:30 的形式", "write it as 2024-03-15 or 2024-03-15 14:30"),
+    "bad_number": ("期号 “{value}” 应为正整数", "issue number '{value}' must be a positive whole number"),
+    "bad_number_hint": ("例如 number: 3 表示第3期", "for example number: 3 for issue No. 3"),
+    "bad_bool": ("“{field}” 的值 “{value}” 应为 true 或 false", "'{field}' must be true or false, not '{value}'"),
+    "bad_slug": (
+        "slug “{value}” 只能包含小写英文字母、数字和连字符",
+        "slug '{value}' may only contain lower-case letters, digits and hyphens",
+    ),
+    "unknown_track": ("未知的赛道 “{value}”，可选：{choices}", "unknown track '{value}'; choose one of: {choices}"),
+    "empty_value": ("字段 “{field}” 是空的", "field '{field}' is empty"),
+    "both_author_fields": ("不能同时写 author 和 authors", "use either author or authors, not both"),
+    "both_author_fields_hint": ("只保留其中一个", "keep only one of them"),
+    "duplicate_number": ("期号 {value} 重复：{other} 也是第{value}期", "issue number {value} is also used by {other}"),
+    "duplicate_number_hint": ("每一期的 number 必须不同", "each issue needs its own number"),
+    "missing_issue": (
+        "“issue: {value}” 指向的第{value}期不存在",
+        "issue: {value} refers to an issue that does not exist",
+    ),
+    "missing_issue_hint": ("现有的期号：{choices}", "existing issue numbers: {choices}"),
+    "duplicate_url": ("网址 {url} 与 {other} 重复", "URL {url} is also produced by {other}"),
+    "duplicate_url_hint": (
+        "给其中一篇改文件名，或在文件头写不同的 slug",
+        "rename one of the files or give it a different slug",
+    ),
+    # encoding
+    "encoding_guessed": ("文件编码是 {encoding}，不是 UTF-8", "the file is encoded as {encoding}, not UTF-8"),
+    "encoding_guessed_hint": (
+        "已按 {encoding} 读取；请用“另存为”选择 UTF-8 编码保存",
+        'read as {encoding}; re-save it as UTF-8 ("Save as" → UTF-8)',
+    ),
+    "not_text": ("这不是文本文件，无法读取", "this is not a text file"),
+    "not_text_hint": ("Markdown 文件应为 UTF-8 文本；图片等文件请改用相应扩展名", "Markdown files must be UTF-8 text"),
+    "unreadable": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
+    "too_large": ("文件太大（{size} MB），上限为 {limit} MB", "the file is too large ({size} MB; limit {limit} MB)"),
+    "too_large_hint": ("请把内容拆成几篇", "split it into several documents"),
+    # markup
+    "broken_link": ("链接指向不存在的文件 “{target}”", "link to a missing file '{target}'"),
+    "broken_link_hint": ("检查文件名和相对路径是否正确", "check the file name and relative path"),
+    "missing_image": ("图片 “{target}” 不存在", "image '{target}' does not exist"),
+    "missing_image_hint": (
+        "把图片放进 content/ 下，并用相对路径引用",
+        "put the image under content/ and use a relative path",
+    ),
+    "absolute_path": (
+        "图片或链接用了本机的绝对路径 “{target}”",
+        "image or link uses an absolute local path '{target}'",
+    ),
+    "absolute_path_hint": (
+        "把文件复制到 content/ 下（例如 content/images/），再写相对路径，如 ../images/{name}",
+        "copy the file under content/ (e.g. content/images/) and use a relative path like ../images/{name}",
+    ),
+    "too_deep": ("内容嵌套过深（超过 {limit} 层）", "content is nested too deeply (more than {limit} levels)"),
+    "too_deep_hint": ("请减少列表或引用的嵌套层数", "reduce the nesting of lists or quotes"),
+    # templates
+    "template_syntax": ("模板语法错误：{reason}", "template syntax error: {reason}"),
+    "template_undefined": ("模板用到了未定义的变量：{reason}", "template uses an undefined value: {reason}"),
+    "template_missing": (
+        "找不到模板 “{name}”，查找过：{searched}",
+        "template '{name}' not found; looked in: {searched}",
+    ),
+    "template_error": ("模板渲染出错：{reason}", "error while rendering the template: {reason}"),
+    # output
+    "unsafe_output": ("不能把输出目录设为 {path}：{reason}", "refusing to use {path} as the output folder: {reason}"),
+    "unsafe_output_hint": (
+        "请使用单独的目录，例如站点下的 output/",
+        "use a folder of its own, such as output/ in the site",
+    ),
+    "output_is_site": ("这是站点根目录", "it is the site root"),
+    "output_is_content": ("这是内容目录", "it holds the content"),
+    "output_is_themes": ("这是主题目录", "it holds the themes"),
+    "output_is_parent": ("这是站点的上级目录", "it is a parent of the site"),
+    "output_is_home": ("这是用户主目录", "it is the home folder"),
+    "theme_missing": ("找不到主题 “{name}”", "theme '{name}' not found"),
+    "theme_missing_hint": ("查找过：{searched}", "looked in: {searched}"),
+    # command line
+    "built": (
+        "完成：生成 {pages} 个页面（{files} 个文件，其中 {written} 个有变化），{warnings} 个警告，用时 {seconds:.2f} 秒",
+        "done: {pages} pages ({files} files, {written} changed), {warnings} warnings, {seconds:.2f} s",
+    ),
+    "failed": (
+        "构建失败：{errors} 个错误，{warnings} 个警告；output/ 保持原样",
+        "build failed: {errors} errors, {warnings} warnings; output/ left as it was",
+    ),
+    "checked": ("检查完成：{errors} 个错误，{warnings} 个警告", "check done: {errors} errors, {warnings} warnings"),
+    "stage_content": ("读取内容", "reading content"),
+    "stage_markdown": ("转换 Markdown", "rendering Markdown"),
+    "stage_render": ("生成页面", "rendering pages"),
+    "io_error": ("写入失败：{reason}", "cannot write: {reason}"),
+}
+
+
+def is_chinese(language: str) -> bool:
+    return language.lower().startswith("zh")
+
+
+def text(key: str, language: str = "zh-CN", /, **values: object) -> str:
+    """The message ``key`` in the site's language, with ``values`` filled in."""
+    zh, en = CATALOGUE[key]
+    template = zh if is_chinese(language) else en
+    return template.format(**values) if values else template
+
+
+def join_choices(choices: list[str] | tuple[str, ...], language: str) -> str:
+    return ("、" if is_chinese(language) else ", ").join(choices)

@@ -1,0 +1,213 @@
+"""Frozen data passed between the pipeline stages.
+
+config  -> :class:`SiteConfig`
+content -> :class:`Document` (one per Markdown file) and :class:`Asset`
+site    -> :class:`Site` (URLs, collections, the list of :class:`PageSpec` to render)
+markup  -> :class:`Markup` (HTML and what is derived from it, per document)
+render  -> :class:`Output` (a path and its bytes)
+
+Nothing here does I/O or holds behaviour beyond small derived properties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+EMPTY: Mapping[Any, Any] = MappingProxyType({})
+
+
+def empty() -> Mapping[Any, Any]:
+    """Default for mapping fields of frozen dataclasses (a shared, read-only empty mapping)."""
+    return EMPTY
+
+
+class Kind(str, Enum):
+    """The kind of a document; its folder under ``content/`` decides it."""
+
+    ISSUE = "issue"
+    MINUTES = "minutes"
+    ESSAY = "essay"
+    PAGE = "page"
+
+    @property
+    def folder(self) -> str:
+        return KIND_FOLDERS[self]
+
+    @property
+    def label(self) -> str:
+        """Chinese name shown to readers."""
+        return KIND_LABELS[self]
+
+
+KIND_FOLDERS: Mapping[Kind, str] = MappingProxyType(
+    {Kind.ISSUE: "issues", Kind.MINUTES: "minutes", Kind.ESSAY: "essays", Kind.PAGE: "pages"}
+)
+KIND_LABELS: Mapping[Kind, str] = MappingProxyType(
+    {Kind.ISSUE: "期刊", Kind.MINUTES: "沙龙纪要", Kind.ESSAY: "学员心得", Kind.PAGE: "页面"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TrackConfig:
+    key: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """``chaowen.yaml``, validated. See :mod:`chaowen.config` for each field's meaning."""
+
+    root: Path
+    title: str
+    description: str
+    base_url: str  # absolute, always ending with "/"
+    language: str
+    timezone: str
+    theme: str
+    per_page: int
+    tracks: tuple[TrackConfig, ...]
+    author: str = ""
+    copyright: str = ""
+    relative_urls: bool = False
+    extra: Mapping[str, Any] = field(default_factory=empty)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def base_path(self) -> str:
+        """The path part of ``base_url``: ``/`` or ``/chaowen/``."""
+        rest = self.base_url.split("://", 1)[-1]
+        slash = rest.find("/")
+        return rest[slash:] if slash >= 0 else "/"
+
+    @property
+    def origin(self) -> str:
+        """``https://example.org`` — ``base_url`` without its path."""
+        return self.base_url[: len(self.base_url) - len(self.base_path)]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One Markdown file under ``content/``, its front matter validated.
+
+    ``source`` is the path relative to ``content/`` with forward slashes
+    (``essays/王小明-心得.md``); it is the document's identity everywhere.
+    ``body_line`` is the 1-based line of the file where the body starts, so that
+    problems found in the body can name the line of the file.
+    """
+
+    source: str
+    kind: Kind
+    title: str
+    date: datetime | None
+    slug: str
+    body: str
+    body_line: int = 1
+    number: int | None = None
+    track: str | None = None  # a track key
+    issue: int | None = None
+    authors: tuple[str, ...] = ()
+    unit: str = ""
+    host: str = ""
+    venue: str = ""
+    participants: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    draft: bool = False
+    extra: Mapping[str, Any] = field(default_factory=empty)
+    field_lines: Mapping[str, int] = field(default_factory=empty)
+    digest: str = ""  # hash of the file's bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A non-Markdown file under ``content/``, copied keeping its place."""
+
+    source: str  # relative to content/, forward slashes
+    path: Path  # absolute path to read from
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """What a document's Markdown produced; pure function of its inputs, so cacheable."""
+
+    html: str
+    toc: tuple[Heading, ...]
+    summary: str  # plain text
+    chars: int  # Han characters + Latin words
+    minutes: int  # reading time, at least 1
+    links: tuple[str, ...] = ()  # site paths of internal targets (for dependency tracking)
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """One page to render: where it goes, with which template, about what.
+
+    ``path`` is the site-relative URL path (``essays/foo/``, ``atom.xml``);
+    ``template`` the template name; ``data`` the keyword arguments the render
+    stage turns into the template context (documents are referred to by source);
+    ``sources`` every document whose content the page shows, for incremental rebuilds.
+    """
+
+    path: str
+    template: str
+    data: Mapping[str, Any] = field(default_factory=empty)
+    sources: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """A file of the built site: path relative to the output folder, and its bytes."""
+
+    path: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything known about the site before any Markdown is rendered.
+
+    ``urls`` maps each published document's source and each asset's source to its
+    site path (``essays/foo.md`` -> ``essays/foo/``); the markup stage rewrites
+    links with it. Collections hold document sources, newest first.
+    """
+
+    config: SiteConfig
+    documents: Mapping[str, Document]  # published documents by source
+    assets: tuple[Asset, ...]
+    urls: Mapping[str, str]
+    pages: tuple[PageSpec, ...]
+    issues: tuple[str, ...] = ()  # journal issues, highest number first
+    items: tuple[str, ...] = ()  # issues, minutes and essays, newest first
+    standalone: tuple[str, ...] = ()  # standalone pages, by title
+    by_issue: Mapping[int, tuple[str, ...]] = field(
+        default_factory=lambda: EMPTY
+    )  # issue number -> its essays and minutes
+    by_track: Mapping[str, tuple[str, ...]] = field(default_factory=empty)  # track key -> items
+    by_tag: Mapping[str, tuple[str, ...]] = field(default_factory=empty)  # tag -> items
+    by_author: Mapping[str, tuple[str, ...]] = field(default_factory=empty)  # author -> essays
+    tag_slugs: Mapping[str, str] = field(default_factory=empty)  # tag -> slug
+    author_slugs: Mapping[str, str] = field(default_factory=empty)  # author -> slug
+    issue_sources: Mapping[int, str] = field(default_factory=empty)  # issue number -> source of that issue
+    neighbours: Mapping[str, tuple[str | None, str | None]] = field(
+        default_factory=lambda: EMPTY
+    )  # source -> (previous, next)
+    related: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: EMPTY
+    )  # source -> same-track items worth reading next

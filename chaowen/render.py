@@ -1,0 +1,559 @@
+"""Site + Markup -> Outputs, through the theme's Jinja templates.
+
+The templates receive the plain data of :mod:`chaowen.views` — built here from
+the site model and each document's markup — never chaowen objects with
+behaviour. Jinja runs with StrictUndefined and autoescape, so a typo in a
+template and a ``<script>`` in a title are both caught. Template problems come
+back as :class:`Problem` values naming the template file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import messages
+from .errors import BuildError, Problem
+from .model import KIND_LABELS, Document, Kind, Markup, Output, PageSpec, Site
+from .urls import output_file, with_base
+from .views import (
+    Counted,
+    FeedEntry,
+    FeedView,
+    Html,
+    ItemView,
+    Link,
+    MonthGroup,
+    PageMeta,
+    Pager,
+    SitemapEntry,
+    SiteView,
+    TrackGroup,
+    TrackView,
+    YearGroup,
+)
+
+PACKAGE_THEMES = Path(__file__).resolve().parent / "themes"
+REPO_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """Where a theme's templates and static files are looked for, in order (site override first)."""
+
+    name: str
+    template_dirs: tuple[Path, ...]
+    static_dirs: tuple[Path, ...]
+
+
+def find_theme(site_root: Path, name: str, language: str = "zh-CN") -> Theme:
+    """The theme chain: ``SITE/themes/NAME`` over the bundled theme of that name (or ``default``)."""
+    candidates = [site_root / "themes" / name]
+    for base in (PACKAGE_THEMES, REPO_THEMES):
+        candidates.append(base / name)
+        if name != "default":
+            candidates.append(base / "default")
+    found = [c for c in dict.fromkeys(candidates) if c.is_dir()]
+    # A site's own folder may hold only overrides; the chain must end in a complete theme.
+    if not any((c / "templates" / "base.html").is_file() for c in found):
+        raise BuildError(
+            [
+                Problem(
+                    f"themes/{name}",
+                    None,
+                    messages.text("theme_missing", language, name=name),
+                    messages.text("theme_missing_hint", language, searched=", ".join(str(c) for c in candidates)),
+                )
+            ]
+        )
+    return Theme(
+        name=name,
+        template_dirs=tuple(c / "templates" for c in found if (c / "templates").is_dir()),
+        static_dirs=tuple(c / "static" for c in found if (c / "static").is_dir()),
+    )
+
+
+def make_environment(theme: Theme) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+def static_files(theme: Theme) -> dict[str, Path]:
+    """Static file name (``css/x.css``) -> the file that wins in the theme chain."""
+    files: dict[str, Path] = {}
+    for folder in reversed(theme.static_dirs):  # later (more specific) folders override
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                files[path.relative_to(folder).as_posix()] = path
+    return files
+
+
+def static_urls(config_base: str, files: Mapping[str, bytes]) -> dict[str, str]:
+    """Static URLs with a content hash, so browsers can cache them and still see changes."""
+    return {
+        name: f"{config_base}static/{name}?v={hashlib.blake2b(data, digest_size=5).hexdigest()}"
+        for name, data in files.items()
+    }
+
+
+class Renderer:
+    """Renders pages of one site. Built once per build; :meth:`render` is called per page."""
+
+    def __init__(
+        self, site: Site, markups: Mapping[str, Markup], env: jinja2.Environment, static: Mapping[str, str]
+    ) -> None:
+        self.site = site
+        self.config = site.config
+        self.markups = markups
+        self.env = env
+        self.static = static
+        self.base = self.config.base_path
+        self._items: dict[str, ItemView] = {}
+
+    # ------------------------------------------------------------------ urls
+    def url(self, path: str) -> str:
+        return with_base(self.base, path)
+
+    def absolute(self, path: str) -> str:
+        return self.config.origin + self.url(path)
+
+    # ----------------------------------------------------------------- views
+    @cached_property
+    def tracks(self) -> dict[str, TrackView]:
+        return {
+            t.key: TrackView(
+                t.key,
+                t.name,
+                t.description,
+                self.url(f"tracks/{t.key}/"),
+                self.url(f"tracks/{t.key}/atom.xml"),
+                len(self.site.by_track.get(t.key, ())),
+            )
+            for t in self.config.tracks
+        }
+
+    @cached_property
+    def site_view(self) -> SiteView:
+        nav = (
+            Link("首页", self.url("")),
+            Link("期刊", self.url("issues/")),
+            *(Link(t.name, t.url) for t in self.tracks.values()),
+            Link("归档", self.url("archive/")),
+            *(Link(self.site.documents[s].title, self.url(self.site.urls[s])) for s in self.site.standalone[:2]),
+        )
+        return SiteView(
+            title=self.config.title,
+            description=self.config.description,
+            language=self.config.language,
+            base_url=self.config.base_url,
+            base_path=self.base,
+            origin=self.config.origin,
+            home_url=self.url(""),
+            issues_url=self.url("issues/"),
+            archive_url=self.url("archive/"),
+            tags_url=self.url("tags/"),
+            authors_url=self.url("authors/"),
+            tracks=tuple(self.tracks.values()),
+            nav=nav,
+            feed_url=self.url("atom.xml"),
+            search_url=self.url("search/"),
+            static=self.static,
+            author=self.config.author,
+            copyright=self.config.copyright,
+            relative=self.config.relative_urls,
+            extra=self.config.extra,
+        )
+
+    def item(self, source: str) -> ItemView:
+        cached = self._items.get(source)
+        if cached is None:
+            cached = self._items[source] = self._make_item(self.site.documents[source])
+        return cached
+
+    def items(self, sources: Iterable[str]) -> tuple[ItemView, ...]:
+        return tuple(self.item(s) for s in sources)
+
+    def _make_item(self, doc: Document) -> ItemView:
+        markup = self.markups.get(doc.source)
+        issue_link = None
+        if doc.issue is not None and doc.issue in self.site.issue_sources:
+            issue_doc = self.site.documents[self.site.issue_sources[doc.issue]]
+            issue_link = Link(f"第{doc.issue}期 · {issue_doc.title}", self.url(self.site.urls[issue_doc.source]))
+        return ItemView(
+            source=doc.source,
+            kind=doc.kind.value,
+            kind_label=KIND_LABELS[doc.kind],
+            title=doc.title,
+            url=self.url(self.site.urls[doc.source]),
+            date=doc.date,
+            date_iso=doc.date.isoformat() if doc.date else "",
+            date_text=f"{doc.date.year}年{doc.date.month}月{doc.date.day}日" if doc.date else "",
+            summary=doc.summary or (markup.summary if markup else ""),
+            track=self.tracks.get(doc.track) if doc.track else None,
+            authors=tuple(
+                Link(a, self.url(f"authors/{self.site.author_slugs[a]}/"))
+                for a in doc.authors
+                if a in self.site.author_slugs
+            ),
+            unit=doc.unit,
+            tags=tuple(
+                Link(t, self.url(f"tags/{self.site.tag_slugs[t]}/")) for t in doc.tags if t in self.site.tag_slugs
+            ),
+            issue=issue_link,
+            number=doc.number,
+            number_text=f"第{doc.number}期" if doc.number is not None else "",
+            host=doc.host,
+            venue=doc.venue,
+            participants=doc.participants,
+            chars=markup.chars if markup else 0,
+            minutes=markup.minutes if markup else 1,
+            extra=doc.extra,
+        )
+
+    def meta(
+        self,
+        spec: PageSpec,
+        kind: str,
+        title: str,
+        description: str = "",
+        og_type: str = "website",
+        breadcrumbs: tuple[Link, ...] = (),
+    ) -> PageMeta:
+        return PageMeta(
+            kind=kind,
+            path=spec.path,
+            url=self.url(spec.path),
+            canonical=self.absolute(spec.path),
+            title=title,
+            description=description or self.config.description,
+            og_type=og_type,
+            breadcrumbs=breadcrumbs,
+        )
+
+    # ------------------------------------------------------------- contexts
+    def context(self, spec: PageSpec) -> dict[str, Any]:
+        builder: Callable[[PageSpec], dict[str, Any]] = getattr(self, "_ctx_" + _TEMPLATE_CONTEXTS[spec.template])
+        context = builder(spec)
+        context["site"] = self.site_view
+        return context
+
+    def _ctx_home(self, spec: PageSpec) -> dict[str, Any]:
+        latest = self.item(self.site.issues[0]) if self.site.issues else None
+        latest_items: tuple[ItemView, ...] = ()
+        if latest is not None and latest.number is not None:
+            latest_items = self.items(self.site.by_issue.get(latest.number, ()))
+
+        def kinds(kind: Kind) -> tuple[str, ...]:
+            return tuple(s for s in self.site.items if self.site.documents[s].kind is kind)
+
+        return {
+            "page": self.meta(spec, "home", self.config.title),
+            "latest_issue": latest,
+            "latest_issue_items": latest_items,
+            "latest_essays": self.items(kinds(Kind.ESSAY)[:8]),
+            "latest_minutes": self.items(kinds(Kind.MINUTES)[:5]),
+            "tracks": tuple(self.tracks.values()),
+        }
+
+    def _document_body(self, source: str) -> tuple[Html, tuple[Any, ...]]:
+        markup = self.markups[source]
+        return Html(markup.html), markup.toc
+
+    def _ctx_issue(self, spec: PageSpec) -> dict[str, Any]:
+        source = spec.data["source"]
+        doc = self.item(source)
+        content, toc = self._document_body(source)
+        members = self.site.by_issue.get(doc.number or 0, ())
+        groups: list[TrackGroup] = []
+        for track in self.tracks.values():
+            chosen = tuple(s for s in members if self.site.documents[s].track == track.key)
+            if chosen:
+                groups.append(TrackGroup(track, self.items(chosen)))
+        loose = tuple(s for s in members if self.site.documents[s].track is None)
+        if loose:
+            groups.append(TrackGroup(None, self.items(loose)))
+        previous, following = self.site.neighbours.get(source, (None, None))
+        return {
+            "page": self.meta(
+                spec,
+                "issue",
+                f"{doc.number_text} {doc.title}",
+                doc.summary,
+                "article",
+                (Link("期刊", self.url("issues/")),),
+            ),
+            "doc": doc,
+            "content": content,
+            "toc": toc,
+            "groups": tuple(groups),
+            "prev": self.item(previous) if previous else None,
+            "next": self.item(following) if following else None,
+        }
+
+    def _ctx_issues(self, spec: PageSpec) -> dict[str, Any]:
+        return {"page": self.meta(spec, "issues", "期刊"), "issues": self.items(self.site.issues)}
+
+    def _ctx_document(self, spec: PageSpec) -> dict[str, Any]:
+        source = spec.data["source"]
+        doc = self.item(source)
+        content, toc = self._document_body(source)
+        previous, following = self.site.neighbours.get(source, (None, None))
+        crumbs = [Link(doc.track.name, doc.track.url)] if doc.track else []
+        return {
+            "page": self.meta(spec, doc.kind, doc.title, doc.summary, "article", tuple(crumbs)),
+            "doc": doc,
+            "content": content,
+            "toc": toc,
+            "prev": self.item(previous) if previous else None,
+            "next": self.item(following) if following else None,
+            "related": self.items(self.site.related.get(source, ())),
+        }
+
+    def _ctx_page(self, spec: PageSpec) -> dict[str, Any]:
+        source = spec.data["source"]
+        doc = self.item(source)
+        content, toc = self._document_body(source)
+        return {"page": self.meta(spec, "page", doc.title, doc.summary), "doc": doc, "content": content, "toc": toc}
+
+    def _ctx_track(self, spec: PageSpec) -> dict[str, Any]:
+        track = self.tracks[spec.data["track"]]
+        number, total = spec.data["number"], spec.data["total"]
+
+        def page_path(n: int) -> str:
+            return f"tracks/{track.key}/" if n == 1 else f"tracks/{track.key}/page/{n}/"
+
+        pager = Pager(
+            number=number,
+            total=total,
+            prev_url=self.url(page_path(number - 1)) if number > 1 else "",
+            next_url=self.url(page_path(number + 1)) if number < total else "",
+            pages=tuple(Link(str(n), self.url(page_path(n))) for n in range(1, total + 1)),
+        )
+        title = track.name if number == 1 else f"{track.name}（第{number}页）"
+        return {
+            "page": self.meta(spec, "track", title, track.description, breadcrumbs=()),
+            "track": track,
+            "items": self.items(spec.data["items"]),
+            "pager": pager,
+        }
+
+    def _ctx_archive(self, spec: PageSpec) -> dict[str, Any]:
+        years: list[YearGroup] = []
+        by_year: dict[int, dict[int, list[str]]] = {}
+        for source in self.site.items:
+            date = self.site.documents[source].date
+            if date is not None:
+                by_year.setdefault(date.year, {}).setdefault(date.month, []).append(source)
+        for year in sorted(by_year, reverse=True):
+            months = tuple(
+                MonthGroup(m, f"{m}月", self.items(by_year[year][m])) for m in sorted(by_year[year], reverse=True)
+            )
+            years.append(YearGroup(year, f"{year}年", sum(len(g.items) for g in months), months))
+        return {"page": self.meta(spec, "archive", "归档"), "years": tuple(years)}
+
+    def _counted(
+        self, groups: Mapping[str, tuple[str, ...]], slugs: Mapping[str, str], folder: str
+    ) -> tuple[Counted, ...]:
+        ordered = sorted(groups, key=lambda name: (-len(groups[name]), slugs[name]))
+        return tuple(Counted(n, self.url(f"{folder}/{slugs[n]}/"), len(groups[n])) for n in ordered)
+
+    def _ctx_tags(self, spec: PageSpec) -> dict[str, Any]:
+        return {
+            "page": self.meta(spec, "tags", "标签"),
+            "tags": self._counted(self.site.by_tag, self.site.tag_slugs, "tags"),
+        }
+
+    def _ctx_tag(self, spec: PageSpec) -> dict[str, Any]:
+        tag = spec.data["tag"]
+        counted = Counted(tag, self.url(spec.path), len(spec.data["items"]))
+        return {
+            "page": self.meta(spec, "tag", f"标签：{tag}", breadcrumbs=(Link("标签", self.url("tags/")),)),
+            "tag": counted,
+            "items": self.items(spec.data["items"]),
+        }
+
+    def _ctx_authors(self, spec: PageSpec) -> dict[str, Any]:
+        return {
+            "page": self.meta(spec, "authors", "作者"),
+            "authors": self._counted(self.site.by_author, self.site.author_slugs, "authors"),
+        }
+
+    def _ctx_author(self, spec: PageSpec) -> dict[str, Any]:
+        author = spec.data["author"]
+        sources = spec.data["items"]
+        units = tuple(dict.fromkeys(self.site.documents[s].unit for s in sources if self.site.documents[s].unit))
+        return {
+            "page": self.meta(spec, "author", f"作者：{author}", breadcrumbs=(Link("作者", self.url("authors/")),)),
+            "author": Counted(author, self.url(spec.path), len(sources)),
+            "units": units,
+            "items": self.items(sources),
+        }
+
+    def _ctx_plain(self, spec: PageSpec) -> dict[str, Any]:
+        kind = spec.template.split(".")[0]
+        titles = {"search": "搜索", "404": "页面不存在", "robots": "robots.txt"}
+        return {"page": self.meta(spec, kind, titles.get(kind, kind))}
+
+    def _ctx_feed(self, spec: PageSpec) -> dict[str, Any]:
+        track_key = spec.data["track"]
+        sources: tuple[str, ...] = spec.data["items"]
+        track = self.tracks[track_key] if track_key else None
+        entries = []
+        for source in sources:
+            item = self.item(source)
+            markup = self.markups.get(source)
+            entries.append(FeedEntry(item, Html(markup.html if markup else ""), item.date_iso))
+        alternate = f"tracks/{track_key}/" if track_key else ""
+        updated = max((e.updated for e in entries), default="1970-01-01T00:00:00+00:00")
+        feed = FeedView(
+            title=f"{self.config.title} · {track.name}" if track else self.config.title,
+            subtitle=track.description if track else self.config.description,
+            id=self.absolute(spec.path),
+            alternate=self.absolute(alternate),
+            updated=updated,
+            entries=tuple(entries),
+        )
+        return {"page": self.meta(spec, "feed", feed.title), "feed": feed}
+
+    def _ctx_sitemap(self, spec: PageSpec) -> dict[str, Any]:
+        entries = []
+        for page in self.site.pages:
+            if not (page.path == "" or page.path.endswith("/")) or page.path == "search/":
+                continue
+            source = page.data.get("source") if page.data else None
+            date = self.site.documents[source].date if source else None
+            entries.append(SitemapEntry(self.absolute(page.path), date.date().isoformat() if date else ""))
+        return {"page": self.meta(spec, "sitemap", "sitemap"), "entries": tuple(entries)}
+
+    # ---------------------------------------------------------------- render
+    def render(self, spec: PageSpec) -> tuple[Output | None, Problem | None]:
+        """Render one page; a template error comes back as a Problem naming the template and line."""
+        try:
+            template = self.env.get_template(spec.template)
+            text = template.render(self.context(spec))
+        except jinja2.TemplateSyntaxError as error:
+            return None, _template_problem(error, "template_syntax", self.config.language, error.message or "")
+        except jinja2.TemplateNotFound as error:
+            return None, Problem(
+                f"templates/{error.name}",
+                None,
+                messages.text(
+                    "template_missing",
+                    self.config.language,
+                    name=error.name,
+                    searched=", ".join(str(p) for p in self._template_dirs()),
+                ),
+            )
+        except jinja2.UndefinedError as error:
+            return None, _template_problem(error, "template_undefined", self.config.language, str(error.message))
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError, jinja2.TemplateError) as error:
+            return None, _template_problem(error, "template_error", self.config.language, str(error))
+        if self.config.relative_urls and spec.template.endswith(".html"):
+            text = relativise(text, self.base, spec.path)
+        return Output(output_file(spec.path), text.encode("utf-8")), None
+
+    def _template_dirs(self) -> list[str]:
+        loader = self.env.loader
+        return list(getattr(loader, "searchpath", []))
+
+
+_TEMPLATE_CONTEXTS = {
+    "home.html": "home",
+    "issue.html": "issue",
+    "issues.html": "issues",
+    "document.html": "document",
+    "page.html": "page",
+    "track.html": "track",
+    "archive.html": "archive",
+    "tags.html": "tags",
+    "tag.html": "tag",
+    "authors.html": "authors",
+    "author.html": "author",
+    "search.html": "plain",
+    "404.html": "plain",
+    "robots.txt": "plain",
+    "atom.xml": "feed",
+    "sitemap.xml": "sitemap",
+}
+
+
+def _template_problem(error: Exception, key: str, language: str, reason: str) -> Problem:
+    """Name the template file and line from a Jinja error or the traceback it carries."""
+    filename = getattr(error, "filename", None)
+    line = getattr(error, "lineno", None)
+    if filename is None:
+        tb = error.__traceback__
+        while tb is not None:  # the innermost frame that belongs to a template
+            code = tb.tb_frame.f_code
+            if code.co_filename.endswith((".html", ".xml", ".txt")):
+                filename = code.co_filename
+                template = tb.tb_frame.f_globals.get("__jinja_template__")
+                line = template.get_corresponding_lineno(tb.tb_lineno) if template is not None else tb.tb_lineno
+            tb = tb.tb_next
+    return Problem(_short_path(filename), line, messages.text(key, language, reason=reason))
+
+
+def _short_path(filename: str | None) -> str:
+    if not filename:
+        return "templates"
+    parts = Path(filename).parts
+    if "themes" in parts:
+        return "/".join(parts[len(parts) - parts[::-1].index("themes") - 1 :])
+    return filename
+
+
+def render_pages(renderer: Renderer, pages: Iterable[PageSpec]) -> tuple[list[Output], list[Problem]]:
+    outputs: list[Output] = []
+    problems: dict[tuple[str, int | None, str], Problem] = {}
+    for spec in pages:
+        output, problem = renderer.render(spec)
+        if output is not None:
+            outputs.append(output)
+        if problem is not None:  # one broken template breaks many pages; report it once
+            problems.setdefault((problem.path, problem.line, problem.message), problem)
+    return outputs, list(problems.values())
+
+
+_URL_ATTR = re.compile(r"""(\b(?:href|src|action|srcset|content)=)(["'])([^"']*)\2""")
+
+
+def relativise(html: str, base_path: str, page_path: str) -> str:
+    """Make every link under ``base_path`` relative to the page, pointing at files explicitly.
+
+    For browsing from ``file://`` (a USB stick), where ``/`` is the disk root and
+    folders do not serve their ``index.html``.
+    """
+    page_dir = posixpath.dirname(output_file(page_path))
+
+    def replace(match: re.Match[str]) -> str:
+        prefix, quote, url = match.groups()
+        if not url.startswith(base_path) or url.startswith("//"):
+            return match.group(0)
+        rest = url[len(base_path) :]
+        path, hash_mark, fragment = rest.partition("#")
+        path, question, query = path.partition("?")
+        target = output_file(path)
+        relative = posixpath.relpath(target, page_dir or ".")
+        return f"{prefix}{quote}{relative}{question}{query}{hash_mark}{fragment}{quote}"
+
+    return _URL_ATTR.sub(replace, html)
+
+
+def feed_time(date: datetime | None) -> str:
+    return date.isoformat() if date else ""

@@ -1,0 +1,170 @@
+"""One definition of every configurable field, used to validate and to describe.
+
+Config keys (``chaowen.yaml``) and front-matter fields (per content kind) are
+declared here once. The validators in :mod:`chaowen.config` and
+:mod:`chaowen.content` read these tables, and :func:`json_schema` turns them into
+the JSON Schema that editors' YAML extensions use — so the three never disagree.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from .model import Kind
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """A field: its name, the shape of its value, and what it means (in both languages)."""
+
+    name: str
+    type: str  # text | int | bool | date | list | text_or_list | mapping | tracks
+    zh: str
+    en: str
+    default: Any = None
+
+
+# chaowen.yaml
+CONFIG_FIELDS: Final[tuple[FieldSpec, ...]] = (
+    FieldSpec("title", "text", "站点标题", "Site title", ""),
+    FieldSpec("description", "text", "站点简介，用于首页和搜索引擎", "One-line description of the site", ""),
+    FieldSpec(
+        "base_url",
+        "text",
+        "发布后的网址，例如 https://example.org/chaowen/",
+        "Where the site is published, e.g. https://example.org/chaowen/",
+        "/",
+    ),
+    FieldSpec("language", "text", "站点语言，默认 zh-CN", "Site language (default zh-CN)", "zh-CN"),
+    FieldSpec("timezone", "text", "时区，默认 Asia/Shanghai", "Time zone for dates without one", "Asia/Shanghai"),
+    FieldSpec("theme", "text", "主题名称，默认 default", "Theme name (default: default)", "default"),
+    FieldSpec("per_page", "int", "索引页每页条数", "Items per index page", 10),
+    FieldSpec("author", "text", "站点作者或编辑部", "Site author, e.g. the editorial office", ""),
+    FieldSpec("copyright", "text", "页脚版权说明", "Footer copyright line", ""),
+    FieldSpec(
+        "relative_urls",
+        "bool",
+        "生成相对链接，便于直接打开文件浏览（离线拷贝）",
+        "Write relative links so the site browses from file:// (offline copy)",
+        False,
+    ),
+    FieldSpec(
+        "tracks",
+        "tracks",
+        "赛道列表：key（英文，用于网址）、name、description",
+        "The tracks: key (ASCII, used in URLs), name, description",
+        (),
+    ),
+    FieldSpec("extra", "mapping", "自定义数据，原样传给模板", "Free-form data passed to templates", None),
+)
+
+TRACK_FIELDS: Final[tuple[FieldSpec, ...]] = (
+    FieldSpec("key", "text", "赛道代号（小写英文，用于网址）", "Track key (lower-case ASCII, used in URLs)"),
+    FieldSpec("name", "text", "赛道名称", "Track name"),
+    FieldSpec("description", "text", "赛道简介", "Track description", ""),
+)
+
+_COMMON: Final[tuple[FieldSpec, ...]] = (
+    FieldSpec("title", "text", "标题", "Title"),
+    FieldSpec("date", "date", "日期，如 2024-03-15 或 2024-03-15 14:30", "Date, e.g. 2024-03-15 or 2024-03-15 14:30"),
+    FieldSpec("tags", "text_or_list", "标签：列表，或用 、，, 分隔的一行", "Tags: a list, or one line split on commas"),
+    FieldSpec("summary", "text", "摘要（不写则取正文第一段）", "Summary (default: the first paragraph)"),
+    FieldSpec(
+        "slug", "text", "网址中的名字（小写英文、数字、连字符）", "Name in the URL (lower-case ASCII, digits, hyphens)"
+    ),
+    FieldSpec("draft", "bool", "草稿：true 时不发布", "Draft: not published unless --drafts", False),
+    FieldSpec("extra", "mapping", "自定义字段，原样传给模板", "Free-form fields passed to templates"),
+)
+_TRACK = FieldSpec("track", "text", "赛道：代号或中文名", "Track: its key or its name")
+_ISSUE = FieldSpec("issue", "int", "刊登于第几期", "Number of the journal issue it appeared in")
+
+FRONT_MATTER: Final[dict[Kind, tuple[FieldSpec, ...]]] = {
+    Kind.ISSUE: _COMMON
+    + (
+        FieldSpec("number", "int", "期号（第N期）", "Issue number"),
+        _TRACK,
+    ),
+    Kind.MINUTES: _COMMON
+    + (
+        _TRACK,
+        _ISSUE,
+        FieldSpec("host", "text", "主持人", "Host"),
+        FieldSpec("venue", "text", "地点", "Venue"),
+        FieldSpec("participants", "text_or_list", "参与人员列表", "Participants (a list)"),
+    ),
+    Kind.ESSAY: _COMMON
+    + (
+        _TRACK,
+        _ISSUE,
+        FieldSpec("author", "text", "作者", "Author"),
+        FieldSpec("authors", "text_or_list", "多位作者（列表）", "Several authors (a list)"),
+        FieldSpec("unit", "text", "作者单位，例如 临浦镇", "The author's work unit"),
+    ),
+    Kind.PAGE: _COMMON,
+}
+
+REQUIRED: Final[dict[Kind, tuple[str, ...]]] = {
+    Kind.ISSUE: ("title", "date", "number"),
+    Kind.MINUTES: ("title", "date", "track"),
+    Kind.ESSAY: ("title", "date", "track"),  # and author or authors, checked separately
+    Kind.PAGE: ("title",),
+}
+
+
+def field_names(kind: Kind) -> tuple[str, ...]:
+    return tuple(spec.name for spec in FRONT_MATTER[kind])
+
+
+def all_front_matter_names() -> tuple[str, ...]:
+    names: dict[str, None] = {}
+    for specs in FRONT_MATTER.values():
+        for spec in specs:
+            names[spec.name] = None
+    return tuple(names)
+
+
+def nearest(word: str, choices: Iterable[str], cutoff: float = 0.5) -> str | None:
+    """The closest choice to ``word``, for "did you mean" hints; case-insensitive."""
+    options = list(choices)
+    lowered = {choice.lower(): choice for choice in options}
+    found = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)
+    return lowered[found[0]] if found else None
+
+
+_JSON_TYPES: Final[dict[str, dict[str, Any]]] = {
+    "text": {"type": "string"},
+    "int": {"type": ["integer", "string"], "pattern": "^[0-9]+$", "minimum": 1},
+    "bool": {"type": "boolean"},
+    "date": {
+        "type": "string",
+        "pattern": r"^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?)?$",
+    },
+    "text_or_list": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+    "mapping": {"type": "object"},
+}
+
+
+def json_schema(kind: Kind, track_names: Iterable[str] = (), language: str = "zh-CN") -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of the front matter of ``kind``."""
+    chinese = language.lower().startswith("zh")
+    properties: dict[str, Any] = {}
+    for spec in FRONT_MATTER[kind]:
+        prop = dict(_JSON_TYPES[spec.type])
+        prop["description"] = spec.zh if chinese else spec.en
+        if spec.name == "track" and track_names:
+            prop = {"description": prop["description"], "enum": sorted(set(track_names))}
+        properties[spec.name] = prop
+    schema: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"chaowen {kind.value} front matter",
+        "type": "object",
+        "properties": properties,
+        "required": list(REQUIRED[kind]),
+        "additionalProperties": False,
+    }
+    if kind is Kind.ESSAY:
+        schema["anyOf"] = [{"required": ["author"]}, {"required": ["authors"]}]
+    return schema

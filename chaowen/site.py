@@ -1,0 +1,286 @@
+"""Documents -> :class:`Site`: URLs, collections, indexes and the list of pages to render.
+
+Pure: no file I/O, and "now" is an argument, so the same inputs always give the
+same site. Every URL is known here, before any Markdown is rendered, so the
+markup stage can rewrite and check links between documents.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from . import messages
+from .errors import Problem
+from .model import Asset, Document, Kind, PageSpec, Site, SiteConfig
+from .urls import unique_slugs
+
+FEED_SIZE = 20
+RELATED_SIZE = 4
+# Paths chaowen generates itself; a document may not take them.
+_GENERATED_TOP = ("issues/", "tracks/", "tags/", "authors/", "archive/", "search/", "static/", "pagefind/")
+
+
+def build_site(
+    config: SiteConfig,
+    documents: Iterable[Document],
+    assets: Iterable[Asset],
+    *,
+    now: datetime,
+    drafts: bool = False,
+) -> tuple[Site, list[Problem]]:
+    """Place every published document; return the site and the problems found.
+
+    Drafts, and documents dated after ``now``, are left out unless ``drafts``.
+    """
+    every = sorted(documents, key=lambda d: d.source)
+    problems: list[Problem] = []
+    language = config.language
+    issue_numbers = _issue_numbers(every, problems, language)
+    published = [d for d in every if drafts or (not d.draft and (d.date is None or d.date <= now))]
+    _check_issue_refs(published, issue_numbers, problems, language)
+
+    urls: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for document in published:
+        path = document_path(document)
+        if path in owner or any(path.startswith(top) and path.count("/") == 1 for top in _GENERATED_TOP):
+            other = owner.get(path, "chaowen")
+            problems.append(
+                Problem(
+                    f"content/{document.source}",
+                    document.field_lines.get("slug", 1),
+                    messages.text(
+                        "duplicate_url",
+                        language,
+                        url="/" + path,
+                        other=f"content/{other}" if other != "chaowen" else other,
+                    ),
+                    messages.text("duplicate_url_hint", language),
+                )
+            )
+            continue
+        owner[path] = document.source
+        urls[document.source] = path
+    asset_list = tuple(assets)
+    for asset in asset_list:
+        urls[asset.source] = asset.source
+
+    docs = {d.source: d for d in published if d.source in urls}
+    return _assemble(config, docs, asset_list, urls), problems
+
+
+def document_path(document: Document) -> str:
+    """The site path of a document, from its kind and slug (or number, for issues)."""
+    if document.kind is Kind.ISSUE and document.number is not None:
+        return f"issues/{document.number}/"
+    if document.kind in (Kind.ESSAY, Kind.MINUTES):
+        return f"{document.kind.folder}/{document.slug}/"
+    folder = document.source.rsplit("/", 1)[0] if "/" in document.source else ""
+    if folder == "pages" or folder.startswith("pages/"):
+        folder = folder[len("pages") :].strip("/")
+    return f"{folder}/{document.slug}/" if folder else f"{document.slug}/"
+
+
+def _issue_numbers(documents: list[Document], problems: list[Problem], language: str) -> dict[int, str]:
+    numbers: dict[int, str] = {}
+    for document in documents:
+        if document.kind is not Kind.ISSUE or document.number is None:
+            continue
+        if document.number in numbers:
+            problems.append(
+                Problem(
+                    f"content/{document.source}",
+                    document.field_lines.get("number", 1),
+                    messages.text(
+                        "duplicate_number", language, value=document.number, other=f"content/{numbers[document.number]}"
+                    ),
+                    messages.text("duplicate_number_hint", language),
+                )
+            )
+            continue
+        numbers[document.number] = document.source
+    return numbers
+
+
+def _check_issue_refs(
+    documents: list[Document], numbers: dict[int, str], problems: list[Problem], language: str
+) -> None:
+    existing = "、".join(f"{n}" for n in sorted(numbers)) or "—"
+    for document in documents:
+        if document.issue is not None and document.issue not in numbers:
+            problems.append(
+                Problem(
+                    f"content/{document.source}",
+                    document.field_lines.get("issue", 1),
+                    messages.text("missing_issue", language, value=document.issue),
+                    messages.text("missing_issue_hint", language, choices=existing),
+                )
+            )
+
+
+def _newest_first(documents: Iterable[Document]) -> tuple[str, ...]:
+    ordered = sorted(documents, key=lambda d: (d.date.timestamp() if d.date else 0.0, d.source), reverse=True)
+    return tuple(d.source for d in ordered)
+
+
+def _assemble(config: SiteConfig, docs: dict[str, Document], assets: tuple[Asset, ...], urls: dict[str, str]) -> Site:
+    issues = tuple(
+        d.source
+        for d in sorted((d for d in docs.values() if d.kind is Kind.ISSUE), key=lambda d: d.number or 0, reverse=True)
+    )
+    listed = [d for d in docs.values() if d.kind is not Kind.PAGE]
+    items = _newest_first(listed)
+    standalone = tuple(
+        d.source for d in sorted((d for d in docs.values() if d.kind is Kind.PAGE), key=lambda d: (d.title, d.source))
+    )
+    by_issue: dict[int, list[str]] = defaultdict(list)
+    by_track: dict[str, list[str]] = {t.key: [] for t in config.tracks}
+    by_tag: dict[str, list[str]] = defaultdict(list)
+    by_author: dict[str, list[str]] = defaultdict(list)
+    for source in items:  # newest first, so every collection is too
+        document = docs[source]
+        if document.issue is not None and document.kind is not Kind.ISSUE:
+            by_issue[document.issue].append(source)
+        if document.track is not None:
+            by_track[document.track].append(source)
+        for tag in document.tags:
+            by_tag[tag].append(source)
+        for author in document.authors:
+            by_author[author].append(source)
+    issue_sources = {docs[s].number: s for s in issues if docs[s].number is not None}
+    site_fields: dict[str, Any] = {
+        "issues": issues,
+        "items": items,
+        "standalone": standalone,
+        "by_issue": _freeze(by_issue),
+        "by_track": _freeze(by_track),
+        "by_tag": _freeze(by_tag),
+        "by_author": _freeze(by_author),
+        "tag_slugs": MappingProxyType(unique_slugs(list(by_tag), "tag")),
+        "author_slugs": MappingProxyType(unique_slugs(list(by_author), "author")),
+        "issue_sources": MappingProxyType({n: s for n, s in issue_sources.items() if n is not None}),
+        "neighbours": MappingProxyType(_neighbours(docs, issues, items)),
+        "related": MappingProxyType(_related(docs, by_track)),
+    }
+    skeleton = Site(
+        config=config,
+        documents=MappingProxyType(docs),
+        assets=assets,
+        urls=MappingProxyType(urls),
+        pages=(),
+        **site_fields,
+    )
+    return Site(
+        config=config,
+        documents=skeleton.documents,
+        assets=assets,
+        urls=skeleton.urls,
+        pages=tuple(plan_pages(skeleton)),
+        **site_fields,
+    )
+
+
+def _freeze(groups: Mapping[Any, list[str]]) -> Mapping[Any, tuple[str, ...]]:
+    return MappingProxyType({key: tuple(value) for key, value in groups.items()})
+
+
+def _neighbours(
+    docs: dict[str, Document], issues: tuple[str, ...], items: tuple[str, ...]
+) -> dict[str, tuple[str | None, str | None]]:
+    """Previous (older) and next (newer) document of the same kind."""
+    result: dict[str, tuple[str | None, str | None]] = {}
+    chains = [tuple(reversed(issues))]
+    for kind in (Kind.ESSAY, Kind.MINUTES):
+        chains.append(tuple(reversed([s for s in items if docs[s].kind is kind])))
+    for chain in chains:
+        for index, source in enumerate(chain):
+            previous = chain[index - 1] if index > 0 else None
+            following = chain[index + 1] if index + 1 < len(chain) else None
+            result[source] = (previous, following)
+    return result
+
+
+def _related(docs: dict[str, Document], by_track: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    """Same-track essays and minutes, those sharing most tags first, then the newest."""
+    result: dict[str, tuple[str, ...]] = {}
+    for sources in by_track.values():
+        candidates = [s for s in sources if docs[s].kind is not Kind.ISSUE]
+        for source in candidates:
+            tags = set(docs[source].tags)
+            ranked = sorted(
+                (s for s in candidates if s != source),
+                key=lambda s: (-len(tags & set(docs[s].tags)), candidates.index(s)),
+            )
+            result[source] = tuple(ranked[:RELATED_SIZE])
+    return result
+
+
+def plan_pages(site: Site) -> list[PageSpec]:
+    """Every page of the site: its path, template, data and the documents it shows."""
+    docs = site.documents
+    per_page = site.config.per_page
+    latest = frozenset(site.items[:FEED_SIZE])
+    pages = [
+        PageSpec("", "home.html", MappingProxyType({}), frozenset(site.items[:40]) | frozenset(site.issues[:1])),
+        PageSpec("issues/", "issues.html", sources=frozenset(site.issues)),
+        PageSpec("archive/", "archive.html", sources=frozenset(site.items)),
+        PageSpec("tags/", "tags.html", sources=frozenset(s for v in site.by_tag.values() for s in v)),
+        PageSpec("authors/", "authors.html", sources=frozenset(s for v in site.by_author.values() for s in v)),
+        PageSpec("search/", "search.html"),
+        PageSpec("404.html", "404.html"),
+        PageSpec("atom.xml", "atom.xml", MappingProxyType({"track": None, "items": site.items[:FEED_SIZE]}), latest),
+        PageSpec("sitemap.xml", "sitemap.xml", sources=frozenset(docs)),
+        PageSpec("robots.txt", "robots.txt"),
+    ]
+    for source, document in docs.items():
+        template = {Kind.ISSUE: "issue.html", Kind.PAGE: "page.html"}.get(document.kind, "document.html")
+        shown = {source}
+        if document.kind is Kind.ISSUE and document.number is not None:
+            shown.update(site.by_issue.get(document.number, ()))
+        previous, following = site.neighbours.get(source, (None, None))
+        shown.update(s for s in (previous, following) if s)
+        shown.update(site.related.get(source, ()))
+        if document.issue is not None and document.issue in site.issue_sources:
+            shown.add(site.issue_sources[document.issue])
+        pages.append(PageSpec(site.urls[source], template, MappingProxyType({"source": source}), frozenset(shown)))
+    for track in site.config.tracks:
+        sources = site.by_track.get(track.key, ())
+        total = max(1, math.ceil(len(sources) / per_page))
+        for number in range(1, total + 1):
+            chunk = sources[(number - 1) * per_page : number * per_page]
+            path = f"tracks/{track.key}/" if number == 1 else f"tracks/{track.key}/page/{number}/"
+            data = {"track": track.key, "number": number, "total": total, "items": chunk}
+            pages.append(PageSpec(path, "track.html", MappingProxyType(data), frozenset(chunk)))
+        feed_items = sources[:FEED_SIZE]
+        pages.append(
+            PageSpec(
+                f"tracks/{track.key}/atom.xml",
+                "atom.xml",
+                MappingProxyType({"track": track.key, "items": feed_items}),
+                frozenset(feed_items),
+            )
+        )
+    for tag, sources in site.by_tag.items():
+        pages.append(
+            PageSpec(
+                f"tags/{site.tag_slugs[tag]}/",
+                "tag.html",
+                MappingProxyType({"tag": tag, "items": sources}),
+                frozenset(sources),
+            )
+        )
+    for author, sources in site.by_author.items():
+        pages.append(
+            PageSpec(
+                f"authors/{site.author_slugs[author]}/",
+                "author.html",
+                MappingProxyType({"author": author, "items": sources}),
+                frozenset(sources),
+            )
+        )
+    return sorted(pages, key=lambda p: p.path)

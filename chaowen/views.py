@@ -1,0 +1,202 @@
+"""The template context: plain, frozen data that templates receive.
+
+Every template gets ``site`` (:class:`SiteView`) and ``page`` (:class:`PageMeta`)
+plus the variables its page kind adds (listed per template below). Templates
+never call back into chaowen; everything they show is here already, with URLs
+complete (they include the site's base path, e.g. ``/chaowen/essays/foo/``).
+
+Per template, besides ``site`` and ``page``:
+
+==================  ==========================================================
+home.html           latest_issue: ItemView | None, latest_issue_items: tuple[ItemView],
+                    latest_essays, latest_minutes: tuple[ItemView], tracks: tuple[TrackView]
+issue.html          doc: ItemView, content: Markup html, toc, groups: tuple[TrackGroup],
+                    prev, next: ItemView | None
+issues.html         issues: tuple[ItemView]
+document.html       doc, content, toc, prev, next, related: tuple[ItemView]   (essays, minutes)
+page.html           doc, content, toc                                          (standalone pages)
+track.html          track: TrackView, items: tuple[ItemView], pager: Pager
+archive.html        years: tuple[YearGroup]
+tags.html           tags: tuple[Counted]
+tag.html            tag: Counted, items: tuple[ItemView]
+authors.html        authors: tuple[Counted]
+author.html         author: Counted, units: tuple[str], items: tuple[ItemView]
+search.html         (nothing more)
+404.html            (nothing more)
+atom.xml            feed: FeedView
+sitemap.xml         entries: tuple[SitemapEntry]
+robots.txt          (nothing more)
+==================  ==========================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from markupsafe import Markup as Html
+
+from .model import Heading, empty
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrackView:
+    key: str
+    name: str
+    description: str
+    url: str
+    feed_url: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    title: str
+    description: str
+    language: str
+    base_url: str  # absolute: https://example.org/chaowen/
+    base_path: str  # /chaowen/
+    origin: str  # https://example.org — base_url without its path; "" when base_url is a bare path
+    home_url: str  # same as base_path
+    issues_url: str
+    archive_url: str
+    tags_url: str
+    authors_url: str
+    tracks: tuple[TrackView, ...]
+    nav: tuple[Link, ...]  # main navigation
+    feed_url: str
+    search_url: str
+    static: Mapping[str, str]  # static file name -> URL with a content hash, e.g. static["style.css"]
+    author: str
+    copyright: str
+    relative: bool  # built for file:// browsing (search cannot work there)
+    extra: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What ``<head>`` needs for any page."""
+
+    kind: str  # home, issue, issues, essay, minutes, page, track, archive, tags, tag, authors, author, search, 404
+    path: str  # site-relative path, e.g. essays/foo/
+    url: str  # with base path
+    canonical: str  # absolute URL
+    title: str  # for <title>, without the site title
+    description: str
+    og_type: str  # "article" or "website"
+    breadcrumbs: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    """A document as shown in lists and on its own page."""
+
+    source: str
+    kind: str  # issue, minutes, essay, page
+    kind_label: str  # 期刊, 沙龙纪要, 学员心得, 页面
+    title: str
+    url: str
+    date: datetime | None
+    date_iso: str  # 2024-03-05T00:00:00+08:00, "" without a date
+    date_text: str  # 2024年3月5日
+    summary: str
+    track: TrackView | None
+    authors: tuple[Link, ...]
+    unit: str
+    tags: tuple[Link, ...]
+    issue: Link | None  # the journal issue an essay or minutes appeared in
+    number: int | None  # for journal issues
+    number_text: str  # 第3期, "" when not an issue
+    host: str
+    venue: str
+    participants: tuple[str, ...]
+    chars: int
+    minutes: int
+    extra: Mapping[str, Any] = field(default_factory=empty)
+
+
+@dataclass(frozen=True, slots=True)
+class TrackGroup:
+    track: TrackView | None  # None: items without a track
+    items: tuple[ItemView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    number: int  # 1-based
+    total: int
+    prev_url: str  # "" on the first page
+    next_url: str  # "" on the last page
+    pages: tuple[Link, ...]  # title is the page number as text
+
+
+@dataclass(frozen=True, slots=True)
+class MonthGroup:
+    month: int
+    label: str  # 3月
+    items: tuple[ItemView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class YearGroup:
+    year: int
+    label: str  # 2024年
+    count: int
+    months: tuple[MonthGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    name: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    item: ItemView
+    content: Html
+    updated: str  # RFC 3339
+
+
+@dataclass(frozen=True, slots=True)
+class FeedView:
+    title: str
+    subtitle: str
+    id: str  # absolute URL of the feed
+    alternate: str  # absolute URL of the HTML page it follows
+    updated: str  # RFC 3339, newest entry's date (never the build time)
+    entries: tuple[FeedEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    loc: str  # absolute URL
+    lastmod: str  # YYYY-MM-DD, "" when unknown
+
+
+__all__ = [
+    "Counted",
+    "FeedEntry",
+    "FeedView",
+    "Heading",
+    "Html",
+    "ItemView",
+    "Link",
+    "MonthGroup",
+    "PageMeta",
+    "Pager",
+    "SiteView",
+    "SitemapEntry",
+    "TrackGroup",
+    "TrackView",
+    "YearGroup",
+]

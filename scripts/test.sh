@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install everything the tests need (system packages and Python packages), then run them.
+# Used as-is by CI (.ci/run) on a fresh clone; safe to rerun.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(chromium nginx default-jre-headless)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python3 -m pip install -q -e '.[test]'
+python3 -m ruff check chaowen tests
+python3 -m mypy
+python3 -m pytest -n 2 -q "$@"

@@ -1,0 +1,61 @@
+from pathlib import Path
+
+import pytest
+
+from chaowen.config import load_config
+from chaowen.errors import BuildError
+from tests.conftest import CONFIG_YAML
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "chaowen.yaml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_defaults_and_tracks(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, CONFIG_YAML))
+    assert config.language == "zh-CN"
+    assert config.timezone == "Asia/Shanghai"
+    assert config.theme == "default"
+    assert config.per_page == 10
+    assert [t.key for t in config.tracks] == ["iot", "health", "materials"]
+    assert config.base_path == "/"
+    assert config.origin == "https://example.org"
+
+
+def test_subpath_base_url(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, CONFIG_YAML), base_url="https://example.org/chaowen")
+    assert config.base_url == "https://example.org/chaowen/"
+    assert config.base_path == "/chaowen/"
+    assert config.origin == "https://example.org"
+
+
+def test_misspelt_key_names_the_nearest(tmp_path: Path) -> None:
+    with pytest.raises(BuildError) as caught:
+        load_config(write(tmp_path, CONFIG_YAML + "titel: x\nper_pgae: 5\n"))
+    messages = [(p.line, p.message, p.hint) for p in caught.value.problems]
+    assert any("titel" in m and "title" in h for _, m, h in messages)
+    assert any("per_pgae" in m and "per_page" in h for _, m, h in messages)
+    assert all(line is not None for line, _, _ in messages)
+
+
+def test_every_bad_value_is_reported(tmp_path: Path) -> None:
+    text = (
+        CONFIG_YAML.replace("base_url: https://example.org/", "base_url: ftp:/x")
+        + "timezone: Mars/Base\nper_page: many\n"
+    )
+    with pytest.raises(BuildError) as caught:
+        load_config(write(tmp_path, text))
+    assert len(caught.value.problems) == 3
+
+
+def test_missing_config_says_how_to_start(tmp_path: Path) -> None:
+    with pytest.raises(BuildError) as caught:
+        load_config(tmp_path)
+    assert "chaowen init" in caught.value.problems[0].hint
+
+
+def test_bad_track_key(tmp_path: Path) -> None:
+    with pytest.raises(BuildError) as caught:
+        load_config(write(tmp_path, "title: x\ntracks:\n  - key: 智能\n    name: 智能物联\n"))
+    assert "赛道代号" in caught.value.problems[0].message

@@ -1,0 +1,150 @@
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from chaowen.content import decode, load_content, parse_date, parse_document, walk_content
+from chaowen.model import Kind, SiteConfig
+from tests.conftest import make_config
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+ESSAY = """---
+title: 参观电池工厂的心得
+date: 2024-03-05
+author: 王小明
+unit: 临浦镇
+track: 新材料
+issue: 2
+tags: 新能源电池、产业链， 调研
+---
+正文
+"""
+
+
+def test_essay_fields_are_converted(config: SiteConfig) -> None:
+    doc, problems = parse_document("essays/参观电池工厂.md", ESSAY, config)
+    assert problems == []
+    assert doc is not None
+    assert doc.kind is Kind.ESSAY
+    assert doc.track == "materials"
+    assert doc.issue == 2
+    assert doc.authors == ("王小明",)
+    assert doc.tags == ("新能源电池", "产业链", "调研")
+    assert doc.date == datetime(2024, 3, 5, tzinfo=SHANGHAI)
+    assert doc.slug == "can-guan-dian-chi-gong-chang"
+    assert doc.body_line == 10
+
+
+def test_track_by_key_and_trimmed_fullwidth_spaces(config: SiteConfig) -> None:
+    text = ESSAY.replace("track: 新材料", "track: iot").replace("author: 王小明", "author: 王小明\u3000 ")
+    doc, problems = parse_document("essays/a.md", text, config)
+    assert problems == [] and doc is not None
+    assert doc.track == "iot"
+    assert doc.authors == ("王小明",)
+
+
+def test_unknown_track_suggests_the_nearest(config: SiteConfig) -> None:
+    doc, problems = parse_document("essays/a.md", ESSAY.replace("新材料", "新材科"), config)
+    assert doc is None
+    (problem,) = problems
+    assert problem.format() == (
+        "content/essays/a.md:6: 未知的赛道 “新材科”，可选：智能物联、生命健康、新材料（是否想写 “新材料”？）"
+    )
+
+
+@pytest.mark.parametrize("value", ["2024-13-01", "2024-02-30", "明天"])
+def test_impossible_dates_are_errors(config: SiteConfig, value: str) -> None:
+    doc, problems = parse_document("essays/a.md", ESSAY.replace("2024-03-05", value), config)
+    assert doc is None
+    assert [p.line for p in problems] == [3]
+    assert value in problems[0].message
+
+
+def test_date_forms() -> None:
+    assert parse_date("2024-03-05 14:30", SHANGHAI) == datetime(2024, 3, 5, 14, 30, tzinfo=SHANGHAI)
+    assert parse_date("2024年3月5日", SHANGHAI) == datetime(2024, 3, 5, tzinfo=SHANGHAI)
+    assert parse_date("2024-03-05T06:00:00Z", SHANGHAI) == datetime(2024, 3, 5, 14, 0, tzinfo=SHANGHAI)
+
+
+def test_missing_fields_are_all_reported(config: SiteConfig) -> None:
+    doc, problems = parse_document("essays/a.md", "---\nsummary: x\n---\n", config)
+    assert doc is None
+    assert sorted(p.message for p in problems) == sorted(
+        ["缺少必填字段 “title”", "缺少必填字段 “date”", "缺少必填字段 “track”", "缺少必填字段 “author”"]
+    )
+
+
+def test_unknown_field_is_a_warning_with_suggestion(config: SiteConfig) -> None:
+    doc, problems = parse_document("essays/a.md", ESSAY.replace("author:", "auther: x\nauthor:"), config)
+    assert doc is not None
+    (problem,) = problems
+    assert not problem.is_error
+    assert "auther" in problem.message and "author" in problem.hint
+    assert problem.line == 4
+
+
+def test_extra_reaches_the_document(config: SiteConfig) -> None:
+    doc, _ = parse_document("essays/a.md", ESSAY.replace("---\n正文", "extra:\n  photo: 张三\n---\n正文"), config)
+    assert doc is not None and doc.extra == {"photo": "张三"}
+
+
+def test_text_values_are_kept_as_written(config: SiteConfig) -> None:
+    text = ESSAY.replace("title: 参观电池工厂的心得", "title: 2024").replace(
+        "tags: 新能源电池、产业链， 调研", "tags: [no, on, 010]"
+    )
+    doc, problems = parse_document("essays/a.md", text, config)
+    assert doc is not None and problems == []
+    assert doc.title == "2024"
+    assert doc.tags == ("no", "on", "010")
+
+
+def test_issue_requires_number(config: SiteConfig) -> None:
+    doc, problems = parse_document("issues/1.md", "---\ntitle: 第1期\ndate: 2024-01-01\nnumber: 一\n---\n", config)
+    assert doc is None
+    assert problems[0].line == 4
+
+
+def test_draft_bool(config: SiteConfig) -> None:
+    doc, _ = parse_document("pages/about.md", "---\ntitle: 关于\ndraft: yes\n---\n", config)
+    assert doc is not None and doc.draft and doc.kind is Kind.PAGE
+
+
+def test_gbk_file_is_decoded_with_a_warning() -> None:
+    text, problem = decode(
+        "---\ntitle: 中文标题\n---\n正文内容，这是一段较长的中文文字。".encode("gbk"), "content/a.md", "zh-CN"
+    )
+    assert text is not None and "中文标题" in text
+    assert problem is not None and not problem.is_error
+    assert "GB18030" in problem.message and "UTF-8" in problem.hint
+
+
+def test_binary_file_is_an_error() -> None:
+    text, problem = decode(bytes(range(256)) * 4, "content/a.md", "zh-CN")
+    assert text is None and problem is not None and problem.is_error
+
+
+def test_walk_skips_editor_litter_and_survives_symlink_loops(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "essays").mkdir(parents=True)
+    (content / "essays" / "a.md").write_text("x", encoding="utf-8")
+    (content / "essays" / "a.md~").write_text("x", encoding="utf-8")
+    (content / "essays" / ".a.md.swp").write_text("x", encoding="utf-8")
+    (content / "essays" / "~$草稿.md").write_text("x", encoding="utf-8")
+    (content / "images").mkdir()
+    (content / "images" / "图 1.png").write_bytes(b"png")
+    (content / "essays" / "loop").symlink_to(content, target_is_directory=True)
+    markdown, assets = walk_content(content)
+    assert markdown == ["essays/a.md"]
+    assert assets == ["images/图 1.png"]
+
+
+def test_load_content_collects_problems_from_every_file(tmp_path: Path) -> None:
+    content = tmp_path / "content" / "essays"
+    content.mkdir(parents=True)
+    (content / "bad1.md").write_text("---\ntitle: x\n", encoding="utf-8")
+    (content / "bad2.md").write_text("---\ntitle：x\n---\n", encoding="utf-8")
+    result = load_content(make_config(root=tmp_path))
+    assert result.documents == ()
+    assert {p.path for p in result.problems} == {"content/essays/bad1.md", "content/essays/bad2.md"}
