@@ -4,29 +4,48 @@
 check``): config -> content -> site model -> markup. :func:`build` is load +
 render + write. A build either has a complete, checked model or raises
 :class:`BuildError` with every problem, before the first byte is written.
+
+:class:`Builder` runs that same pipeline again and again (the CLI once, the dev
+server after every save), skipping work whose inputs did not change: front
+matter and Markdown come from the build cache when the file's bytes are the
+same, and a page is rendered only when something it showed changed. There is
+no second code path for "incremental": a rebuild is a build with a warm cache,
+and its output is byte-identical to a clean build's.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from . import __version__
+from .cache import CACHE_DIR, BuildCache, MarkupEntry, PageEntry, digest
 from .config import load_config
 from .content import load_content
 from .errors import BuildError, Problem
 from .model import Document, Markup, Output, Site, SiteConfig
-from .render import Renderer, Theme, find_theme, make_environment, render_pages, static_files, static_urls
+from .render import (
+    Renderer,
+    Theme,
+    find_theme,
+    make_environment,
+    render_pages,
+    static_files,
+    static_urls,
+    template_fingerprints,
+)
 from .site import build_site
+from .urls import output_file
 from .write import WriteStats, check_output_dir, write_site
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
-_POOL_THRESHOLD = 48  # below this many documents a process pool costs more than it saves
+_POOL_THRESHOLD = 48  # below this many documents to render, a process pool costs more than it saves
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +55,10 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     strict: bool = False
-    clean: bool = False
+    clean: bool = False  # ignore the cache and the previous output: everything is made anew
     relative: bool | None = None
     jobs: int | None = None  # None: one per core
+    cache: bool = True  # keep the build cache in SITE/.chaowen-cache
 
     @property
     def output_dir(self) -> Path:
@@ -58,14 +78,16 @@ class LoadedSite:
 
 @dataclass(frozen=True)
 class BuildResult:
-    pages: int
-    files: int
-    written: int
+    pages: int  # pages of the site
+    files: int  # files in the output folder
+    written: int  # files whose bytes changed
     warnings: tuple[Problem, ...]
     seconds: float
     timings: Mapping[str, float] = field(default_factory=dict)
     changed: tuple[str, ...] = ()  # output paths whose bytes changed (or are new)
     removed: tuple[str, ...] = ()  # output paths that the previous build had and this one has not
+    rendered: int = 0  # pages rendered (the others were unchanged and kept)
+    markdown: int = 0  # documents whose Markdown was rendered (the others came from the cache)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -80,82 +102,278 @@ def _raise_if_failed(problems: Sequence[Problem], strict: bool) -> tuple[Problem
 
 
 def load(options: BuildOptions, *, now: datetime | None = None, progress: Progress = _no_progress) -> LoadedSite:
-    """Read and validate the whole site, render its Markdown; write nothing."""
-    config = load_config(options.site_root, base_url=options.base_url, relative=options.relative)
-    theme = find_theme(config.root, config.theme, config.language)
-    progress("content", 0, 1)
-    content = load_content(config)
-    moment = now or datetime.now(ZoneInfo(config.timezone))
-    site, site_problems = build_site(config, content.documents, content.assets, now=moment, drafts=options.drafts)
-    problems = [*content.problems, *site_problems]
-    _raise_if_failed(problems, options.strict)
-    markups, markup_problems = render_markup(site, jobs=options.jobs, progress=progress)
-    problems.extend(markup_problems)
-    warnings = _raise_if_failed(problems, options.strict)
-    return LoadedSite(config, site, markups, theme, warnings)
+    """Read and validate the whole site and render its Markdown; write nothing to the output."""
+    return Builder(options).load(now=now, progress=progress)
 
 
 def build(options: BuildOptions, *, now: datetime | None = None, progress: Progress = _no_progress) -> BuildResult:
-    """Load, render every page, and swap the new site in for the output folder."""
-    started = time.perf_counter()
-    site_root = options.site_root
-    check_output_dir(options.output_dir, site_root)
-    loaded = load(options, now=now, progress=progress)
-    timings = {"load": time.perf_counter() - started}
-    outputs, copies = render_site(loaded, progress=progress)
-    timings["render"] = time.perf_counter() - started - timings["load"]
-    stats: WriteStats = write_site(options.output_dir, outputs, copies, reuse=not options.clean)
-    timings["write"] = time.perf_counter() - started - timings["load"] - timings["render"]
-    return BuildResult(
-        len(outputs), stats.total, stats.written, loaded.warnings, time.perf_counter() - started, timings,
-        stats.changed, stats.removed,
-    )
+    """Load, render the pages, and swap the new site in for the output folder."""
+    return Builder(options).build(now=now, progress=progress)
 
 
 def render_site(loaded: LoadedSite, *, progress: Progress = _no_progress) -> tuple[list[Output], dict[str, Path]]:
-    """Every page's bytes, plus the files to copy (assets and theme static files)."""
+    """Every page's bytes (rendered anew, no reuse), plus the files to copy."""
     static = static_files(loaded.theme)
-    static_bytes = {name: path.read_bytes() for name, path in static.items()}
     renderer = Renderer(
-        loaded.site, loaded.markups, make_environment(loaded.theme), static_urls(loaded.config.base_path, static_bytes)
+        loaded.site,
+        loaded.markups.__getitem__,
+        make_environment(loaded.theme),
+        static_urls(loaded.config.base_path, {n: p.read_bytes() for n, p in static.items()}),
     )
-    progress("render", 0, len(loaded.site.pages))
     outputs, problems = render_pages(renderer, loaded.site.pages)
     if problems:
         raise BuildError(problems)
-    progress("render", len(loaded.site.pages), len(loaded.site.pages))
-    copies = {asset.source: asset.path for asset in loaded.site.assets}
+    return outputs, _copies(loaded.site, static)
+
+
+def _copies(site: Site, static: Mapping[str, Path]) -> dict[str, Path]:
+    copies = {asset.source: asset.path for asset in site.assets}
     copies.update({f"static/{name}": path for name, path in static.items()})
-    return outputs, copies
+    return copies
+
+
+class Builder:
+    """Builds one site into one output folder, as often as asked, reusing what did not change.
+
+    ``in_place`` updates the output folder file by file instead of swapping a new
+    one in (the dev server's private preview folder); ``hash_static`` adds a
+    content hash to stylesheet URLs (off in the preview, so that a stylesheet edit
+    changes only the stylesheet and can be swapped without reloading the page).
+    """
+
+    def __init__(self, options: BuildOptions, *, in_place: bool = False, hash_static: bool = True) -> None:
+        self.options = options
+        self.in_place = in_place
+        self.hash_static = hash_static
+        self._cache: BuildCache | None = None
+        self._loaded: LoadedSite | None = None
+
+    # ------------------------------------------------------------------ load
+    def load(self, *, now: datetime | None = None, progress: Progress = _no_progress) -> LoadedSite:
+        """config -> content -> site -> markup, all checked; raises BuildError with every problem."""
+        options = self.options
+        config = load_config(options.site_root, base_url=options.base_url, relative=options.relative)
+        theme = find_theme(config.root, config.theme, config.language)
+        cache = self._cache_for(config)
+        progress("content", 0, 1)
+        content = load_content(config, cache.documents)
+        cache.documents.update(content.parsed)
+        self._live_digests = set(content.parsed)
+        moment = now or datetime.now(ZoneInfo(config.timezone))
+        site, site_problems = build_site(config, content.documents, content.assets, now=moment, drafts=options.drafts)
+        problems = [*content.problems, *site_problems]
+        _raise_if_failed(problems, options.strict)
+        markups, markup_problems, rendered = self._markup(site, cache, progress)
+        problems.extend(markup_problems)
+        warnings = _raise_if_failed(problems, options.strict)
+        self._markdown_count = rendered
+        self._loaded = LoadedSite(config, site, markups, theme, warnings)
+        return self._loaded
+
+    def _cache_for(self, config: SiteConfig) -> BuildCache:
+        """The cache valid for this configuration; a changed config starts from an empty one."""
+        from .markup import fingerprint
+
+        settings = digest(__version__, fingerprint(), repr(config), str(self.options.drafts))
+        if self._cache is not None and self._cache.settings == settings:
+            return self._cache
+        use_disk = self.options.cache and not self.options.clean
+        folder = config.root / CACHE_DIR if self.options.cache else None
+        cache = BuildCache(folder, settings)
+        if use_disk:
+            cache.load()
+        self._cache = cache
+        return cache
+
+    def _markup(
+        self, site: Site, cache: BuildCache, progress: Progress
+    ) -> tuple[dict[str, Markup], list[Problem], int]:
+        """Markdown of every document: from the cache when its inputs are the same, else rendered."""
+        base = site.config.base_path
+        keys = {source: digest(doc.digest, base) for source, doc in site.documents.items()}
+        valid: list[str] = []
+        stale: list[Document] = []
+        for source, document in sorted(site.documents.items()):
+            entry = cache.markups.get(source)
+            if (
+                entry is not None
+                and entry.key == keys[source]
+                and all(site.urls.get(t) == u for t, u in entry.targets.items())
+                and cache.markup(source) is not None
+            ):
+                valid.append(source)
+            else:
+                stale.append(document)
+        fresh = render_markup(site, stale, jobs=self.options.jobs, progress=progress)
+        markups: dict[str, Markup] = {}
+        problems: list[Problem] = []
+        for source in valid:
+            entry = cache.markups[source]
+            markups[source] = entry.markup  # type: ignore[assignment]  # loaded by cache.markup() above
+            problems.extend(entry.problems)
+        for source, (markup, found) in fresh.items():
+            targets = {t: site.urls.get(t) for t in markup.links}
+            cache.markups[source] = MarkupEntry(keys[source], targets, found, markup)
+            markups[source] = markup
+            problems.extend(found)
+        return markups, problems, len(stale)
+
+    # ----------------------------------------------------------------- build
+    def build(self, *, now: datetime | None = None, progress: Progress = _no_progress) -> BuildResult:
+        """Load, render what changed, write; the output folder changes only if all of that worked."""
+        started = time.perf_counter()
+        output = self.options.output_dir
+        check_output_dir(output, self.options.site_root)
+        loaded = self.load(now=now, progress=progress)
+        timings = {"load": time.perf_counter() - started}
+        cache = self._cache
+        assert cache is not None
+        outputs, copies, rendered, manifest = self._render(loaded, cache, output, progress)
+        timings["render"] = time.perf_counter() - started - sum(timings.values())
+        reuse = not self.options.clean
+        stats: WriteStats = write_site(output, outputs, copies, reuse=reuse, in_place=self.in_place)
+        cache.manifests[self._output_id(output)] = manifest
+        cache.save(set(loaded.site.documents), self._live_digests)
+        timings["write"] = time.perf_counter() - started - sum(timings.values())
+        return BuildResult(
+            pages=len(outputs),
+            files=stats.total,
+            written=stats.written,
+            warnings=loaded.warnings,
+            seconds=time.perf_counter() - started,
+            timings=timings,
+            changed=stats.changed,
+            removed=stats.removed,
+            rendered=rendered,
+            markdown=self._markdown_count,
+        )
+
+    def _output_id(self, output: Path) -> str:
+        return digest(str(output.resolve()), str(self.in_place), str(self.hash_static))
+
+    def _render(
+        self, loaded: LoadedSite, cache: BuildCache, output: Path, progress: Progress
+    ) -> tuple[list[Output], dict[str, Path], int, dict[str, PageEntry]]:
+        """Render the pages whose inputs changed; the others are kept from the previous output."""
+        site = loaded.site
+        env = make_environment(loaded.theme)
+        static = static_files(loaded.theme)
+        static_bytes = {name: path.read_bytes() for name, path in static.items()}
+        urls = (
+            static_urls(site.config.base_path, static_bytes)
+            if self.hash_static
+            else {n: f"{site.config.base_path}static/{n}" for n in static_bytes}
+        )
+        templates = template_fingerprints(env)
+        renderer = Renderer(site, loaded.markups.__getitem__, env, urls)
+        shape = _site_fingerprint(site, urls)
+        previous = {} if self.options.clean else cache.manifests.get(self._output_id(output), {})
+        dependencies = _dependency_values(site, cache)
+        outputs: list[Output] = []
+        manifest: dict[str, PageEntry] = {}
+        problems: dict[tuple[str, int | None, str], Problem] = {}
+        rendered = 0
+        progress("render", 0, len(site.pages))
+        for index, spec in enumerate(site.pages):
+            path = output_file(spec.path)
+            base_key = digest(
+                shape, templates.get(spec.template, ""), spec.path, spec.template, repr(sorted(spec.data.items()))
+            )
+            old = previous.get(path)
+            if (
+                old is not None
+                and old.base == base_key
+                and old.state == _state(old.touched, dependencies)
+                and _unchanged_file(output / path, old.size)
+            ):
+                outputs.append(Output(path, None))
+                manifest[path] = old
+                continue
+            page, problem = renderer.render(spec)
+            rendered += 1
+            if problem is not None:
+                problems.setdefault((problem.path, problem.line, problem.message), problem)
+                continue
+            assert page is not None and page.content is not None
+            outputs.append(page)
+            touched = tuple(sorted(renderer.touched))
+            manifest[path] = PageEntry(base_key, touched, _state(touched, dependencies), len(page.content))
+            if index % 200 == 0:
+                progress("render", index, len(site.pages))
+        if problems:
+            raise BuildError(list(problems.values()))
+        progress("render", len(site.pages), len(site.pages))
+        return outputs, _copies(site, static), rendered, manifest
+
+
+def _unchanged_file(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size
+    except OSError:
+        return False
+
+
+def _state(touched: Iterable[str], values: Mapping[str, str]) -> str:
+    """The state of the documents a page showed; a document no longer published counts as changed."""
+    return digest(*(f"{t}={values.get(t, 'gone')}" for t in touched))
+
+
+def _dependency_values(site: Site, cache: BuildCache) -> dict[str, str]:
+    """For each document, a hash of everything about it a page can show: its bytes and its markup."""
+    values = {}
+    for source, document in site.documents.items():
+        entry = cache.markups.get(source)
+        values[source] = digest(
+            document.digest, entry.key if entry else "", repr(sorted((entry.targets if entry else {}).items()))
+        )
+    return values
+
+
+def _site_fingerprint(site: Site, static_urls_map: Mapping[str, str]) -> str:
+    """Everything every page may show that is not a single document: config, navigation, collections."""
+    config = site.config
+    documents = site.documents
+    return digest(
+        repr(config),
+        repr(sorted(static_urls_map.items())),
+        repr(site.items),
+        repr(site.issues),
+        repr([(s, documents[s].title) for s in site.standalone]),
+        repr(sorted(site.urls.items())),
+        repr(sorted(site.by_track.items())),
+        repr(sorted(site.by_tag.items())),
+        repr(sorted(site.by_author.items())),
+        repr(sorted(site.by_issue.items())),
+        repr(sorted(site.neighbours.items())),
+        repr(sorted(site.related.items())),
+        repr(sorted(site.tag_slugs.items())),
+        repr(sorted(site.author_slugs.items())),
+    )
 
 
 # --------------------------------------------------------------------------- markup
 def render_markup(
-    site: Site, *, jobs: int | None = None, progress: Progress = _no_progress
-) -> tuple[dict[str, Markup], list[Problem]]:
-    """Render every published document's Markdown, over a process pool when it pays."""
-    documents = sorted(site.documents.values(), key=lambda d: d.source)
+    site: Site, documents: Sequence[Document], *, jobs: int | None = None, progress: Progress = _no_progress
+) -> dict[str, tuple[Markup, tuple[Problem, ...]]]:
+    """Render the Markdown of ``documents``, over a process pool when there are enough of them."""
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     shared = (dict(site.urls), site.config.base_path, site.config.language)
-    markups: dict[str, Markup] = {}
-    problems: list[Problem] = []
-    progress("markdown", 0, len(documents))
-    if workers <= 1 or len(documents) < _POOL_THRESHOLD:
+    results: dict[str, tuple[Markup, tuple[Problem, ...]]] = {}
+    total = len(documents)
+    progress("markdown", 0, total)
+    if workers <= 1 or total < _POOL_THRESHOLD:
         _init_worker(*shared)
-        results = map(_markup_one, documents)
-        for done, (source, markup, found) in enumerate(results, 1):
-            markups[source] = markup
-            problems.extend(found)
-            progress("markdown", done, len(documents))
-        return markups, problems
-    chunk = max(1, min(64, len(documents) // (workers * 8)))
+        for done, (source, markup, found) in enumerate(map(_markup_one, map(_job, documents)), 1):
+            results[source] = (markup, found)
+            progress("markdown", done, total)
+        return results
+    chunk = max(1, min(32, total // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=shared) as pool:
-        for done, (source, markup, found) in enumerate(pool.map(_markup_one, documents, chunksize=chunk), 1):
-            markups[source] = markup
-            problems.extend(found)
-            if done % 50 == 0 or done == len(documents):
-                progress("markdown", done, len(documents))
-    return markups, problems
+        for done, (source, markup, found) in enumerate(pool.map(_markup_one, map(_job, documents), chunksize=chunk), 1):
+            results[source] = (markup, found)
+            if done % 50 == 0 or done == total:
+                progress("markdown", done, total)
+    return results
 
 
 _WORKER: dict[str, object] = {}
@@ -165,17 +383,25 @@ def _init_worker(urls: dict[str, str], base_path: str, language: str) -> None:
     _WORKER.update(urls=urls, base_path=base_path, language=language)
 
 
-def _markup_one(document: Document) -> tuple[str, Markup, tuple[Problem, ...]]:
+_Job = tuple[str, str, int, str]  # source, body, body line, summary: all a worker needs, cheap to send
+
+
+def _job(document: Document) -> _Job:
+    return (document.source, document.body, document.body_line, document.summary)
+
+
+def _markup_one(job: _Job) -> tuple[str, Markup, tuple[Problem, ...]]:
     from .markup import render_markdown
 
+    source, body, body_line, summary = job
     markup, problems = render_markdown(
-        document.body,
-        source=document.source,
-        display_path=f"content/{document.source}",
-        body_line=document.body_line,
+        body,
+        source=source,
+        display_path=f"content/{source}",
+        body_line=body_line,
         urls=_WORKER["urls"],  # type: ignore[arg-type]
         base_path=str(_WORKER["base_path"]),
         language=str(_WORKER["language"]),
-        summary=document.summary,
+        summary=summary,
     )
-    return document.source, markup, problems
+    return source, markup, tuple(problems)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from types import MappingProxyType
@@ -21,7 +22,7 @@ from zoneinfo import ZoneInfo
 from . import messages
 from .config import parse_bool
 from .errors import Problem, Severity
-from .frontmatter import Value, split
+from .frontmatter import Value, cut_body, split
 from .model import KIND_FOLDERS, Asset, Document, Kind, SiteConfig
 from .schema import REQUIRED, all_front_matter_names, field_names, nearest
 from .urls import is_valid_slug, slugify
@@ -39,11 +40,15 @@ _DATE = re.compile(
 _ISSUE_REF = re.compile(r"^第?\s*0*(\d+)\s*期?$")
 
 
+Parsed = tuple[Document, tuple[Problem, ...]]  # a document without its body, and its warnings
+
+
 @dataclass(frozen=True, slots=True)
 class ContentResult:
     documents: tuple[Document, ...]
     assets: tuple[Asset, ...]
     problems: tuple[Problem, ...]
+    parsed: Mapping[str, Parsed] = field(default_factory=dict)  # file digest -> parsed, for the build cache
 
 
 def is_ignored(name: str) -> bool:
@@ -85,29 +90,49 @@ def walk_content(content_dir: Path) -> tuple[list[str], list[str]]:
     return markdown, assets
 
 
-def load_content(config: SiteConfig) -> ContentResult:
-    """Read and validate every file under ``content/``; never raises for a content problem."""
+def load_content(config: SiteConfig, known: Mapping[str, Parsed] | None = None) -> ContentResult:
+    """Read and validate every file under ``content/``; never raises for a content problem.
+
+    ``known`` maps the digest of a file's bytes to its parsed front matter from an
+    earlier build with the same configuration; such files are not parsed again.
+    """
     content_dir = config.content_dir
     markdown, asset_sources = walk_content(content_dir)
     documents: list[Document] = []
     problems: list[Problem] = []
+    parsed: dict[str, Parsed] = {}
+    known = known or {}
     for source in markdown:
         display = f"content/{source}"
         raw = _read(content_dir / source, display, config.language, problems)
         if raw is None:
             continue
+        file_digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        hit = known.get(file_digest)
+        if hit is not None and hit[0].source == source:
+            try:
+                body = cut_body(raw.decode("utf-8-sig"))
+            except UnicodeDecodeError:
+                body = None
+            if body is not None:
+                documents.append(replace(hit[0], body=body))
+                problems.extend(hit[1])
+                parsed[file_digest] = hit
+                continue
         text, warning = decode(raw, display, config.language)
         if warning is not None:
             problems.append(warning)
             if warning.is_error:
                 continue
         assert text is not None
-        document, found = parse_document(source, text, config, digest=hashlib.blake2b(raw, digest_size=16).hexdigest())
+        document, found = parse_document(source, text, config, digest=file_digest)
         problems.extend(found)
         if document is not None:
             documents.append(document)
+            if warning is None:
+                parsed[file_digest] = (replace(document, body=""), tuple(found))
     assets = tuple(Asset(source, content_dir / source) for source in asset_sources if (content_dir / source).is_file())
-    return ContentResult(tuple(documents), assets, tuple(problems))
+    return ContentResult(tuple(documents), assets, tuple(problems), parsed)
 
 
 def _read(path: Path, display: str, language: str, problems: list[Problem]) -> bytes | None:

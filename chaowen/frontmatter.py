@@ -93,6 +93,17 @@ def split(text: str, path: str, language: str = "zh-CN") -> FrontMatter:
     return FrontMatter(fields, field_lines, body, end + 2, True, tuple(problems))
 
 
+def cut_body(text: str) -> str:
+    """The body of a file whose front matter is already known to be valid (no YAML parsing).
+
+    Used for documents whose parsed front matter comes from the build cache.
+    """
+    text = normalise_newlines(text)
+    lines = text.split("\n")
+    end = _closing_line(lines) if lines and lines[0].rstrip() == _DELIMITER else None
+    return text if end is None else "\n".join(lines[end + 1 :])
+
+
 def _closing_line(lines: list[str]) -> int | None:
     for index in range(1, len(lines)):
         if lines[index].rstrip() in (_DELIMITER, "..."):

@@ -173,10 +173,14 @@ class PageSpec:
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """A file of the built site: path relative to the output folder, and its bytes."""
+    """A file of the built site: path relative to the output folder, and its bytes.
+
+    ``content`` None means "the same as the previous build's file", which the
+    write stage then keeps instead of rendering it again.
+    """
 
     path: str
-    content: bytes
+    content: bytes | None
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,52 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     )
 
 
+def template_fingerprints(env: jinja2.Environment) -> dict[str, str]:
+    """For each template, a hash of its source and of every template it extends, includes or imports.
+
+    A page needs rendering again when the fingerprint of its template changes,
+    so a change to ``document.html`` leaves the track indexes alone. A template that
+    names another dynamically is taken to depend on all of them.
+    """
+    from jinja2 import meta
+
+    sources: dict[str, str] = {}
+    references: dict[str, set[str] | None] = {}
+    for name in env.list_templates():
+        try:
+            source, _, _ = env.loader.get_source(env, name) if env.loader else ("", None, None)
+            found = meta.find_referenced_templates(env.parse(source))
+            names: set[str] | None = set()
+            for ref in found:
+                if ref is None:
+                    names = None
+                    break
+                names.add(ref)  # type: ignore[union-attr]
+            references[name] = names
+        except (jinja2.TemplateError, OSError):
+            source, references[name] = "", None  # the render stage reports the error itself
+        sources[name] = hashlib.blake2b(source.encode(), digest_size=12).hexdigest()
+    every = "".join(sorted(f"{n}:{h}" for n, h in sources.items()))
+    result: dict[str, str] = {}
+    for name in sources:
+        seen: set[str] = set()
+        pending = [name]
+        dynamic = False
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            refs = references.get(current, set())
+            if refs is None:
+                dynamic = True
+                break
+            pending.extend(refs)
+        text = every if dynamic else "".join(sorted(f"{n}:{sources.get(n, '')}" for n in seen))
+        result[name] = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    return result
+
+
 def static_files(theme: Theme) -> dict[str, Path]:
     """Static file name (``css/x.css``) -> the file that wins in the theme chain."""
     files: dict[str, Path] = {}
@@ -116,15 +162,25 @@ class Renderer:
     """Renders pages of one site. Built once per build; :meth:`render` is called per page."""
 
     def __init__(
-        self, site: Site, markups: Mapping[str, Markup], env: jinja2.Environment, static: Mapping[str, str]
+        self, site: Site, markups: Callable[[str], Markup], env: jinja2.Environment, static: Mapping[str, str]
     ) -> None:
         self.site = site
         self.config = site.config
-        self.markups = markups
+        self._markup_of = markups
         self.env = env
         self.static = static
         self.base = self.config.base_path
         self._items: dict[str, ItemView] = {}
+        self._touched: set[str] = set()  # documents read while rendering the current page
+        self._item_deps: dict[str, frozenset[str]] = {}
+
+    def _markup(self, source: str) -> Markup:
+        self._touched.add(source)
+        return self._markup_of(source)
+
+    def _doc(self, source: str) -> Document:
+        self._touched.add(source)
+        return self.site.documents[source]
 
     # ------------------------------------------------------------------ urls
     def url(self, path: str) -> str:
@@ -183,17 +239,24 @@ class Renderer:
     def item(self, source: str) -> ItemView:
         cached = self._items.get(source)
         if cached is None:
+            # Record what the view itself reads (its issue's title, its markup) once, and
+            # add it to every page that shows the view later, though the view is cached.
+            outer, self._touched = self._touched, set()
             cached = self._items[source] = self._make_item(self.site.documents[source])
+            self._item_deps[source] = frozenset(self._touched)
+            self._touched = outer
+        self._touched.add(source)
+        self._touched.update(self._item_deps[source])
         return cached
 
     def items(self, sources: Iterable[str]) -> tuple[ItemView, ...]:
         return tuple(self.item(s) for s in sources)
 
     def _make_item(self, doc: Document) -> ItemView:
-        markup = self.markups.get(doc.source)
+        markup = self._markup(doc.source)
         issue_link = None
         if doc.issue is not None and doc.issue in self.site.issue_sources:
-            issue_doc = self.site.documents[self.site.issue_sources[doc.issue]]
+            issue_doc = self._doc(self.site.issue_sources[doc.issue])
             issue_link = Link(f"第{doc.issue}期 · {issue_doc.title}", self.url(self.site.urls[issue_doc.source]))
         return ItemView(
             source=doc.source,
@@ -272,7 +335,7 @@ class Renderer:
         }
 
     def _document_body(self, source: str) -> tuple[Html, tuple[Any, ...]]:
-        markup = self.markups[source]
+        markup = self._markup(source)
         return Html(markup.html), markup.toc
 
     def _ctx_issue(self, spec: PageSpec) -> dict[str, Any]:
@@ -417,7 +480,7 @@ class Renderer:
         entries = []
         for source in sources:
             item = self.item(source)
-            markup = self.markups.get(source)
+            markup = self._markup(source)
             entries.append(FeedEntry(item, Html(markup.html if markup else ""), item.date_iso))
         alternate = f"tracks/{track_key}/" if track_key else ""
         updated = max((e.updated for e in entries), default="1970-01-01T00:00:00+00:00")
@@ -437,13 +500,17 @@ class Renderer:
             if not (page.path == "" or page.path.endswith("/")) or page.path == "search/":
                 continue
             source = page.data.get("source") if page.data else None
-            date = self.site.documents[source].date if source else None
+            date = self._doc(source).date if source else None
             entries.append(SitemapEntry(self.absolute(page.path), date.date().isoformat() if date else ""))
         return {"page": self.meta(spec, "sitemap", "sitemap"), "entries": tuple(entries)}
 
     # ---------------------------------------------------------------- render
     def render(self, spec: PageSpec) -> tuple[Output | None, Problem | None]:
-        """Render one page; a template error comes back as a Problem naming the template and line."""
+        """Render one page; a template error comes back as a Problem naming the template and line.
+
+        Afterwards :attr:`touched` holds every document whose data the page used.
+        """
+        self._touched = set()
         try:
             template = self.env.get_template(spec.template)
             text = template.render(self.context(spec))
@@ -467,6 +534,10 @@ class Renderer:
         if self.config.relative_urls and spec.template.endswith(".html"):
             text = relativise(text, self.base, spec.path)
         return Output(output_file(spec.path), text.encode("utf-8")), None
+
+    @property
+    def touched(self) -> frozenset[str]:
+        return frozenset(self._touched)
 
     def _template_dirs(self) -> list[str]:
         loader = self.env.loader

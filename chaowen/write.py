@@ -57,13 +57,19 @@ def check_output_dir(output: Path, site_root: Path, language: str = "zh-CN") -> 
             )
 
 
-def write_site(output: Path, pages: Iterable[Output], copies: Mapping[str, Path], *, reuse: bool = True) -> WriteStats:
+def write_site(
+    output: Path, pages: Iterable[Output], copies: Mapping[str, Path], *, reuse: bool = True, in_place: bool = False
+) -> WriteStats:
     """Write ``pages`` and copy ``copies`` (output path -> source file) into a new ``output``.
 
     With ``reuse``, files equal to those in the existing ``output`` are hard-linked
     from it. Raises OSError only for real I/O failures; ``output`` is untouched then.
+    ``in_place`` updates the folder file by file instead (the dev server's preview
+    folder, which nobody publishes and which must follow every save quickly).
     """
     output = output.absolute()
+    if in_place and output.is_dir():
+        return _update_in_place(output, pages, copies)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = output.with_name(f".{output.name}.staging-{os.getpid()}")
     previous = output if reuse and output.is_dir() else None
@@ -99,6 +105,35 @@ def _missing_now(previous: Path, placed: set[str]) -> list[str]:
     )
 
 
+def _update_in_place(output: Path, pages: Iterable[Output], copies: Mapping[str, Path]) -> WriteStats:
+    changed: list[str] = []
+    placed: set[str] = set()
+    for page in pages:
+        placed.add(page.path)
+        if page.content is not None and not _same(output / page.path, page.content, None):
+            _atomic_write(output / page.path, page.content)
+            changed.append(page.path)
+    for path, source in copies.items():
+        placed.add(path)
+        if not _same(output / path, None, source):
+            (output / path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, output / path)
+            changed.append(path)
+    removed = _missing_now(output, placed)
+    for path in removed:
+        (output / path).unlink(missing_ok=True)
+    total = len(placed)
+    return WriteStats(len(changed), total - len(changed), total, tuple(sorted(changed)), tuple(removed))
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    """Replace a file by rename, so a reader never sees half of it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
 def _place(
     staging: Path,
     relative: str,
@@ -108,13 +143,24 @@ def _place(
     data: bytes | None = None,
     source: Path | None = None,
 ) -> bool:
-    """Put one file into staging; return True when it differs from the previous build."""
+    """Put one file into staging; return True when it differs from the previous build.
+
+    A page with neither ``data`` nor ``source`` is the previous build's file, unchanged.
+    """
     target = staging / relative
     parent = target.parent
     if parent not in made_dirs:
         parent.mkdir(parents=True, exist_ok=True)
         made_dirs.add(parent)
     old = previous / relative if previous is not None else None
+    if data is None and source is None:
+        if old is None:
+            raise FileNotFoundError(relative)
+        try:
+            os.link(old, target)
+        except OSError:  # file systems without hard links
+            shutil.copy2(old, target)
+        return False
     if old is not None and _same(old, data, source):
         try:
             os.link(old, target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -24,6 +25,40 @@ class _Links(HTMLParser):
                 self.urls.append(value)
         if values.get("id"):
             self.ids.add(values["id"] or "")
+
+
+class _Requests(HTMLParser):
+    """URLs a browser fetches by itself when it loads the page (not links a reader may follow)."""
+
+    FETCHING_RELS = frozenset({"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in ("img", "script", "iframe", "source", "video", "audio", "embed", "track") and values.get("src"):
+            self.urls.append(values["src"] or "")
+        if tag == "link" and set((values.get("rel") or "").split()) & self.FETCHING_RELS:
+            self.urls.append(values.get("href") or "")
+        for match in re.finditer(r"url\(([^)]*)\)", values.get("style") or ""):
+            self.urls.append(match.group(1).strip("'\""))
+
+
+def external_requests(output: Path) -> list[str]:
+    """Every resource a built page would fetch from another host (CDNs, web fonts, analytics)."""
+    found = []
+    for page in sorted(output.rglob("*.html")):
+        parser = _Requests()
+        parser.feed(page.read_text(encoding="utf-8"))
+        found += [f"{page.relative_to(output)} -> {u}" for u in parser.urls if re.match(r"^(?:[a-z]+:)?//", u)]
+    for sheet in sorted(output.rglob("*.css")):
+        for url in re.findall(r"url\(([^)]*)\)|@import\s+[\"']([^\"']+)", sheet.read_text(encoding="utf-8")):
+            target = (url[0] or url[1]).strip("'\"")
+            if re.match(r"^(?:[a-z]+:)?//", target):
+                found.append(f"{sheet.relative_to(output)} -> {target}")
+    return found
 
 
 def parse(path: Path) -> _Links:

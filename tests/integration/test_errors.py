@@ -64,7 +64,7 @@ def test_error_case(make_site: SiteFactory, case: str) -> None:
         assert text in output
     assert "Traceback" not in output
     assert snapshot(root / "output") == before
-    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".") and p.name != ".chaowen-cache") == []
 
 
 def test_all_errors_are_reported_together(make_site: SiteFactory) -> None:

@@ -1,0 +1,285 @@
+"""The persistent build cache in ``SITE/.chaowen-cache/``: never trusted, always checkable.
+
+Three memos, each valid only for the exact inputs it was made from:
+
+* documents: a file's validated front matter, keyed by the hash of its bytes
+  (the body is cut from the file again on use, which is cheap);
+* markup: what a document's Markdown produced, keyed by its bytes, the Markdown
+  configuration, the base path and the URLs of every target it links to;
+* manifest: for each output file of the last build, the key of the inputs it was
+  rendered from, so an unchanged page is neither rendered nor rewritten.
+
+Everything is JSON (never pickle: a cache file from elsewhere must not be able to
+run code). A file that is corrupt, truncated, from another version or simply
+foreign is ignored and rebuilt. Entries for documents that no longer exist are
+dropped on save, so the cache stays the size of the site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from . import __version__
+from .errors import Problem, Severity
+from .model import Document, Heading, Kind, Markup
+
+CACHE_DIR = ".chaowen-cache"
+FORMAT = 1
+
+
+def digest(*parts: str) -> str:
+    """A short stable hash of text parts (not for security: for telling inputs apart)."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(part.encode("utf-8", "surrogatepass"))
+        hasher.update(b"\x00")
+    return hasher.hexdigest()
+
+
+# ----------------------------------------------------------------- (de)serialising
+def document_to_json(document: Document, problems: tuple[Problem, ...]) -> dict[str, Any]:
+    return {
+        "source": document.source,
+        "kind": document.kind.value,
+        "title": document.title,
+        "date": document.date.isoformat() if document.date else None,
+        "slug": document.slug,
+        "body_line": document.body_line,
+        "number": document.number,
+        "track": document.track,
+        "issue": document.issue,
+        "authors": list(document.authors),
+        "unit": document.unit,
+        "host": document.host,
+        "venue": document.venue,
+        "participants": list(document.participants),
+        "tags": list(document.tags),
+        "summary": document.summary,
+        "draft": document.draft,
+        "extra": dict(document.extra),
+        "field_lines": dict(document.field_lines),
+        "digest": document.digest,
+        "problems": [problem_to_json(p) for p in problems],
+    }
+
+
+def document_from_json(data: dict[str, Any]) -> tuple[Document, tuple[Problem, ...]]:
+    """Rebuild a cached document (without its body). Raises KeyError/TypeError/ValueError on bad data."""
+    document = Document(
+        source=_str(data["source"]),
+        kind=Kind(data["kind"]),
+        title=_str(data["title"]),
+        date=datetime.fromisoformat(data["date"]) if data["date"] else None,
+        slug=_str(data["slug"]),
+        body="",
+        body_line=int(data["body_line"]),
+        number=_opt_int(data["number"]),
+        track=data["track"] if data["track"] is None else _str(data["track"]),
+        issue=_opt_int(data["issue"]),
+        authors=_strs(data["authors"]),
+        unit=_str(data["unit"]),
+        host=_str(data["host"]),
+        venue=_str(data["venue"]),
+        participants=_strs(data["participants"]),
+        tags=_strs(data["tags"]),
+        summary=_str(data["summary"]),
+        draft=bool(data["draft"]),
+        extra=MappingProxyType(dict(data["extra"])),
+        field_lines=MappingProxyType({_str(k): int(v) for k, v in data["field_lines"].items()}),
+        digest=_str(data["digest"]),
+    )
+    return document, tuple(problem_from_json(p) for p in data["problems"])
+
+
+def problem_to_json(problem: Problem) -> list[Any]:
+    return [problem.path, problem.line, problem.message, problem.hint, problem.severity.value]
+
+
+def problem_from_json(data: list[Any]) -> Problem:
+    path, line, message, hint, severity = data
+    return Problem(_str(path), _opt_int(line), _str(message), _str(hint), Severity(severity))
+
+
+def markup_to_json(markup: Markup) -> dict[str, Any]:
+    return {
+        "html": markup.html,
+        "toc": [[h.level, h.id, h.title] for h in markup.toc],
+        "summary": markup.summary,
+        "chars": markup.chars,
+        "minutes": markup.minutes,
+        "links": list(markup.links),
+    }
+
+
+def markup_from_json(data: dict[str, Any]) -> Markup:
+    return Markup(
+        html=_str(data["html"]),
+        toc=tuple(Heading(int(a), _str(b), _str(c)) for a, b, c in data["toc"]),
+        summary=_str(data["summary"]),
+        chars=int(data["chars"]),
+        minutes=int(data["minutes"]),
+        links=_strs(data["links"]),
+    )
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected text")
+    return value
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise TypeError("expected a list")
+    return tuple(_str(v) for v in value)
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+# ------------------------------------------------------------------------- entries
+@dataclass(frozen=True, slots=True)
+class MarkupEntry:
+    """A rendered document and the URL of every target it linked to when rendered."""
+
+    key: str  # digest of (document bytes, Markdown settings)
+    targets: dict[str, str | None]  # content source a link resolved to -> its URL then (None: missing)
+    problems: tuple[Problem, ...]
+    markup: Markup | None = None  # loaded lazily from its own file
+
+
+@dataclass(frozen=True, slots=True)
+class PageEntry:
+    """How an output file was made: enough to tell whether making it again would give the same bytes."""
+
+    base: str  # digest of the site-wide inputs, the template (with what it includes) and the page's own data
+    touched: tuple[str, ...]  # documents the page showed
+    state: str  # digest of those documents' bytes and markup when it was rendered
+    size: int  # bytes of the output file, to notice it was edited or deleted since
+
+
+@dataclass
+class BuildCache:
+    """The memos of one site, in memory; :meth:`load` and :meth:`save` move them to and from disk.
+
+    With ``folder`` None the cache lives only as long as the object (``--no-cache``,
+    or the dev server, which keeps it in memory between rebuilds anyway).
+    """
+
+    folder: Path | None
+    settings: str = ""  # fingerprint of everything global that affects markup
+    documents: dict[str, tuple[Document, tuple[Problem, ...]]] = field(default_factory=dict)  # digest -> parsed
+    markups: dict[str, MarkupEntry] = field(default_factory=dict)  # source -> entry
+    manifests: dict[str, dict[str, PageEntry]] = field(default_factory=dict)  # output id -> path -> entry
+
+    # -------------------------------------------------------------------- disk
+    def load(self) -> None:
+        """Read what is on disk; anything unreadable or foreign is ignored."""
+        if self.folder is None:
+            return
+        header = {"format": FORMAT, "version": __version__, "settings": self.settings}
+        data = _read_json(self.folder / "index.json")
+        if not isinstance(data, dict) or data.get("header") != header:
+            return
+        try:
+            for entry in data["documents"]:
+                document, problems = document_from_json(entry)
+                self.documents[document.digest] = (document, problems)
+            for source, entry in data["markups"].items():
+                self.markups[_str(source)] = MarkupEntry(
+                    _str(entry["key"]),
+                    {_str(k): (None if v is None else _str(v)) for k, v in entry["targets"].items()},
+                    tuple(problem_from_json(p) for p in entry["problems"]),
+                )
+            for output_id, pages in data["manifests"].items():
+                self.manifests[_str(output_id)] = {
+                    _str(p): PageEntry(_str(e[0]), _strs(e[1]), _str(e[2]), int(e[3])) for p, e in pages.items()
+                }
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self.documents.clear()
+            self.markups.clear()
+            self.manifests.clear()
+
+    def markup(self, source: str) -> Markup | None:
+        """The cached markup of ``source``, read from its file on first use; None when unusable."""
+        entry = self.markups.get(source)
+        if entry is None:
+            return None
+        if entry.markup is not None:
+            return entry.markup
+        if self.folder is None:
+            return None
+        data = _read_json(self.folder / "markup" / f"{digest(source)}.json")
+        try:
+            if not isinstance(data, dict) or data.get("key") != entry.key:
+                raise ValueError("stale or foreign")
+            markup = markup_from_json(data["markup"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            del self.markups[source]
+            return None
+        self.markups[source] = MarkupEntry(entry.key, entry.targets, entry.problems, markup)
+        return markup
+
+    def save(self, live_sources: set[str], live_digests: set[str]) -> None:
+        """Write the memos, keeping only entries of documents that still exist."""
+        if self.folder is None:
+            return
+        markup_dir = self.folder / "markup"
+        markup_dir.mkdir(parents=True, exist_ok=True)
+        self.documents = {d: v for d, v in self.documents.items() if d in live_digests}
+        self.markups = {s: e for s, e in self.markups.items() if s in live_sources}
+        wanted = {f"{digest(s)}.json" for s in self.markups}
+        for source, entry in self.markups.items():
+            path = markup_dir / f"{digest(source)}.json"
+            if entry.markup is not None and not _has_key(path, entry.key):
+                _write_json(path, {"key": entry.key, "markup": markup_to_json(entry.markup)})
+        for stale in markup_dir.iterdir():
+            if stale.name not in wanted:
+                stale.unlink(missing_ok=True)
+        header = {"format": FORMAT, "version": __version__, "settings": self.settings}
+        _write_json(
+            self.folder / "index.json",
+            {
+                "header": header,
+                "documents": [document_to_json(doc, problems) for doc, problems in self.documents.values()],
+                "markups": {
+                    s: {"key": e.key, "targets": e.targets, "problems": [problem_to_json(p) for p in e.problems]}
+                    for s, e in self.markups.items()
+                },
+                "manifests": {
+                    o: {p: [e.base, list(e.touched), e.state, e.size] for p, e in pages.items()}
+                    for o, pages in self.manifests.items()
+                },
+            },
+        )
+
+
+def _has_key(path: Path, key: str) -> bool:
+    """Whether the entry file on disk is already this version (cheap check of its start)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(64).startswith(f'{{"key": "{key}"'.encode())
+    except OSError:
+        return False
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write through a temporary file and rename, so a crash never leaves half a file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(", ", ": ")), encoding="utf-8")
+    os.replace(temporary, path)

@@ -1,0 +1,169 @@
+"""A rebuild with a warm cache gives exactly the bytes of a clean build, after every kind of change."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from chaowen.build import Builder, BuildOptions, build
+from tests.conftest import NOW, REPO
+
+ESSAY = "content/essays/wang-xiaoming-iot.md"
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy2(REPO / "chaowen.yaml", root / "chaowen.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    build(BuildOptions(site_root=root, jobs=1), now=NOW)
+    return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edit_body(root: Path) -> None:
+    path = root / ESSAY
+    path.write_text(path.read_text(encoding="utf-8") + "\n新加的一段话，测试增量构建。\n", encoding="utf-8")
+
+
+def edit_title(root: Path) -> None:
+    edit(root / ESSAY, "title: ", "title: 改过的标题 ")
+
+
+def add_essay(root: Path) -> None:
+    (root / "content/essays/new-one.md").write_text(
+        "---\ntitle: 新来的心得\ndate: 2026-01-05\nauthor: 新作者\ntrack: iot\nissue: 3\ntags: [新标签]\n---\n正文。\n",
+        encoding="utf-8",
+    )
+
+
+def delete_essay(root: Path) -> None:
+    (root / "content/essays/jiang-yifan-pilot.md").unlink()
+
+
+def rename_essay(root: Path) -> None:
+    (root / "content/essays/jiang-yifan-pilot.md").rename(root / "content/essays/jiang-renamed.md")
+
+
+def edit_template(root: Path) -> None:
+    target = root / "themes/default/templates/document.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = (REPO / "themes/default/templates/document.html").read_text(encoding="utf-8")
+    target.write_text(text.replace("{% block content %}", "{% block content %}<!-- override -->", 1), encoding="utf-8")
+
+
+def edit_config(root: Path) -> None:
+    edit(root / "chaowen.yaml", "per_page: 10", "per_page: 3")
+
+
+def edit_css(root: Path) -> None:
+    target = root / "themes/default/static/style.css"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text((REPO / "themes/default/static/style.css").read_text(encoding="utf-8") + "\nbody{margin:0}\n")
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "edit_body": edit_body, "edit_title": edit_title, "add": add_essay, "delete": delete_essay,
+    "rename": rename_essay, "template": edit_template, "config": edit_config, "css": edit_css,
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_incremental_equals_clean(site: Path, tmp_path: Path, change: str) -> None:
+    CHANGES[change](site)
+    incremental = build(BuildOptions(site_root=site, jobs=1), now=NOW)
+    clean_out = tmp_path / "clean"
+    build(BuildOptions(site_root=site, output=clean_out, clean=True, cache=False, jobs=1), now=NOW)
+    assert files(site / "output") == files(clean_out)
+    assert incremental.written > 0
+
+
+def test_no_change_rebuild_renders_nothing_and_keeps_mtimes(site: Path) -> None:
+    page = site / "output/index.html"
+    os.utime(page, (1_000_000_000, 1_000_000_000))
+    result = build(BuildOptions(site_root=site, jobs=1), now=NOW)
+    assert (result.rendered, result.markdown, result.written) == (0, 0, 0)
+    assert page.stat().st_mtime == 1_000_000_000
+
+
+def test_body_edit_rerenders_only_pages_that_show_the_essay(site: Path) -> None:
+    edit_body(site)
+    result = build(BuildOptions(site_root=site, jobs=1), now=NOW)
+    assert result.markdown == 1
+    assert "essays/wang-xiaoming-iot/index.html" in result.changed
+    assert 0 < result.rendered < result.pages / 2
+    assert "tracks/health/index.html" not in result.changed
+
+
+def test_template_edit_rerenders_only_pages_using_it(site: Path) -> None:
+    edit_template(site)
+    result = build(BuildOptions(site_root=site, jobs=1), now=NOW)
+    assert result.markdown == 0
+    assert all(p.startswith(("essays/", "minutes/")) for p in result.changed), result.changed
+
+
+def test_corrupt_cache_is_ignored(site: Path, tmp_path: Path) -> None:
+    cache = site / ".chaowen-cache"
+    for path in cache.rglob("*.json"):
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    result = build(BuildOptions(site_root=site, jobs=1), now=NOW)
+    assert result.markdown > 0
+    clean_out = tmp_path / "clean"
+    build(BuildOptions(site_root=site, output=clean_out, clean=True, cache=False, jobs=1), now=NOW)
+    assert files(site / "output") == files(clean_out)
+
+
+def test_foreign_cache_entry_is_not_trusted(site: Path) -> None:
+    entries = sorted((site / ".chaowen-cache/markup").glob("*.json"))
+    assert entries
+    for entry in entries:
+        entry.write_text('{"key": "forged", "markup": {"html": "<p>HACKED</p>"}}', encoding="utf-8")
+    build(BuildOptions(site_root=site, clean=False, jobs=1), now=NOW)
+    assert not any(b"HACKED" in data for data in files(site / "output").values())
+
+
+def test_cache_drops_deleted_documents(site: Path) -> None:
+    before = len(list((site / ".chaowen-cache/markup").glob("*.json")))
+    delete_essay(site)
+    build(BuildOptions(site_root=site, jobs=1), now=NOW)
+    assert len(list((site / ".chaowen-cache/markup").glob("*.json"))) == before - 1
+
+
+def test_parallel_build_equals_single_process(site: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    build(BuildOptions(site_root=site, output=one, jobs=1, cache=False), now=NOW)
+    from chaowen import build as build_module
+
+    threshold = build_module._POOL_THRESHOLD
+    build_module._POOL_THRESHOLD = 1  # force the pool on this small site
+    try:
+        build(BuildOptions(site_root=site, output=two, jobs=2, cache=False), now=NOW)
+    finally:
+        build_module._POOL_THRESHOLD = threshold
+    assert files(one) == files(two)
+
+
+def test_builder_keeps_state_between_builds(site: Path) -> None:
+    builder = Builder(BuildOptions(site_root=site, jobs=1), in_place=True, hash_static=False)
+    builder.build(now=NOW)
+    edit_body(site)
+    result = builder.build(now=NOW)
+    assert result.markdown == 1
+    assert "essays/wang-xiaoming-iot/index.html" in result.changed
+    edit_css(site)
+    result = builder.build(now=NOW)
+    assert result.changed == ("static/style.css",)
