@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,7 +29,7 @@ from .cache import CACHE_DIR, BuildCache, MarkupEntry, PageEntry, digest
 from .config import load_config
 from .content import load_content
 from .errors import BuildError, Problem
-from .model import Document, Markup, Output, Site, SiteConfig
+from .model import Brief, Document, Markup, Output, Site, SiteConfig
 from .render import (
     Renderer,
     Theme,
@@ -41,7 +41,7 @@ from .render import (
     template_fingerprints,
 )
 from .site import build_site
-from .urls import output_file
+from .urls import output_file, remember_slugs, slugify
 from .write import WriteStats, check_output_dir, write_site
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -74,6 +74,7 @@ class LoadedSite:
     markups: Mapping[str, Markup]
     theme: Theme
     warnings: tuple[Problem, ...]
+    briefs: Mapping[str, Brief] | None = None  # summaries and reading stats, cheaper than whole markups
 
 
 @dataclass(frozen=True)
@@ -135,15 +136,13 @@ def _copies(site: Site, static: Mapping[str, Path]) -> dict[str, Path]:
 class Builder:
     """Builds one site into one output folder, as often as asked, reusing what did not change.
 
-    ``in_place`` updates the output folder file by file instead of swapping a new
-    one in (the dev server's private preview folder); ``hash_static`` adds a
+    ``hash_static`` adds a
     content hash to stylesheet URLs (off in the preview, so that a stylesheet edit
     changes only the stylesheet and can be swapped without reloading the page).
     """
 
-    def __init__(self, options: BuildOptions, *, in_place: bool = False, hash_static: bool = True) -> None:
+    def __init__(self, options: BuildOptions, *, hash_static: bool = True) -> None:
         self.options = options
-        self.in_place = in_place
         self.hash_static = hash_static
         self._cache: BuildCache | None = None
         self._loaded: LoadedSite | None = None
@@ -159,15 +158,18 @@ class Builder:
         content = load_content(config, cache.documents)
         cache.documents.update(content.parsed)
         self._live_digests = set(content.parsed)
+        remember_slugs(cache.slugs)
         moment = now or datetime.now(ZoneInfo(config.timezone))
         site, site_problems = build_site(config, content.documents, content.assets, now=moment, drafts=options.drafts)
+        cache.slugs = {name: slugify(name) for name in (*site.by_tag, *site.by_author)}
         problems = [*content.problems, *site_problems]
         _raise_if_failed(problems, options.strict)
         markups, markup_problems, rendered = self._markup(site, cache, progress)
         problems.extend(markup_problems)
         warnings = _raise_if_failed(problems, options.strict)
         self._markdown_count = rendered
-        self._loaded = LoadedSite(config, site, markups, theme, warnings)
+        briefs = {s: cache.markups[s].brief for s in site.documents}
+        self._loaded = LoadedSite(config, site, markups, theme, warnings, briefs)
         return self._loaded
 
     def _cache_for(self, config: SiteConfig) -> BuildCache:
@@ -187,7 +189,7 @@ class Builder:
 
     def _markup(
         self, site: Site, cache: BuildCache, progress: Progress
-    ) -> tuple[dict[str, Markup], list[Problem], int]:
+    ) -> tuple[Mapping[str, Markup], list[Problem], int]:
         """Markdown of every document: from the cache when its inputs are the same, else rendered."""
         base = site.config.base_path
         keys = {source: digest(doc.digest, base) for source, doc in site.documents.items()}
@@ -199,24 +201,19 @@ class Builder:
                 entry is not None
                 and entry.key == keys[source]
                 and all(site.urls.get(t) == u for t, u in entry.targets.items())
-                and cache.markup(source) is not None
             ):
                 valid.append(source)
             else:
                 stale.append(document)
         fresh = render_markup(site, stale, jobs=self.options.jobs, progress=progress)
-        markups: dict[str, Markup] = {}
         problems: list[Problem] = []
         for source in valid:
-            entry = cache.markups[source]
-            markups[source] = entry.markup  # type: ignore[assignment]  # loaded by cache.markup() above
-            problems.extend(entry.problems)
+            problems.extend(cache.markups[source].problems)
         for source, (markup, found) in fresh.items():
             targets = {t: site.urls.get(t) for t in markup.links}
-            cache.markups[source] = MarkupEntry(keys[source], targets, found, markup)
-            markups[source] = markup
+            cache.markups[source] = MarkupEntry(keys[source], targets, found, markup.brief, markup)
             problems.extend(found)
-        return markups, problems, len(stale)
+        return _LazyMarkups(site, cache, keys), problems, len(stale)
 
     # ----------------------------------------------------------------- build
     def build(self, *, now: datetime | None = None, progress: Progress = _no_progress) -> BuildResult:
@@ -231,7 +228,7 @@ class Builder:
         outputs, copies, rendered, manifest = self._render(loaded, cache, output, progress)
         timings["render"] = time.perf_counter() - started - sum(timings.values())
         reuse = not self.options.clean
-        stats: WriteStats = write_site(output, outputs, copies, reuse=reuse, in_place=self.in_place)
+        stats: WriteStats = write_site(output, outputs, copies, reuse=reuse)
         cache.manifests[self._output_id(output)] = manifest
         cache.save(set(loaded.site.documents), self._live_digests)
         timings["write"] = time.perf_counter() - started - sum(timings.values())
@@ -249,7 +246,7 @@ class Builder:
         )
 
     def _output_id(self, output: Path) -> str:
-        return digest(str(output.resolve()), str(self.in_place), str(self.hash_static))
+        return digest(str(output.resolve()), str(self.hash_static))
 
     def _render(
         self, loaded: LoadedSite, cache: BuildCache, output: Path, progress: Progress
@@ -265,7 +262,9 @@ class Builder:
             else {n: f"{site.config.base_path}static/{n}" for n in static_bytes}
         )
         templates = template_fingerprints(env)
-        renderer = Renderer(site, loaded.markups.__getitem__, env, urls)
+        renderer = Renderer(
+            site, loaded.markups.__getitem__, env, urls, loaded.briefs.__getitem__ if loaded.briefs else None
+        )
         shape = _site_fingerprint(site, urls)
         previous = {} if self.options.clean else cache.manifests.get(self._output_id(output), {})
         dependencies = _dependency_values(site, cache)
@@ -304,6 +303,34 @@ class Builder:
             raise BuildError(list(problems.values()))
         progress("render", len(site.pages), len(site.pages))
         return outputs, _copies(site, static), rendered, manifest
+
+
+class _LazyMarkups(Mapping[str, Markup]):
+    """Every document's markup, read from the cache only when a page that shows it is rendered.
+
+    An entry whose file turns out unreadable is rendered again on the spot, so a
+    cache damaged between check and use costs time, never correctness.
+    """
+
+    def __init__(self, site: Site, cache: BuildCache, keys: Mapping[str, str]) -> None:
+        self._site = site
+        self._cache = cache
+        self._keys = keys
+
+    def __getitem__(self, source: str) -> Markup:
+        markup = self._cache.markup(source)
+        if markup is None:
+            document = self._site.documents[source]
+            markup, found = render_markup(self._site, [document], jobs=1)[source]
+            targets = {t: self._site.urls.get(t) for t in markup.links}
+            self._cache.markups[source] = MarkupEntry(self._keys[source], targets, found, markup.brief, markup)
+        return markup
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._site.documents)
+
+    def __len__(self) -> int:
+        return len(self._site.documents)
 
 
 def _unchanged_file(path: Path, size: int) -> bool:

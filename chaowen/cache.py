@@ -28,7 +28,7 @@ from typing import Any
 
 from . import __version__
 from .errors import Problem, Severity
-from .model import Document, Heading, Kind, Markup
+from .model import Brief, Document, Heading, Kind, Markup
 
 CACHE_DIR = ".chaowen-cache"
 FORMAT = 1
@@ -153,6 +153,7 @@ class MarkupEntry:
     key: str  # digest of (document bytes, Markdown settings)
     targets: dict[str, str | None]  # content source a link resolved to -> its URL then (None: missing)
     problems: tuple[Problem, ...]
+    brief: Brief
     markup: Markup | None = None  # loaded lazily from its own file
 
 
@@ -179,6 +180,7 @@ class BuildCache:
     documents: dict[str, tuple[Document, tuple[Problem, ...]]] = field(default_factory=dict)  # digest -> parsed
     markups: dict[str, MarkupEntry] = field(default_factory=dict)  # source -> entry
     manifests: dict[str, dict[str, PageEntry]] = field(default_factory=dict)  # output id -> path -> entry
+    slugs: dict[str, str] = field(default_factory=dict)  # name -> slug (pinyin), see urls.remember_slugs
 
     # -------------------------------------------------------------------- disk
     def load(self) -> None:
@@ -194,11 +196,14 @@ class BuildCache:
                 document, problems = document_from_json(entry)
                 self.documents[document.digest] = (document, problems)
             for source, entry in data["markups"].items():
+                summary, chars, minutes = entry["brief"]
                 self.markups[_str(source)] = MarkupEntry(
                     _str(entry["key"]),
                     {_str(k): (None if v is None else _str(v)) for k, v in entry["targets"].items()},
                     tuple(problem_from_json(p) for p in entry["problems"]),
+                    Brief(_str(summary), int(chars), int(minutes)),
                 )
+            self.slugs = {_str(k): _str(v) for k, v in data["slugs"].items()}
             for output_id, pages in data["manifests"].items():
                 self.manifests[_str(output_id)] = {
                     _str(p): PageEntry(_str(e[0]), _strs(e[1]), _str(e[2]), int(e[3])) for p, e in pages.items()
@@ -207,6 +212,7 @@ class BuildCache:
             self.documents.clear()
             self.markups.clear()
             self.manifests.clear()
+            self.slugs.clear()
 
     def markup(self, source: str) -> Markup | None:
         """The cached markup of ``source``, read from its file on first use; None when unusable."""
@@ -225,7 +231,7 @@ class BuildCache:
         except (KeyError, TypeError, ValueError, AttributeError):
             del self.markups[source]
             return None
-        self.markups[source] = MarkupEntry(entry.key, entry.targets, entry.problems, markup)
+        self.markups[source] = MarkupEntry(entry.key, entry.targets, entry.problems, entry.brief, markup)
         return markup
 
     def save(self, live_sources: set[str], live_digests: set[str]) -> None:
@@ -251,9 +257,15 @@ class BuildCache:
                 "header": header,
                 "documents": [document_to_json(doc, problems) for doc, problems in self.documents.values()],
                 "markups": {
-                    s: {"key": e.key, "targets": e.targets, "problems": [problem_to_json(p) for p in e.problems]}
+                    s: {
+                        "key": e.key,
+                        "targets": e.targets,
+                        "problems": [problem_to_json(p) for p in e.problems],
+                        "brief": [e.brief.summary, e.brief.chars, e.brief.minutes],
+                    }
                     for s, e in self.markups.items()
                 },
+                "slugs": self.slugs,
                 "manifests": {
                     o: {p: [e.base, list(e.touched), e.state, e.size] for p, e in pages.items()}
                     for o, pages in self.manifests.items()

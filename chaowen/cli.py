@@ -71,7 +71,9 @@ def main() -> None:
 @click.option("--clean", is_flag=True, help="不复用上一次的输出，全部重新写入。")
 @click.option("--strict", is_flag=True, help="把警告当作错误。")
 @click.option("--relative", is_flag=True, default=None, help="生成相对链接，可直接打开文件浏览（离线拷贝）。")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数，默认为 CPU 核数；1 为单进程。")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数，默认为 CPU 核数；1 为单进程。"
+)
 @click.option("--no-cache", is_flag=True, help="不读也不写构建缓存（站点/.chaowen-cache）。")
 @click.option("-v", "--verbose", count=True, help="显示更多信息。")
 @click.option("-q", "--quiet", is_flag=True, help="只显示错误。")

@@ -201,7 +201,9 @@ class _Checker:
                 if unknown not in allowed:
                     suggestion = nearest(unknown, allowed)
                     hint = messages.text("did_you_mean", self.language, suggestion=suggestion) if suggestion else ""
-                    self.add("tracks", messages.text("config_unknown_key", self.language, key=f"tracks.{unknown}"), hint)
+                    self.add(
+                        "tracks", messages.text("config_unknown_key", self.language, key=f"tracks.{unknown}"), hint
+                    )
             key: Value = entry.get("key")
             name: Value = entry.get("name")
             description = entry.get("description") or ""
@@ -216,7 +218,9 @@ class _Checker:
                 self.add("tracks", messages.text("config_duplicate_track", self.language, value=key_text), "")
                 continue
             seen.update({key_text, name.strip()})
-            tracks.append(TrackConfig(key_text, name.strip(), description.strip() if isinstance(description, str) else ""))
+            tracks.append(
+                TrackConfig(key_text, name.strip(), description.strip() if isinstance(description, str) else "")
+            )
         return tuple(tracks)
 
 

@@ -144,6 +144,15 @@ class Heading:
 
 
 @dataclass(frozen=True, slots=True)
+class Brief:
+    """The part of a document's markup that lists show: small, kept in the cache index."""
+
+    summary: str  # plain text
+    chars: int  # Han characters + Latin words
+    minutes: int  # reading time, at least 1
+
+
+@dataclass(frozen=True, slots=True)
 class Markup:
     """What a document's Markdown produced; pure function of its inputs, so cacheable."""
 
@@ -152,7 +161,11 @@ class Markup:
     summary: str  # plain text
     chars: int  # Han characters + Latin words
     minutes: int  # reading time, at least 1
-    links: tuple[str, ...] = ()  # site paths of internal targets (for dependency tracking)
+    links: tuple[str, ...] = ()  # content sources that relative links resolved to, found or not
+
+    @property
+    def brief(self) -> Brief:
+        return Brief(self.summary, self.chars, self.minutes)
 
 
 @dataclass(frozen=True, slots=True)

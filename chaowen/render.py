@@ -23,7 +23,7 @@ import jinja2
 
 from . import messages
 from .errors import BuildError, Problem
-from .model import KIND_LABELS, Document, Kind, Markup, Output, PageSpec, Site
+from .model import KIND_LABELS, Brief, Document, Kind, Markup, Output, PageSpec, Site
 from .urls import output_file, with_base
 from .views import (
     Counted,
@@ -162,11 +162,17 @@ class Renderer:
     """Renders pages of one site. Built once per build; :meth:`render` is called per page."""
 
     def __init__(
-        self, site: Site, markups: Callable[[str], Markup], env: jinja2.Environment, static: Mapping[str, str]
+        self,
+        site: Site,
+        markups: Callable[[str], Markup],
+        env: jinja2.Environment,
+        static: Mapping[str, str],
+        briefs: Callable[[str], Brief] | None = None,
     ) -> None:
         self.site = site
         self.config = site.config
         self._markup_of = markups
+        self._brief_of = briefs or (lambda source: markups(source).brief)
         self.env = env
         self.static = static
         self.base = self.config.base_path
@@ -253,7 +259,8 @@ class Renderer:
         return tuple(self.item(s) for s in sources)
 
     def _make_item(self, doc: Document) -> ItemView:
-        markup = self._markup(doc.source)
+        self._touched.add(doc.source)
+        brief = self._brief_of(doc.source)
         issue_link = None
         if doc.issue is not None and doc.issue in self.site.issue_sources:
             issue_doc = self._doc(self.site.issue_sources[doc.issue])
@@ -267,7 +274,7 @@ class Renderer:
             date=doc.date,
             date_iso=doc.date.isoformat() if doc.date else "",
             date_text=f"{doc.date.year}年{doc.date.month}月{doc.date.day}日" if doc.date else "",
-            summary=doc.summary or (markup.summary if markup else ""),
+            summary=doc.summary or brief.summary,
             track=self.tracks.get(doc.track) if doc.track else None,
             authors=tuple(
                 Link(a, self.url(f"authors/{self.site.author_slugs[a]}/"))
@@ -284,8 +291,8 @@ class Renderer:
             host=doc.host,
             venue=doc.venue,
             participants=doc.participants,
-            chars=markup.chars if markup else 0,
-            minutes=markup.minutes if markup else 1,
+            chars=brief.chars,
+            minutes=brief.minutes,
             extra=doc.extra,
         )
 

@@ -8,7 +8,7 @@ markup stage can rewrite and check links between documents.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from types import MappingProxyType
@@ -206,17 +206,30 @@ def _neighbours(
 
 
 def _related(docs: dict[str, Document], by_track: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
-    """Same-track essays and minutes, those sharing most tags first, then the newest."""
+    """Same-track essays and minutes, those sharing most tags first, then the newest.
+
+    Counted through a tag index, so the cost grows with the documents sharing a
+    tag rather than with the square of the track's size.
+    """
     result: dict[str, tuple[str, ...]] = {}
     for sources in by_track.values():
         candidates = [s for s in sources if docs[s].kind is not Kind.ISSUE]
+        position = {s: i for i, s in enumerate(candidates)}
+        members: dict[str, list[str]] = defaultdict(list)
         for source in candidates:
-            tags = set(docs[source].tags)
-            ranked = sorted(
-                (s for s in candidates if s != source),
-                key=lambda s: (-len(tags & set(docs[s].tags)), candidates.index(s)),
-            )
-            result[source] = tuple(ranked[:RELATED_SIZE])
+            for tag in docs[source].tags:
+                members[tag].append(source)
+        for source in candidates:
+            shared: Counter[str] = Counter()
+            for tag in docs[source].tags:
+                shared.update(other for other in members[tag] if other != source)
+            ranked = sorted(shared, key=lambda s: (-shared[s], position[s]))[:RELATED_SIZE]
+            for other in candidates:
+                if len(ranked) >= RELATED_SIZE:
+                    break
+                if other != source and other not in shared:
+                    ranked.append(other)
+            result[source] = tuple(ranked)
     return result
 
 

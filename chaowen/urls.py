@@ -17,8 +17,32 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-@lru_cache(maxsize=4096)
+_REMEMBERED: dict[str, str] = {}
+
+
+def remember_slugs(slugs: dict[str, str]) -> None:
+    """Seed :func:`slugify` with results from an earlier build (from the build cache).
+
+    Loading pypinyin's dictionaries takes longer than everything else a small
+    rebuild does; with the names of tags and authors already known it is not loaded.
+    """
+    _REMEMBERED.update(slugs)
+
+
 def slugify(text: str) -> str:
+    """Lower-case ASCII with hyphens; Han characters become pinyin without tones.
+
+    ``王小明的心得 2024`` -> ``wang-xiao-ming-de-xin-de-2024``. Returns ``""`` when
+    nothing usable is left (e.g. only emoji); callers pick a fallback.
+    """
+    known = _REMEMBERED.get(text)
+    if known is None:
+        known = _REMEMBERED[text] = _slugify(text)
+    return known
+
+
+@lru_cache(maxsize=4096)
+def _slugify(text: str) -> str:
     """Lower-case ASCII with hyphens; Han characters become pinyin without tones.
 
     ``王小明的心得 2024`` -> ``wang-xiao-ming-de-xin-de-2024``. Returns ``""`` when

@@ -57,122 +57,104 @@ def check_output_dir(output: Path, site_root: Path, language: str = "zh-CN") -> 
             )
 
 
-def write_site(
-    output: Path, pages: Iterable[Output], copies: Mapping[str, Path], *, reuse: bool = True, in_place: bool = False
-) -> WriteStats:
-    """Write ``pages`` and copy ``copies`` (output path -> source file) into a new ``output``.
+def write_site(output: Path, pages: Iterable[Output], copies: Mapping[str, Path], *, reuse: bool = True) -> WriteStats:
+    """Write ``pages`` and copy ``copies`` (output path -> source file) as the new ``output``.
 
-    With ``reuse``, files equal to those in the existing ``output`` are hard-linked
-    from it. Raises OSError only for real I/O failures; ``output`` is untouched then.
-    ``in_place`` updates the folder file by file instead (the dev server's preview
-    folder, which nobody publishes and which must follow every save quickly).
+    Raises OSError only for real I/O failures; ``output`` is untouched then. Without
+    ``reuse`` (``--clean``) or without a previous output, the whole site is written to
+    a staging folder that then replaces ``output`` by a rename. Otherwise only the
+    files that differ are staged, and once all of them are written they are renamed
+    into place and files no longer built are removed: a failed build still leaves
+    ``output`` as it was, and a rebuild costs what changed, not the size of the site.
     """
     output = output.absolute()
-    if in_place and output.is_dir():
-        return _update_in_place(output, pages, copies)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = output.with_name(f".{output.name}.staging-{os.getpid()}")
-    previous = output if reuse and output.is_dir() else None
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir()
-    changed: list[str] = []
-    placed: set[str] = set()
-    made_dirs: set[Path] = {staging}
     try:
-        for page in pages:
-            placed.add(page.path)
-            if _place(staging, page.path, made_dirs, previous, data=page.content):
-                changed.append(page.path)
-        for path, source in copies.items():
-            placed.add(path)
-            if _place(staging, path, made_dirs, previous, source=source):
-                changed.append(path)
-        removed = _missing_now(previous, placed) if previous is not None else []
-        _swap(staging, output)
-    except BaseException:
+        if reuse and output.is_dir():
+            return _update(output, staging, pages, copies)
+        return _replace(output, staging, pages, copies)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
-    total = len(placed)
-    return WriteStats(len(changed), total - len(changed), total, tuple(sorted(changed)), tuple(removed))
 
 
-def _missing_now(previous: Path, placed: set[str]) -> list[str]:
-    return sorted(
-        path
-        for path in (p.relative_to(previous).as_posix() for p in previous.rglob("*") if p.is_file())
-        if path not in placed
-    )
+def _replace(output: Path, staging: Path, pages: Iterable[Output], copies: Mapping[str, Path]) -> WriteStats:
+    paths: list[str] = []
+    for page in pages:
+        if page.content is None:
+            raise FileNotFoundError(page.path)  # nothing to keep: the caller must render every page
+        _write(staging / page.path, page.content)
+        paths.append(page.path)
+    for path, source in copies.items():
+        _copy(source, staging / path)
+        paths.append(path)
+    _swap(staging, output)
+    return WriteStats(len(paths), 0, len(paths), tuple(sorted(paths)), ())
 
 
-def _update_in_place(output: Path, pages: Iterable[Output], copies: Mapping[str, Path]) -> WriteStats:
-    changed: list[str] = []
+def _update(output: Path, staging: Path, pages: Iterable[Output], copies: Mapping[str, Path]) -> WriteStats:
+    existing = _files_under(output)
+    staged: list[str] = []
     placed: set[str] = set()
     for page in pages:
         placed.add(page.path)
-        if page.content is not None and not _same(output / page.path, page.content, None):
-            _atomic_write(output / page.path, page.content)
-            changed.append(page.path)
+        if page.content is None:
+            if page.path not in existing:
+                raise FileNotFoundError(output / page.path)
+        elif not _same(output / page.path, page.content, None):
+            _write(staging / page.path, page.content)
+            staged.append(page.path)
     for path, source in copies.items():
         placed.add(path)
         if not _same(output / path, None, source):
-            (output / path).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, output / path)
-            changed.append(path)
-    removed = _missing_now(output, placed)
+            _copy(source, staging / path)
+            staged.append(path)
+    # Everything new is on disk; from here on only renames and deletions.
+    for path in staged:
+        target = output / path
+        if target.is_dir():
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / path, target)
+    removed = sorted(existing - placed)
     for path in removed:
         (output / path).unlink(missing_ok=True)
+    _prune_empty_dirs(output, removed)
     total = len(placed)
-    return WriteStats(len(changed), total - len(changed), total, tuple(sorted(changed)), tuple(removed))
+    return WriteStats(len(staged), total - len(staged), total, tuple(sorted(staged)), tuple(removed))
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
-    """Replace a file by rename, so a reader never sees half of it."""
+def _write(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
+    target.write_bytes(data)
 
 
-def _place(
-    staging: Path,
-    relative: str,
-    made_dirs: set[Path],
-    previous: Path | None,
-    *,
-    data: bytes | None = None,
-    source: Path | None = None,
-) -> bool:
-    """Put one file into staging; return True when it differs from the previous build.
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
 
-    A page with neither ``data`` nor ``source`` is the previous build's file, unchanged.
-    """
-    target = staging / relative
-    parent = target.parent
-    if parent not in made_dirs:
-        parent.mkdir(parents=True, exist_ok=True)
-        made_dirs.add(parent)
-    old = previous / relative if previous is not None else None
-    if data is None and source is None:
-        if old is None:
-            raise FileNotFoundError(relative)
-        try:
-            os.link(old, target)
-        except OSError:  # file systems without hard links
-            shutil.copy2(old, target)
-        return False
-    if old is not None and _same(old, data, source):
-        try:
-            os.link(old, target)
-            return False
-        except OSError:
-            pass  # file systems without hard links: fall through and write
-    if data is not None:
-        target.write_bytes(data)
-    else:
-        assert source is not None
-        shutil.copy2(source, target)
-    return True
+
+def _files_under(folder: Path) -> set[str]:
+    found: set[str] = set()
+    for current, _, names in os.walk(folder):
+        prefix = os.path.relpath(current, folder).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        found.update(prefix + name for name in names)
+    return found
+
+
+def _prune_empty_dirs(output: Path, removed: list[str]) -> None:
+    folders = sorted({(output / p).parent for p in removed}, key=lambda p: len(p.parts), reverse=True)
+    for folder in folders:
+        while folder != output:
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # not empty (or already gone)
+            folder = folder.parent
 
 
 def _same(old: Path, data: bytes | None, source: Path | None) -> bool:

@@ -158,7 +158,7 @@ def test_parallel_build_equals_single_process(site: Path, tmp_path: Path) -> Non
 
 
 def test_builder_keeps_state_between_builds(site: Path) -> None:
-    builder = Builder(BuildOptions(site_root=site, jobs=1), in_place=True, hash_static=False)
+    builder = Builder(BuildOptions(site_root=site, jobs=1), hash_static=False)
     builder.build(now=NOW)
     edit_body(site)
     result = builder.build(now=NOW)

@@ -1,4 +1,5 @@
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,12 +40,14 @@ def test_failure_leaves_previous_output(tmp_path: Path) -> None:
     out = tmp_path / "output"
     write_site(out, [Output("index.html", b"old")], {})
 
-    def broken() -> list[Output]:
+    def broken() -> Iterator[Output]:
         yield Output("index.html", b"new")
         raise OSError("disk full")
 
     with pytest.raises(OSError):
-        write_site(out, broken(), {})  # type: ignore[arg-type]
+        write_site(out, broken(), {})
+    with pytest.raises(OSError):
+        write_site(out, broken(), {}, reuse=False)
     assert (out / "index.html").read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
 
@@ -60,3 +63,21 @@ def test_refuses_dangerous_output_folders(tmp_path: Path, relative: str) -> None
 def test_refuses_home(tmp_path: Path) -> None:
     with pytest.raises(BuildError):
         check_output_dir(Path.home(), tmp_path / "site")
+
+
+def test_unchanged_page_is_kept_and_missing_one_is_an_error(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_site(out, [Output("a/index.html", b"a")], {})
+    stats = write_site(out, [Output("a/index.html", None), Output("b/index.html", b"b")], {})
+    assert (stats.written, stats.kept, stats.changed) == (1, 1, ("b/index.html",))
+    with pytest.raises(FileNotFoundError):
+        write_site(out, [Output("c/index.html", None)], {})
+    assert (out / "a/index.html").read_bytes() == b"a"
+
+
+def test_removed_pages_take_their_empty_folders_with_them(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_site(out, [Output("essays/a/index.html", b"a"), Output("index.html", b"i")], {})
+    stats = write_site(out, [Output("index.html", None)], {})
+    assert stats.removed == ("essays/a/index.html",)
+    assert not (out / "essays").exists()
