@@ -15,7 +15,9 @@ and its output is byte-identical to a clean build's.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -29,7 +31,7 @@ from .cache import CACHE_DIR, BuildCache, MarkupEntry, PageEntry, digest
 from .config import load_config
 from .content import load_content
 from .errors import BuildError, Problem
-from .model import Brief, Document, Markup, Output, Site, SiteConfig
+from .model import Brief, Document, Markup, Output, PageSpec, Site, SiteConfig
 from .render import (
     Renderer,
     Theme,
@@ -270,10 +272,8 @@ class Builder:
         dependencies = _dependency_values(site, cache)
         outputs: list[Output] = []
         manifest: dict[str, PageEntry] = {}
-        problems: dict[tuple[str, int | None, str], Problem] = {}
-        rendered = 0
-        progress("render", 0, len(site.pages))
-        for index, spec in enumerate(site.pages):
+        todo: list[tuple[PageSpec, str]] = []
+        for spec in site.pages:
             path = output_file(spec.path)
             base_key = digest(
                 shape, templates.get(spec.template, ""), spec.path, spec.template, repr(sorted(spec.data.items()))
@@ -287,22 +287,63 @@ class Builder:
             ):
                 outputs.append(Output(path, None))
                 manifest[path] = old
-                continue
-            page, problem = renderer.render(spec)
-            rendered += 1
+            else:
+                todo.append((spec, base_key))
+        progress("render", 0, len(todo))
+        problems: dict[tuple[str, int | None, str], Problem] = {}
+        for (_spec, base_key), (page, problem, touched) in zip(
+            todo, _render_pages(renderer, [s for s, _ in todo], self.options.jobs), strict=True
+        ):
             if problem is not None:
                 problems.setdefault((problem.path, problem.line, problem.message), problem)
                 continue
             assert page is not None and page.content is not None
             outputs.append(page)
-            touched = tuple(sorted(renderer.touched))
-            manifest[path] = PageEntry(base_key, touched, _state(touched, dependencies), len(page.content))
-            if index % 200 == 0:
-                progress("render", index, len(site.pages))
+            manifest[page.path] = PageEntry(base_key, touched, _state(touched, dependencies), len(page.content))
         if problems:
             raise BuildError(list(problems.values()))
-        progress("render", len(site.pages), len(site.pages))
+        progress("render", len(todo), len(todo))
+        rendered = len(todo)
         return outputs, _copies(site, static), rendered, manifest
+
+
+_RenderedPage = tuple[Output | None, Problem | None, tuple[str, ...]]
+_RENDER_POOL_THRESHOLD = 400  # pages; below this forking workers costs more than it saves
+_FORKED: list[tuple[Renderer, list[PageSpec]]] = []  # what a forked worker inherits
+
+
+def _render_pages(renderer: Renderer, specs: list[PageSpec], jobs: int | None) -> list[_RenderedPage]:
+    """Render ``specs`` in order; many pages are split over forked processes that share the model.
+
+    Forking lets the workers inherit the site model and the Jinja environment
+    instead of receiving them pickled. It is only used where fork is safe: on
+    POSIX, and when this process runs no other threads (the dev server does).
+    """
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if (
+        workers <= 1
+        or len(specs) < _RENDER_POOL_THRESHOLD
+        or threading.active_count() > 1
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return [_render_one_with(renderer, spec) for spec in specs]
+    _FORKED[:] = [(renderer, specs)]
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            chunk = max(1, len(specs) // (workers * 4))
+            return list(pool.map(_render_forked, range(len(specs)), chunksize=chunk))
+    finally:
+        _FORKED.clear()
+
+
+def _render_forked(index: int) -> _RenderedPage:
+    renderer, specs = _FORKED[0]
+    return _render_one_with(renderer, specs[index])
+
+
+def _render_one_with(renderer: Renderer, spec: PageSpec) -> _RenderedPage:
+    page, problem = renderer.render(spec)
+    return page, problem, tuple(sorted(renderer.touched))
 
 
 class _LazyMarkups(Mapping[str, Markup]):
