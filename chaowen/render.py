@@ -63,8 +63,9 @@ def find_theme(site_root: Path, name: str, language: str = "zh-CN") -> Theme:
         if name != "default":
             candidates.append(base / "default")
     found = [c for c in dict.fromkeys(candidates) if c.is_dir()]
+    named = [c for c in found if c.name == name]
     # A site's own folder may hold only overrides; the chain must end in a complete theme.
-    if not any((c / "templates" / "base.html").is_file() for c in found):
+    if not named or not any((c / "templates" / "base.html").is_file() for c in found):
         raise BuildError(
             [
                 Problem(
