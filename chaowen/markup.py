@@ -78,7 +78,16 @@ EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
 def fingerprint() -> str:
     """Changes whenever anything that shapes the HTML changes: versions and configuration."""
     versions = [version(name) for name in ("markdown", "pymdown-extensions", "pygments")]
-    return "|".join([MARKUP_VERSION, *versions, repr(EXTENSIONS), repr(sorted(map(str, EXTENSION_CONFIGS.items())))])
+    return "|".join([MARKUP_VERSION, *versions, repr(EXTENSIONS), _stable_repr(EXTENSION_CONFIGS)])
+
+
+def _stable_repr(value: object) -> str:
+    """repr() without memory addresses: functions are named by module and name."""
+    if callable(value):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_stable_repr(v)}" for k, v in sorted(value.items())) + "}"
+    return repr(value)
 
 
 # ------------------------------------------------------------------ preprocessing

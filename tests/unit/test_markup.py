@@ -136,3 +136,14 @@ def test_a_one_megabyte_line_renders_in_seconds() -> None:
     markup, _ = render("中文" * 500_000)
     assert time.perf_counter() - started < 10
     assert markup.chars == 1_000_000
+
+
+def test_fingerprint_is_stable_across_processes() -> None:
+    import subprocess
+    import sys
+
+    from chaowen.markup import fingerprint
+
+    code = "from chaowen.markup import fingerprint; print(fingerprint())"
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert other == fingerprint()
