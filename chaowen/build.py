@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from . import __version__
 from .cache import CACHE_DIR, BuildCache, MarkupEntry, PageEntry, digest
 from .config import load_config
-from .content import load_content
+from .content import Recent, load_content
 from .errors import BuildError, Problem
 from .model import Brief, Document, Markup, Output, PageSpec, Site, SiteConfig
 from .render import (
@@ -148,6 +148,8 @@ class Builder:
         self.hash_static = hash_static
         self._cache: BuildCache | None = None
         self._loaded: LoadedSite | None = None
+        self._recent: dict[str, Recent] = {}  # files as last read, for the next build in this process
+        self._written: tuple[Path, set[str]] | None = None  # what this builder left in the output folder
 
     # ------------------------------------------------------------------ load
     def load(self, *, now: datetime | None = None, progress: Progress = _no_progress) -> LoadedSite:
@@ -157,7 +159,8 @@ class Builder:
         theme = find_theme(config.root, config.theme, config.language)
         cache = self._cache_for(config)
         progress("content", 0, 1)
-        content = load_content(config, cache.documents)
+        content = load_content(config, cache.documents, self._recent)
+        self._recent = dict(content.recent)
         cache.documents.update(content.parsed)
         self._live_digests = set(content.parsed)
         remember_slugs(cache.slugs)
@@ -218,8 +221,19 @@ class Builder:
         return _LazyMarkups(site, cache, keys), problems, len(stale)
 
     # ----------------------------------------------------------------- build
-    def build(self, *, now: datetime | None = None, progress: Progress = _no_progress) -> BuildResult:
-        """Load, render what changed, write; the output folder changes only if all of that worked."""
+    def save_cache(self) -> None:
+        """Write the build cache to disk (``build`` does it unless told not to)."""
+        if self._cache is not None and self._loaded is not None:
+            self._cache.save(set(self._loaded.site.documents), self._live_digests)
+
+    def build(
+        self, *, now: datetime | None = None, progress: Progress = _no_progress, save_cache: bool = True
+    ) -> BuildResult:
+        """Load, render what changed, write; the output folder changes only if all of that worked.
+
+        The dev server passes ``save_cache=False`` after its first build and calls
+        :meth:`save_cache` when it stops: the cache lives in memory meanwhile.
+        """
         started = time.perf_counter()
         output = self.options.output_dir
         check_output_dir(output, self.options.site_root)
@@ -230,9 +244,12 @@ class Builder:
         outputs, copies, rendered, manifest = self._render(loaded, cache, output, progress)
         timings["render"] = time.perf_counter() - started - sum(timings.values())
         reuse = not self.options.clean
-        stats: WriteStats = write_site(output, outputs, copies, reuse=reuse)
+        existing = self._written[1] if self._written and self._written[0] == output and reuse else None
+        stats: WriteStats = write_site(output, outputs, copies, reuse=reuse, existing=existing)
+        self._written = (output, {o.path for o in outputs} | set(copies))
         cache.manifests[self._output_id(output)] = manifest
-        cache.save(set(loaded.site.documents), self._live_digests)
+        if save_cache:
+            self.save_cache()
         timings["write"] = time.perf_counter() - started - sum(timings.values())
         return BuildResult(
             pages=len(outputs),

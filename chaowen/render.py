@@ -431,18 +431,29 @@ class Renderer:
         }
 
     def _ctx_archive(self, spec: PageSpec) -> dict[str, Any]:
-        years: list[YearGroup] = []
         by_year: dict[int, dict[int, list[str]]] = {}
         for source in self.site.items:
             date = self.site.documents[source].date
             if date is not None:
                 by_year.setdefault(date.year, {}).setdefault(date.month, []).append(source)
-        for year in sorted(by_year, reverse=True):
+
+        def group(year: int, with_items: bool) -> YearGroup:
             months = tuple(
-                MonthGroup(m, f"{m}月", self.items(by_year[year][m])) for m in sorted(by_year[year], reverse=True)
+                MonthGroup(m, f"{m}月", len(by_year[year][m]), self.items(by_year[year][m]) if with_items else ())
+                for m in sorted(by_year[year], reverse=True)
             )
-            years.append(YearGroup(year, f"{year}年", sum(len(g.items) for g in months), months))
-        return {"page": self.meta(spec, "archive", "归档"), "years": tuple(years)}
+            count = sum(g.count for g in months)
+            return YearGroup(year, f"{year}年", count, self.url(f"archive/{year}/"), months)
+
+        chosen: int | None = spec.data.get("year")
+        years = tuple(group(y, False) for y in sorted(by_year, reverse=True))
+        title = "归档" if chosen is None else f"{chosen}年归档"
+        crumbs = () if chosen is None else (Link("归档", self.url("archive/")),)
+        return {
+            "page": self.meta(spec, "archive", title, breadcrumbs=crumbs),
+            "years": years,
+            "year": group(chosen, True) if chosen is not None and chosen in by_year else None,
+        }
 
     def _counted(
         self, groups: Mapping[str, tuple[str, ...]], slugs: Mapping[str, str], folder: str
