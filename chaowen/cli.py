@@ -8,12 +8,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__, messages
 from .errors import BuildError, Problem, sort_problems
+
+if TYPE_CHECKING:
+    from .build import BuildResult
 
 
 def _language(site: Path) -> str:
@@ -75,6 +78,7 @@ def main() -> None:
     "--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数，默认为 CPU 核数；1 为单进程。"
 )
 @click.option("--no-cache", is_flag=True, help="不读也不写构建缓存（站点/.chaowen-cache）。")
+@click.option("--no-search", is_flag=True, help="不建立全文搜索索引（output/pagefind/）。")
 @click.option("-v", "--verbose", count=True, help="显示更多信息。")
 @click.option("-q", "--quiet", is_flag=True, help="只显示错误。")
 def build(
@@ -87,6 +91,7 @@ def build(
     relative: bool | None,
     jobs: int | None,
     no_cache: bool,
+    no_search: bool,
     verbose: int,
     quiet: bool,
 ) -> None:
@@ -104,6 +109,7 @@ def build(
         relative=relative,
         jobs=jobs,
         cache=not no_cache,
+        search=not no_search,
     )
     language = _language(site)
     try:
@@ -134,10 +140,24 @@ def build(
                 warnings=len(result.warnings),
                 seconds=result.seconds,
             )
+            + _search_summary(result, language)
         )
         if verbose:
             stages = " · ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
             click.echo(f"{stages} · markdown {result.markdown} · pages rendered {result.rendered}")
+
+
+def _search_summary(result: BuildResult, language: str) -> str:
+    """How long the search index took and how big it is; nothing when none was made."""
+    if not result.indexed:
+        return ""
+    return messages.text(
+        "built_search",
+        language,
+        pages=result.indexed,
+        size=round(result.index_bytes / 1024),
+        seconds=result.timings.get("search", 0.0),
+    )
 
 
 class _progress:
