@@ -26,6 +26,7 @@ import binascii
 import json
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -88,7 +89,7 @@ def index_site(
             outputs, kept, len(documents), sum(e.size for e in kept.values()), time.perf_counter() - started, True
         )
     try:
-        files = asyncio.run(run_pagefind(documents))
+        files = _run_apart(documents)
     except (OSError, RuntimeError, ValueError) as error:  # the binary failed to start, died or answered nonsense
         raise BuildError(
             [
@@ -132,6 +133,17 @@ async def run_pagefind(documents: Sequence[tuple[str, str]], config: IndexConfig
         for url, html in documents:  # one at a time: the service indexes serially anyway
             await index.add_html_file(content=html, url=url)
         return {file["path"]: file["content"] for file in await index.get_files()}
+
+
+def _run_apart(documents: Sequence[tuple[str, str]]) -> dict[str, bytes]:
+    """:func:`run_pagefind` on an event loop of its own, also when the caller already runs one."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(run_pagefind(documents))
+    # A loop runs in this thread (a notebook, an async server, Playwright's sync API): use another thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(run_pagefind(documents))).result()
 
 
 def _key(documents: Sequence[tuple[str, str]], executable: Path) -> str:

@@ -82,14 +82,15 @@
       if (ticket !== latest || !found) return;
       results = found.results;
       shown = 0;
-      list.textContent = "";
       if (!results.length) {
+        list.textContent = "";
         say("没有找到与“" + term + "”相关的内容。");
         more.hidden = true;
         return;
       }
-      say("找到 " + results.length + " 条与“" + term + "”相关的结果。");
-      return showMore(ticket);
+      return showMore(ticket).then(function () {
+        if (ticket === latest) say("找到 " + results.length + " 条与“" + term + "”相关的结果。");
+      });
     }).catch(function (error) {
       if (ticket !== latest) return;
       say("搜索出错了，请刷新页面重试。");
@@ -98,11 +99,13 @@
   }
 
   function showMore(ticket) {
+    var first = shown === 0;
     var batch = results.slice(shown, shown + PAGE);
     shown += batch.length;
     more.hidden = shown >= results.length;
     return Promise.all(batch.map(function (r) { return r.data(); })).then(function (pages) {
       if (ticket !== latest) return;
+      if (first) list.textContent = "";
       pages.forEach(function (page) { list.appendChild(render(page)); });
     });
   }
