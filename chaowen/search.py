@@ -77,7 +77,7 @@ def index_site(
     started = time.perf_counter()
     documents = indexed_pages(pages, output, relative=relative)
     executable = get_executable()
-    if executable is None:
+    if executable is None or not executable.is_file():
         raise BuildError(
             [Problem("pagefind", None, messages.text("search_missing", language), messages.text("search_hint", language))]
         )
