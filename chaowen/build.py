@@ -2,13 +2,15 @@
 
 :func:`load` reads and validates everything and writes nothing (it is ``chaowen
 check``): config -> content -> site model -> markup. :func:`build` is load +
-render + write. A build either has a complete, checked model or raises
+render + search (the Pagefind index of the rendered pages) + write. A build
+either has a complete, checked model or raises
 :class:`BuildError` with every problem, before the first byte is written.
 
 :class:`Builder` runs that same pipeline again and again (the CLI once, the dev
 server after every save), skipping work whose inputs did not change: front
 matter and Markdown come from the build cache when the file's bytes are the
-same, and a page is rendered only when something it showed changed. There is
+same, a page is rendered only when something it showed changed, and the search
+index is made again only when an indexed page changed. There is
 no second code path for "incremental": a rebuild is a build with a warm cache,
 and its output is byte-identical to a clean build's.
 """

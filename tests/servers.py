@@ -55,7 +55,7 @@ def nginx_binary() -> str:
 
 
 @contextmanager
-def nginx(www: Path, workdir: Path) -> Iterator[str]:
+def nginx(www: Path, workdir: Path, port: int | None = None) -> Iterator[str]:
     """Serve ``www/chaowen/`` as /chaowen/ with docs/nginx-chaowen.conf; yields http://127.0.0.1:PORT/.
 
     The committed snippet is used as it is, with only its ``root`` pointed at ``www``,
@@ -65,7 +65,7 @@ def nginx(www: Path, workdir: Path) -> Iterator[str]:
     assert SNIPPET_ROOT in snippet, "docs/nginx-chaowen.conf no longer sets the root this helper replaces"
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "chaowen.conf").write_text(snippet.replace(SNIPPET_ROOT, f"root {www};"), encoding="utf-8")
-    port = free_port()
+    port = port or free_port()
     temp = "\n".join(f"  {kind}_temp_path {workdir}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     # As root, nginx would hand requests to workers running as "nobody", who cannot read pytest's folders.
     user = "user root;" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""

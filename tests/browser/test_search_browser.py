@@ -185,3 +185,29 @@ def test_markup_in_a_document_is_shown_as_text_in_results(
         expect(excerpt).to_contain_text("onerror")  # shown as text …
         assert excerpt.locator("img").count() == 0  # … never made into an element
         assert page.title() != "hacked"
+
+
+def test_pagefind_runs_in_a_worker(page: Page, example_url: str) -> None:
+    workers: list[str] = []
+    page.on("worker", lambda worker: workers.append(worker.url))
+    page.goto(example_url + "search/?q=" + quote("芯片"))
+    expect(page.locator("#cw-search-status")).to_contain_text("找到")
+    assert [url for url in workers if "/static/search-worker.js?v=" in url]
+    assert page.evaluate("typeof window.pagefind") == "undefined"
+
+
+def test_without_module_workers_search_runs_on_the_page(page: Page, example_url: str) -> None:
+    page.add_init_script("window.Worker = undefined;")
+    page.goto(example_url + "search/?q=" + quote("芯片"))
+    expect(page.locator("#cw-search-status")).to_contain_text("找到")
+    assert results(page)[0] == SENSOR_ESSAY
+
+
+def test_a_worker_that_cannot_start_falls_back_to_the_page(
+    page: Page, example_url: str, console_errors: list[str]
+) -> None:
+    page.route("**/search-worker.js*", lambda route: route.fulfill(status=404, body="missing"))
+    page.goto(example_url + "search/?q=" + quote("芯片"))
+    expect(page.locator("#cw-search-status")).to_contain_text("找到")
+    assert results(page)[0] == SENSOR_ESSAY
+    console_errors.clear()  # the browser reports the missing worker script itself

@@ -1,6 +1,7 @@
 /* 潮闻 search page: full-text search over the Pagefind index that `chaowen build` writes to pagefind/.
    Loaded by search.html only. Reads ?q=&track=&kind=&sort= (the header search box sends ?q=), searches as the
    reader types, and keeps the address in step so a search can be shared. No external requests.
+   Pagefind runs in search-worker.js, off the main thread; where module workers are missing it runs here.
    pagefind/ sits beside static/, so it is found from this script's own address under any base path. */
 (function () {
   "use strict";
@@ -34,19 +35,89 @@
   });
 
   var bundle = new URL("../pagefind/pagefind.js", script.src).href;
-  var loading = null;
-  function pagefind() {
-    if (!loading) {
-      loading = import(bundle).then(function (module) {
-        return module.options({ excerptLength: 40 }).then(function () { return module; });
+  var language = (document.documentElement.lang || "unknown").toLowerCase();
+  var RETRY = {};  // thrown when the worker could not start: ask the main-thread engine instead
+
+  // An engine answers search(ticket, term, options, count) with {total, pages} and more(ticket, from, count)
+  // with {pages}; a page is {url, meta, excerpt}.
+  function inWorker(url) {
+    var worker = new Worker(url, { type: "module" });
+    var waiting = {};
+    var next = 0;
+    function ask(message) {
+      message.id = ++next;
+      message.bundle = bundle;
+      message.language = language;
+      return new Promise(function (resolve, reject) {
+        waiting[message.id] = { resolve: resolve, reject: reject };
+        worker.postMessage(message);
       });
     }
-    return loading;
+    worker.onmessage = function (event) {
+      var answer = event.data;
+      var asked = waiting[answer.id];
+      delete waiting[answer.id];
+      if (asked) (answer.error ? asked.reject(new Error(answer.error)) : asked.resolve(answer));
+    };
+    worker.onerror = function (event) {  // the worker script itself failed: no module workers here
+      event.preventDefault();
+      worker.terminate();
+      engine = onMainThread();
+      Object.keys(waiting).forEach(function (id) { waiting[id].reject(RETRY); });
+      waiting = {};
+    };
+    return {
+      load: function () { return ask({ type: "load" }); },
+      search: function (ticket, term, opts, count) {
+        return ask({ type: "search", ticket: ticket, term: term, options: opts, count: count });
+      },
+      more: function (ticket, from, count) { return ask({ type: "more", ticket: ticket, from: from, count: count }); }
+    };
+  }
+
+  function onMainThread() {
+    var loading = null;
+    var current = { ticket: 0, results: [] };
+    function load() {
+      loading = loading || import(bundle).then(function (pagefind) {
+        return pagefind.options({ excerptLength: 40 }).then(function () { return pagefind; });
+      });
+      return loading;
+    }
+    function pages(results) {
+      return Promise.all(results.map(function (r) { return r.data(); })).then(function (data) {
+        return data.map(function (page) { return { url: page.url, meta: page.meta || {}, excerpt: page.excerpt }; });
+      });
+    }
+    return {
+      load: load,
+      search: function (ticket, term, opts, count) {
+        return load().then(function (pagefind) { return pagefind.search(term, opts); }).then(function (found) {
+          current = { ticket: ticket, results: found.results };
+          return pages(found.results.slice(0, count)).then(function (p) { return { total: found.results.length, pages: p }; });
+        });
+      },
+      more: function (ticket, from, count) {
+        var chosen = ticket === current.ticket ? current.results.slice(from, from + count) : [];
+        return pages(chosen).then(function (p) { return { pages: p }; });
+      }
+    };
+  }
+
+  var engine = null;
+  function searcher() {
+    if (!engine) {
+      try {
+        engine = typeof Worker === "function" ? inWorker(new URL(script.dataset.worker, script.src)) : onMainThread();
+      } catch (error) {
+        engine = onMainThread();
+      }
+    }
+    return engine;
   }
 
   var latest = 0;
-  var results = [];
-  var shown = 0;
+  var total = 0;
 
   function options() {
     var filters = {};
@@ -65,6 +136,11 @@
     history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
   }
 
+  function failed(error) {
+    say("搜索出错了，请刷新页面重试。");
+    if (window.console) console.warn("chaowen search:", error);
+  }
+
   function run() {
     var term = input.value.trim();
     var ticket = ++latest;
@@ -76,42 +152,36 @@
       return;
     }
     say("正在搜索…");
-    pagefind().then(function (module) {
-      return module.search(term, options());
-    }).then(function (found) {
-      if (ticket !== latest || !found) return;
-      results = found.results;
-      shown = 0;
-      if (!results.length) {
-        list.textContent = "";
-        say("没有找到与“" + term + "”相关的内容。");
-        more.hidden = true;
-        return;
-      }
-      return showMore(ticket).then(function () {
-        if (ticket === latest) say("找到 " + results.length + " 条与“" + term + "”相关的结果。");
-      });
-    }).catch(function (error) {
+    searcher().search(ticket, term, options(), PAGE).then(function (answer) {
       if (ticket !== latest) return;
-      say("搜索出错了，请刷新页面重试。");
-      if (window.console) console.warn("chaowen search:", error);
+      total = answer.total;
+      list.textContent = "";
+      answer.pages.forEach(function (page) { list.appendChild(render(page)); });
+      more.hidden = list.children.length >= total;
+      say(total ? "找到 " + total + " 条与“" + term + "”相关的结果。" : "没有找到与“" + term + "”相关的内容。");
+    }).catch(function (error) {
+      if (error === RETRY) return run();
+      if (ticket === latest) failed(error);
     });
   }
 
-  function showMore(ticket) {
-    var first = shown === 0;
-    var batch = results.slice(shown, shown + PAGE);
-    shown += batch.length;
-    more.hidden = shown >= results.length;
-    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (pages) {
+  function showMore() {
+    var ticket = latest;
+    var first = list.children.length;
+    searcher().more(ticket, first, PAGE).then(function (answer) {
       if (ticket !== latest) return;
-      if (first) list.textContent = "";
-      pages.forEach(function (page) { list.appendChild(render(page)); });
+      answer.pages.forEach(function (page) { list.appendChild(render(page)); });
+      more.hidden = list.children.length >= total;
+      var added = list.children[first];
+      if (added) added.querySelector("a").focus();
+    }).catch(function (error) {
+      if (error === RETRY) return run();
+      failed(error);
     });
   }
 
   function render(page) {
-    var meta = page.meta || {};
+    var meta = page.meta;
     var item = document.createElement("li");
     item.className = "item search-result";
     var heading = document.createElement("h2");
@@ -144,19 +214,13 @@
     clearTimeout(timer);
     timer = setTimeout(run, 200);
   });
-  input.addEventListener("focus", function () { pagefind(); }, { once: true });
+  input.addEventListener("focus", function () { searcher().load().catch(function () {}); }, { once: true });
   [track, kind, order].forEach(function (select) { select.addEventListener("change", run); });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     clearTimeout(timer);
     run();
   });
-  more.addEventListener("click", function () {
-    var first = list.children.length;
-    showMore(latest).then(function () {
-      var next = list.children[first];
-      if (next) next.querySelector("a").focus();
-    });
-  });
+  more.addEventListener("click", showMore);
   if (input.value.trim()) run();
 })();
