@@ -325,11 +325,13 @@ class _FieldValidator:
             self.warn(name, "unknown_field", hint, field=name)
 
     def _required(self, fields: dict[str, Value]) -> None:
+        # A field written but left empty (as ``chaowen new`` leaves them) is named at its line.
         for name in REQUIRED[self.kind]:
             if fields.get(name) in (None, "", []):
-                self.error(None, "missing_field", self._example(name), field=name)
+                self.error(name if name in self.lines else None, "missing_field", self._example(name), field=name)
         if self.kind is Kind.ESSAY and not fields.get("author") and not fields.get("authors"):
-            self.error(None, "missing_field", self._example("author"), field="author")
+            at = "author" if "author" in self.lines else "authors" if "authors" in self.lines else None
+            self.error(at, "missing_field", self._example("author"), field="author")
 
     def _example(self, name: str) -> str:
         examples = {

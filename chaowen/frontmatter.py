@@ -261,7 +261,9 @@ class _Converter:
             self._problem(node, "too_deep", "too_deep_hint", limit=50)
             return None
         if isinstance(node, yaml.ScalarNode):
-            if node.tag.endswith(":null") or (node.style is None and node.value in ("", "~", "null", "Null", "NULL")):
+            if node.tag.endswith(":null") or (
+                node.style in (None, "") and node.value in ("", "~", "null", "Null", "NULL")
+            ):
                 return None
             return str(node.value)
         if isinstance(node, yaml.SequenceNode):
