@@ -341,8 +341,7 @@ class _FieldValidator:
             "track": "track: " + (self.config.tracks[0].name if self.config.tracks else "…"),
             "author": "author: 姓名",
         }
-        example = examples.get(name, f"{name}: …")
-        return f"在文件头加上 {example}" if messages.is_chinese(self.language) else f"add {example} to the front matter"
+        return messages.text("missing_field_hint", self.language, example=examples.get(name, f"{name}: …"))
 
     def text(self, fields: dict[str, Value], name: str) -> str:
         raw = fields.get(name)

@@ -7,6 +7,8 @@ same way wherever it is raised. A ``zh-*`` site gets Chinese, anything else Engl
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Final
 
 # key -> (Chinese, English). Placeholders use str.format names.
@@ -40,6 +42,7 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "expected_mapping": ("应为“键: 值”的形式", "expected a mapping"),
     "expected_bool": ("应为 true 或 false", "expected true or false"),
     "missing_field": ("缺少必填字段 “{field}”", "missing required field '{field}'"),
+    "missing_field_hint": ("在文件头加上 {example}", "add {example} to the front matter"),
     # yaml / front matter
     "yaml_error": ("YAML 格式错误：{reason}", "YAML syntax error: {reason}"),
     "yaml_error_hint": (
@@ -220,6 +223,26 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "schema_written": ("已写入 {path}", "wrote {path}"),
     "unknown_kind": ("未知的类型 “{value}”，可选：{choices}", "unknown kind '{value}'; choose one of: {choices}"),
 }
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each catalogue template as a pattern (placeholders match anything), English ones first."""
+    found: list[tuple[re.Pattern[str], str]] = []
+    for index, language in ((1, "en"), (0, "zh-CN")):
+        for texts in CATALOGUE.values():
+            parts = re.split(r"\{[^{}]*\}", texts[index])
+            if any(part.strip() for part in parts):
+                found.append((re.compile("(?s)" + ".*".join(re.escape(part) for part in parts)), language))
+    return tuple(found)
+
+
+def language_of(message: str) -> str | None:
+    """The language of a message made from the catalogue (``en`` or ``zh-CN``); None when it is not one."""
+    for pattern, language in _patterns():
+        if pattern.fullmatch(message):
+            return language
+    return None
 
 
 def is_chinese(language: str) -> bool:
