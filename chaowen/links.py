@@ -82,10 +82,11 @@ def _parse(html: str) -> _Parsed:
 
 @dataclass(frozen=True, slots=True)
 class _Target:
-    """Where a URL leads: an output file (None when outside the base path) and a fragment."""
+    """Where a URL leads: an output file, or the absolute path when it is outside the base path."""
 
-    file: str | None
+    file: str
     fragment: str
+    inside: bool = True
 
 
 class _Resolver:
@@ -110,7 +111,7 @@ class _Resolver:
             return _Target(page, fragment)
         if path.startswith("/"):
             if not path.startswith(self.base_path):
-                return _Target(None, fragment)
+                return _Target(path, fragment, inside=False)
             path = path[len(self.base_path) :]
         else:
             joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
@@ -121,7 +122,7 @@ class _Resolver:
         return _Target(file, fragment)
 
 
-_Key = tuple[str | None, str]  # (output file, fragment)
+_Key = tuple[str, str]  # (output file, or absolute path outside the site; fragment)
 
 
 def check_links(
@@ -196,7 +197,7 @@ def _what_is_wrong(
 ) -> tuple[str, str, Severity] | None:
     """(message, hint, severity) when ``target`` does not resolve; None when it does."""
     shown = link.url.strip()
-    if target.file is None:
+    if not target.inside:
         return (
             messages.text("outside_base", language, target=shown, base=base_path),
             messages.text("outside_base_hint", language),
