@@ -255,7 +255,7 @@ class Builder:
     ) -> tuple[list[Output], dict[str, Path], int, dict[str, PageEntry]]:
         """Render the pages whose inputs changed; the others are kept from the previous output."""
         site = loaded.site
-        env = make_environment(loaded.theme)
+        env = make_environment(loaded.theme, cache.folder / "jinja" if cache.folder else None)
         static = static_files(loaded.theme)
         static_bytes = {name: path.read_bytes() for name, path in static.items()}
         urls = (
@@ -413,7 +413,6 @@ def _site_fingerprint(site: Site, static_urls_map: Mapping[str, str]) -> str:
         repr(sorted(site.by_author.items())),
         repr(sorted(site.by_issue.items())),
         repr(sorted(site.neighbours.items())),
-        repr(sorted(site.related.items())),
         repr(sorted(site.tag_slugs.items())),
         repr(sorted(site.author_slugs.items())),
     )

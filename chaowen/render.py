@@ -63,8 +63,9 @@ def find_theme(site_root: Path, name: str, language: str = "zh-CN") -> Theme:
         if name != "default":
             candidates.append(base / "default")
     found = [c for c in dict.fromkeys(candidates) if c.is_dir()]
+    named = [c for c in found if c.name == name]
     # A site's own folder may hold only overrides; the chain must end in a complete theme.
-    if not any((c / "templates" / "base.html").is_file() for c in found):
+    if not named or not any((c / "templates" / "base.html").is_file() for c in found):
         raise BuildError(
             [
                 Problem(
@@ -82,8 +83,14 @@ def find_theme(site_root: Path, name: str, language: str = "zh-CN") -> Theme:
     )
 
 
-def make_environment(theme: Theme) -> jinja2.Environment:
+def make_environment(theme: Theme, bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment for a theme; compiled templates are kept in ``bytecode_dir`` when given."""
+    bytecode = None
+    if bytecode_dir is not None:
+        bytecode_dir.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
     return jinja2.Environment(
+        bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(["html", "xml"]),

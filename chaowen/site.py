@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -165,7 +165,7 @@ def _assemble(config: SiteConfig, docs: dict[str, Document], assets: tuple[Asset
         "author_slugs": MappingProxyType(unique_slugs(list(by_author), "author")),
         "issue_sources": MappingProxyType({n: s for n, s in issue_sources.items() if n is not None}),
         "neighbours": MappingProxyType(_neighbours(docs, issues, items)),
-        "related": MappingProxyType(_related(docs, by_track)),
+        "related": RelatedItems(docs, _freeze(by_track)),
     }
     skeleton = Site(
         config=config,
@@ -205,32 +205,56 @@ def _neighbours(
     return result
 
 
-def _related(docs: dict[str, Document], by_track: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
-    """Same-track essays and minutes, those sharing most tags first, then the newest.
+class RelatedItems(Mapping[str, tuple[str, ...]]):
+    """Same-track essays and minutes worth reading next: those sharing most tags, then the newest.
 
-    Counted through a tag index, so the cost grows with the documents sharing a
-    tag rather than with the square of the track's size.
+    Computed on first use per document, through a tag index per track: a rebuild
+    that renders a handful of pages does not rank every document of the site.
+    It is a pure function of the tracks' item lists and the documents' tags.
     """
-    result: dict[str, tuple[str, ...]] = {}
-    for sources in by_track.values():
-        candidates = [s for s in sources if docs[s].kind is not Kind.ISSUE]
-        position = {s: i for i, s in enumerate(candidates)}
-        members: dict[str, list[str]] = defaultdict(list)
-        for source in candidates:
-            for tag in docs[source].tags:
-                members[tag].append(source)
-        for source in candidates:
-            shared: Counter[str] = Counter()
-            for tag in docs[source].tags:
-                shared.update(other for other in members[tag] if other != source)
-            ranked = sorted(shared, key=lambda s: (-shared[s], position[s]))[:RELATED_SIZE]
-            for other in candidates:
-                if len(ranked) >= RELATED_SIZE:
-                    break
-                if other != source and other not in shared:
-                    ranked.append(other)
-            result[source] = tuple(ranked)
-    return result
+
+    def __init__(self, docs: Mapping[str, Document], by_track: Mapping[str, tuple[str, ...]]) -> None:
+        self._docs = docs
+        self._by_track = by_track
+        self._indexes: dict[str, tuple[list[str], dict[str, int], dict[str, list[str]]]] = {}
+        self._results: dict[str, tuple[str, ...]] = {}
+
+    def _index(self, track: str) -> tuple[list[str], dict[str, int], dict[str, list[str]]]:
+        index = self._indexes.get(track)
+        if index is None:
+            candidates = [s for s in self._by_track.get(track, ()) if self._docs[s].kind is not Kind.ISSUE]
+            members: dict[str, list[str]] = defaultdict(list)
+            for source in candidates:
+                for tag in self._docs[source].tags:
+                    members[tag].append(source)
+            index = self._indexes[track] = (candidates, {s: i for i, s in enumerate(candidates)}, members)
+        return index
+
+    def __getitem__(self, source: str) -> tuple[str, ...]:
+        found = self._results.get(source)
+        if found is not None:
+            return found
+        document = self._docs[source]
+        if document.track is None or document.kind is Kind.ISSUE:
+            raise KeyError(source)
+        candidates, position, members = self._index(document.track)
+        shared: Counter[str] = Counter()
+        for tag in document.tags:
+            shared.update(other for other in members[tag] if other != source)
+        ranked = sorted(shared, key=lambda s: (-shared[s], position[s]))[:RELATED_SIZE]
+        for other in candidates:
+            if len(ranked) >= RELATED_SIZE:
+                break
+            if other != source and other not in shared:
+                ranked.append(other)
+        found = self._results[source] = tuple(ranked)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (s for s, d in self._docs.items() if d.track is not None and d.kind is not Kind.ISSUE)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def plan_pages(site: Site) -> list[PageSpec]:
@@ -257,7 +281,6 @@ def plan_pages(site: Site) -> list[PageSpec]:
             shown.update(site.by_issue.get(document.number, ()))
         previous, following = site.neighbours.get(source, (None, None))
         shown.update(s for s in (previous, following) if s)
-        shown.update(site.related.get(source, ()))
         if document.issue is not None and document.issue in site.issue_sources:
             shown.add(site.issue_sources[document.issue])
         pages.append(PageSpec(site.urls[source], template, MappingProxyType({"source": source}), frozenset(shown)))

@@ -167,3 +167,12 @@ def test_builder_keeps_state_between_builds(site: Path) -> None:
     edit_css(site)
     result = builder.build(now=NOW)
     assert result.changed == ("static/style.css",)
+
+
+def test_cache_is_used_across_processes(site: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "chaowen", "build", "--site", str(site), "-v"],
+                            capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert "markdown 0 · pages rendered 0" in result.stdout

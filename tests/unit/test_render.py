@@ -1,0 +1,82 @@
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from chaowen.model import Document, Kind, Markup, SiteConfig
+from chaowen.render import Renderer, find_theme, make_environment, relativise, template_fingerprints
+from chaowen.site import build_site
+from tests.conftest import NOW, REPO
+
+TZ = ZoneInfo("Asia/Shanghai")
+EVIL = '<script>alert(1)</script> & "quotes"'
+
+
+def renderer(config: SiteConfig, documents: list[Document]) -> Renderer:
+    site, problems = build_site(config, documents, [], now=NOW)
+    assert problems == []
+    markups = {s: Markup("<p>正文</p>", (), "摘要", 2, 1) for s in site.documents}
+    env = make_environment(find_theme(REPO, "default"))
+    return Renderer(site, markups.__getitem__, env, {"style.css": "/static/style.css"})
+
+
+def essay(**fields: object) -> Document:
+    values: dict[str, object] = {"source": "essays/a.md", "kind": Kind.ESSAY, "title": "标题",
+                                 "date": datetime(2024, 3, 5, tzinfo=TZ), "slug": "a", "body": "",
+                                 "track": "iot", "authors": ("王小明",), "tags": ("产业链",)}
+    values.update(fields)
+    return Document(**values)  # type: ignore[arg-type]
+
+
+def test_front_matter_text_is_escaped_everywhere(config: SiteConfig) -> None:
+    r = renderer(config, [essay(title=EVIL, authors=(EVIL,), tags=(EVIL,), unit=EVIL)])
+    for spec in r.site.pages:
+        output, problem = r.render(spec)
+        assert problem is None, problem
+        assert output is not None and output.content is not None
+        text = output.content.decode()
+        assert "<script>alert(1)</script>" not in text, spec.path
+
+
+def test_essay_page_shows_its_metadata(config: SiteConfig) -> None:
+    r = renderer(config, [essay(unit="临浦镇")])
+    spec = next(p for p in r.site.pages if p.path == "essays/a/")
+    output, _ = r.render(spec)
+    assert output is not None and output.content is not None
+    text = output.content.decode()
+    for expected in ["标题", "王小明", "临浦镇", "智能物联", "2024年3月5日", '<html lang="zh-CN"',
+                     '<link rel="canonical" href="https://example.org/essays/a/">', "og:title"]:
+        assert expected in text, expected
+    assert r.touched == frozenset({"essays/a.md"})
+
+
+def test_relativise_points_at_index_files() -> None:
+    html = '<a href="/chaowen/essays/a/#x">a</a><link href="/chaowen/static/style.css?v=1"><a href="https://x.org/">'
+    out = relativise(html, "/chaowen/", "essays/b/")
+    assert 'href="../a/index.html#x"' in out
+    assert 'href="../../static/style.css?v=1"' in out
+    assert 'href="https://x.org/"' in out
+    assert 'href="index.html"' in relativise('<a href="/chaowen/">', "/chaowen/", "")
+
+
+def test_template_fingerprint_follows_includes(tmp_path: Path) -> None:
+    templates = tmp_path / "themes/default/templates"
+    templates.mkdir(parents=True)
+    (templates / "base.html").write_text("{% block x %}{% endblock %}")
+    (templates / "page.html").write_text("{% extends 'base.html' %}")
+    (templates / "other.html").write_text("plain")
+    env = make_environment(find_theme(tmp_path, "default"))
+    before = template_fingerprints(env)
+    (templates / "base.html").write_text("{% block x %}changed{% endblock %}")
+    after = template_fingerprints(make_environment(find_theme(tmp_path, "default")))
+    assert before["page.html"] != after["page.html"]
+    assert before["other.html"] == after["other.html"]
+
+
+def test_missing_theme_names_where_it_looked(tmp_path: Path) -> None:
+    from chaowen.errors import BuildError
+
+    with pytest.raises(BuildError) as caught:
+        find_theme(tmp_path, "nope")
+    assert "nope" in caught.value.problems[0].message
