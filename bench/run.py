@@ -18,8 +18,8 @@ runs (default 3, and 1 from 5,001 documents on):
 - Hugo (Debian's ``hugo``) and Eleventy (``@11ty/eleventy@3``) cold builds;
 - peak memory: the largest process's max RSS (``/usr/bin/time -f %M``, or
   ``getrusage`` of a wrapper process) and the whole process tree's peak
-  proportional set size, sampled from ``/proc`` every 50 ms (what a pool of
-  workers costs together);
+  proportional set size of chaowen's parallel build, sampled from ``/proc``
+  every 100 ms (what a pool of workers costs together);
 - the pages each generator wrote (HTML files, not counting Hugo's alias redirects).
 
 chaowen runs as ``python -m chaowen`` with ``PYTHONPATH`` set to ``--chaowen-root``
@@ -28,6 +28,10 @@ Eleventy with npm (into ``bench/work/node_modules``) when missing. Everything is
 written under ``bench/work/`` (ignored by git); the table is printed and saved to
 ``bench/results/latest.md`` and ``latest.json`` (``--quick`` saves under
 ``bench/work/`` instead).
+
+Before each timed run the script waits (up to ``--patience`` seconds) until other
+programs use less than ``--busy-limit`` cores, since on a small machine a test
+suite running beside the benchmark would skew it.
 """
 
 from __future__ import annotations
@@ -134,7 +138,7 @@ def _pss_kb(pid: int) -> int:
 class TreeSampler(threading.Thread):
     """Samples the summed PSS of a process tree until stopped; ``peak_kb`` is the largest sum seen."""
 
-    def __init__(self, pid: int, interval: float = 0.05) -> None:
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.interval = interval
@@ -160,8 +164,49 @@ _RUSAGE_WRAPPER = (
 )
 
 
-def timed(command: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
-    """Run ``command``; its wall-clock time, its largest process's max RSS, and its tree's peak PSS."""
+def _cpu_times() -> tuple[int, int]:
+    """Busy and total jiffies of all cores since boot (``/proc/stat``)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return sum(fields) - idle, sum(fields)
+
+
+def busy_cores(seconds: float = 0.5) -> float:
+    """How many cores' worth of CPU the machine used over ``seconds`` (0 where /proc/stat is missing)."""
+    try:
+        busy, total = _cpu_times()
+        time.sleep(seconds)
+        busy2, total2 = _cpu_times()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return (busy2 - busy) / max(1, total2 - total) * (os.cpu_count() or 1)
+
+
+SETTLE = {"limit": 0.35, "patience": 60.0}  # other load tolerated (cores), and how long to wait for it to go
+
+
+def settle() -> None:
+    """Wait (up to ``patience`` seconds) until other programs leave the CPU alone, so they do not skew a run."""
+    waited = 0.0
+    load = busy_cores()
+    while load > SETTLE["limit"] and waited < SETTLE["patience"]:
+        if waited == 0:
+            log(f"  the machine is busy ({load:.1f} cores in use by other programs): waiting for it to settle")
+        time.sleep(5)
+        waited += 5.5
+        load = busy_cores()
+    if waited and load > SETTLE["limit"]:
+        log(f"  still busy after {waited:.0f} s ({load:.1f} cores); measuring anyway")
+
+
+def timed(
+    command: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None, tree: bool = False
+) -> Run:
+    """Run ``command``; its wall-clock time, its largest process's max RSS, and (``tree``) its tree's peak PSS.
+
+    Sampling the tree costs a little CPU, so it is only done where a pool of workers makes it matter.
+    """
+    settle()
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss_file:
         if Path("/usr/bin/time").exists():
             wrapped = ["/usr/bin/time", "-f", "%M", "-o", rss_file.name, *command]
@@ -172,10 +217,12 @@ def timed(command: Sequence[str], *, cwd: Path | None = None, env: dict[str, str
             wrapped, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace"
         )
         sampler = TreeSampler(process.pid)
-        sampler.start()
+        if tree:
+            sampler.start()
         stdout, stderr = process.communicate()
         seconds = time.perf_counter() - started
-        sampler.stop()
+        if tree:
+            sampler.stop()
         if process.returncode != 0:
             raise RuntimeError(
                 f"{' '.join(map(str, command))} failed ({process.returncode}):\n{stdout[-2000:]}\n{stderr[-3000:]}"
@@ -389,7 +436,8 @@ def bench_size(
     def chaowen_cold(jobs: int) -> Callable[[], Run]:
         def once() -> Run:
             remove(out_chaowen, cache)
-            return timed(chaowen.build_args(site, out_chaowen, jobs=jobs, clean=True), env=chaowen.env)
+            command = chaowen.build_args(site, out_chaowen, jobs=jobs, clean=True)
+            return timed(command, env=chaowen.env, tree=jobs > 1)
 
         return once
 
@@ -423,6 +471,7 @@ def bench_size(
         remove(serve_out)
         command = [sys.executable, "-c", IN_PROCESS, str(site), str(serve_out), target, str(repeat), EDIT_SENTENCE]
         log("  chaowen in-process: first build, then rebuilds after one-essay edits")
+        settle()
         finished = subprocess.run(command, env=chaowen.env, capture_output=True, text=True)
         if finished.returncode != 0:
             raise RuntimeError(f"in-process rebuild failed:\n{finished.stderr[-3000:]}")
@@ -643,7 +692,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chaowen-root", type=Path, default=HERE.parent, help="chaowen source tree to measure")
     parser.add_argument("--work", type=Path, default=HERE / "work", help="scratch folder (default bench/work)")
     parser.add_argument("--results", type=Path, default=None, help="where latest.md/json go (default bench/results)")
+    parser.add_argument("--busy-limit", type=float, default=0.35, help="other CPU load tolerated, in cores")
+    parser.add_argument("--patience", type=float, default=60, help="seconds to wait for the machine to settle")
     args = parser.parse_args(argv)
+    SETTLE.update(limit=args.busy_limit, patience=args.patience)
     if args.quick:
         args.sizes = [200]
         args.repeat = args.repeat or 1
