@@ -15,6 +15,7 @@ and its output is byte-identical to a clean build's.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import threading
@@ -26,10 +27,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import jinja2
+
 from . import __version__
 from .cache import CACHE_DIR, BuildCache, MarkupEntry, PageEntry, digest
 from .config import load_config
-from .content import load_content
+from .content import Recent, load_content
 from .errors import BuildError, Problem
 from .model import Brief, Document, Markup, Output, PageSpec, Site, SiteConfig
 from .render import (
@@ -44,6 +47,7 @@ from .render import (
 )
 from .site import build_site
 from .urls import output_file, remember_slugs, slugify
+from .views import ItemView
 from .write import WriteStats, check_output_dir, write_site
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -148,6 +152,10 @@ class Builder:
         self.hash_static = hash_static
         self._cache: BuildCache | None = None
         self._loaded: LoadedSite | None = None
+        self._recent: dict[str, Recent] = {}  # files as last read, for the next build in this process
+        self._written: tuple[Path, set[str]] | None = None  # what this builder left in the output folder
+        self._views: tuple[str, dict[str, tuple[ItemView, frozenset[str], str]]] = ("", {})  # shape, views
+        self._templates: tuple[tuple[tuple[str, int, int], ...], dict[str, str]] = ((), {})
 
     # ------------------------------------------------------------------ load
     def load(self, *, now: datetime | None = None, progress: Progress = _no_progress) -> LoadedSite:
@@ -157,7 +165,8 @@ class Builder:
         theme = find_theme(config.root, config.theme, config.language)
         cache = self._cache_for(config)
         progress("content", 0, 1)
-        content = load_content(config, cache.documents)
+        content = load_content(config, cache.documents, self._recent)
+        self._recent = dict(content.recent)
         cache.documents.update(content.parsed)
         self._live_digests = set(content.parsed)
         remember_slugs(cache.slugs)
@@ -218,8 +227,19 @@ class Builder:
         return _LazyMarkups(site, cache, keys), problems, len(stale)
 
     # ----------------------------------------------------------------- build
-    def build(self, *, now: datetime | None = None, progress: Progress = _no_progress) -> BuildResult:
-        """Load, render what changed, write; the output folder changes only if all of that worked."""
+    def save_cache(self) -> None:
+        """Write the build cache to disk (``build`` does it unless told not to)."""
+        if self._cache is not None and self._loaded is not None:
+            self._cache.save(set(self._loaded.site.documents), self._live_digests)
+
+    def build(
+        self, *, now: datetime | None = None, progress: Progress = _no_progress, save_cache: bool = True
+    ) -> BuildResult:
+        """Load, render what changed, write; the output folder changes only if all of that worked.
+
+        The dev server passes ``save_cache=False`` after its first build and calls
+        :meth:`save_cache` when it stops: the cache lives in memory meanwhile.
+        """
         started = time.perf_counter()
         output = self.options.output_dir
         check_output_dir(output, self.options.site_root)
@@ -230,9 +250,12 @@ class Builder:
         outputs, copies, rendered, manifest = self._render(loaded, cache, output, progress)
         timings["render"] = time.perf_counter() - started - sum(timings.values())
         reuse = not self.options.clean
-        stats: WriteStats = write_site(output, outputs, copies, reuse=reuse)
+        existing = self._written[1] if self._written and self._written[0] == output and reuse else None
+        stats: WriteStats = write_site(output, outputs, copies, reuse=reuse, existing=existing)
+        self._written = (output, {o.path for o in outputs} | set(copies))
         cache.manifests[self._output_id(output)] = manifest
-        cache.save(set(loaded.site.documents), self._live_digests)
+        if save_cache:
+            self.save_cache()
         timings["write"] = time.perf_counter() - started - sum(timings.values())
         return BuildResult(
             pages=len(outputs),
@@ -246,6 +269,18 @@ class Builder:
             rendered=rendered,
             markdown=self._markdown_count,
         )
+
+    def _template_fingerprints(self, env: jinja2.Environment, theme: Theme) -> dict[str, str]:
+        """Template fingerprints, worked out again only when a template file changed."""
+        stamp = tuple(
+            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+            for folder in theme.template_dirs
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        )
+        if self._templates[0] != stamp:
+            self._templates = (stamp, template_fingerprints(env))
+        return self._templates[1]
 
     def _output_id(self, output: Path) -> str:
         return digest(str(output.resolve()), str(self.hash_static))
@@ -263,13 +298,24 @@ class Builder:
             if self.hash_static
             else {n: f"{site.config.base_path}static/{n}" for n in static_bytes}
         )
-        templates = template_fingerprints(env)
-        renderer = Renderer(
-            site, loaded.markups.__getitem__, env, urls, loaded.briefs.__getitem__ if loaded.briefs else None
-        )
+        templates = self._template_fingerprints(env, loaded.theme)
         shape = _site_fingerprint(site, urls)
         previous = {} if self.options.clean else cache.manifests.get(self._output_id(output), {})
         dependencies = _dependency_values(site, cache)
+        old_shape, old_views = self._views
+        still_valid = {
+            s: (view, deps)
+            for s, (view, deps, state) in old_views.items()
+            if old_shape == shape and _state(sorted(deps | {s}), dependencies) == state
+        }
+        renderer = Renderer(
+            site,
+            loaded.markups.__getitem__,
+            env,
+            urls,
+            loaded.briefs.__getitem__ if loaded.briefs else None,
+            still_valid,
+        )
         outputs: list[Output] = []
         manifest: dict[str, PageEntry] = {}
         todo: list[tuple[PageSpec, str]] = []
@@ -302,6 +348,10 @@ class Builder:
             manifest[page.path] = PageEntry(base_key, touched, _state(touched, dependencies), len(page.content))
         if problems:
             raise BuildError(list(problems.values()))
+        self._views = (
+            shape,
+            {s: (view, deps, _state(sorted(deps | {s}), dependencies)) for s, (view, deps) in renderer.views.items()},
+        )
         progress("render", len(todo), len(todo))
         rendered = len(todo)
         return outputs, _copies(site, static), rendered, manifest
@@ -383,7 +433,8 @@ def _unchanged_file(path: Path, size: int) -> bool:
 
 def _state(touched: Iterable[str], values: Mapping[str, str]) -> str:
     """The state of the documents a page showed; a document no longer published counts as changed."""
-    return digest(*(f"{t}={values.get(t, 'gone')}" for t in touched))
+    text = "\n".join(f"{t}={values.get(t, 'gone')}" for t in touched)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _dependency_values(site: Site, cache: BuildCache) -> dict[str, str]:
@@ -407,6 +458,7 @@ def _site_fingerprint(site: Site, static_urls_map: Mapping[str, str]) -> str:
         repr(site.items),
         repr(site.issues),
         repr([(s, documents[s].title) for s in site.standalone]),
+        repr([(s, d.date.isoformat() if d.date else "") for s, d in sorted(documents.items())]),
         repr(sorted(site.urls.items())),
         repr(sorted(site.by_track.items())),
         repr(sorted(site.by_tag.items())),

@@ -41,6 +41,8 @@ _ISSUE_REF = re.compile(r"^第?\s*0*(\d+)\s*期?$")
 
 
 Parsed = tuple[Document, tuple[Problem, ...]]  # a document without its body, and its warnings
+StatKey = tuple[int, int, int]  # mtime (ns), size, inode
+Recent = tuple[StatKey, Document, tuple[Problem, ...]]  # a file as last read in this process
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class ContentResult:
     assets: tuple[Asset, ...]
     problems: tuple[Problem, ...]
     parsed: Mapping[str, Parsed] = field(default_factory=dict)  # file digest -> parsed, for the build cache
+    recent: Mapping[str, Recent] = field(default_factory=dict)  # source -> as read now, for the next rebuild
 
 
 def is_ignored(name: str) -> bool:
@@ -90,20 +93,36 @@ def walk_content(content_dir: Path) -> tuple[list[str], list[str]]:
     return markdown, assets
 
 
-def load_content(config: SiteConfig, known: Mapping[str, Parsed] | None = None) -> ContentResult:
+def load_content(
+    config: SiteConfig, known: Mapping[str, Parsed] | None = None, recent: Mapping[str, Recent] | None = None
+) -> ContentResult:
     """Read and validate every file under ``content/``; never raises for a content problem.
 
     ``known`` maps the digest of a file's bytes to its parsed front matter from an
     earlier build with the same configuration; such files are not parsed again.
+    ``recent`` holds the files as read by the previous build in this process (the
+    dev server): a file whose modification time, size and inode are unchanged is
+    not even read again.
     """
     content_dir = config.content_dir
     markdown, asset_sources = walk_content(content_dir)
     documents: list[Document] = []
     problems: list[Problem] = []
     parsed: dict[str, Parsed] = {}
+    now_read: dict[str, Recent] = {}
     known = known or {}
     for source in markdown:
         display = f"content/{source}"
+        stat_key = _stat_key(content_dir / source)
+        previous = recent.get(source) if recent is not None else None
+        if previous is not None and stat_key is not None and previous[0] == stat_key:
+            documents.append(previous[1])
+            problems.extend(previous[2])
+            now_read[source] = previous
+            if previous[1].digest in known:
+                parsed[previous[1].digest] = known[previous[1].digest]
+            continue
+        before = len(problems)
         raw = _read(content_dir / source, display, config.language, problems)
         if raw is None:
             continue
@@ -115,9 +134,12 @@ def load_content(config: SiteConfig, known: Mapping[str, Parsed] | None = None) 
             except UnicodeDecodeError:
                 body = None
             if body is not None:
-                documents.append(replace(hit[0], body=body))
+                cached = replace(hit[0], body=body)
+                documents.append(cached)
                 problems.extend(hit[1])
                 parsed[file_digest] = hit
+                if stat_key is not None:
+                    now_read[source] = (stat_key, cached, hit[1])
                 continue
         text, warning = decode(raw, display, config.language)
         if warning is not None:
@@ -131,8 +153,18 @@ def load_content(config: SiteConfig, known: Mapping[str, Parsed] | None = None) 
             documents.append(document)
             if warning is None:
                 parsed[file_digest] = (replace(document, body=""), tuple(found))
+                if stat_key is not None:
+                    now_read[source] = (stat_key, document, tuple(problems[before:]))
     assets = tuple(Asset(source, content_dir / source) for source in asset_sources if (content_dir / source).is_file())
-    return ContentResult(tuple(documents), assets, tuple(problems), parsed)
+    return ContentResult(tuple(documents), assets, tuple(problems), parsed, now_read)
+
+
+def _stat_key(path: Path) -> StatKey | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 def _read(path: Path, display: str, language: str, problems: list[Problem]) -> bytes | None:

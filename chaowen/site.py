@@ -265,7 +265,7 @@ def plan_pages(site: Site) -> list[PageSpec]:
     pages = [
         PageSpec("", "home.html", MappingProxyType({}), frozenset(site.items[:40]) | frozenset(site.issues[:1])),
         PageSpec("issues/", "issues.html", sources=frozenset(site.issues)),
-        PageSpec("archive/", "archive.html", sources=frozenset(site.items)),
+        PageSpec("archive/", "archive.html", MappingProxyType({"year": None})),
         PageSpec("tags/", "tags.html", sources=frozenset(s for v in site.by_tag.values() for s in v)),
         PageSpec("authors/", "authors.html", sources=frozenset(s for v in site.by_author.values() for s in v)),
         PageSpec("search/", "search.html"),
@@ -284,6 +284,9 @@ def plan_pages(site: Site) -> list[PageSpec]:
         if document.issue is not None and document.issue in site.issue_sources:
             shown.add(site.issue_sources[document.issue])
         pages.append(PageSpec(site.urls[source], template, MappingProxyType({"source": source}), frozenset(shown)))
+    years = sorted({d.date.year for s in site.items if (d := docs[s]).date is not None}, reverse=True)
+    for year in years:
+        pages.append(PageSpec(f"archive/{year}/", "archive.html", MappingProxyType({"year": year})))
     for track in site.config.tracks:
         sources = site.by_track.get(track.key, ())
         total = max(1, math.ceil(len(sources) / per_page))

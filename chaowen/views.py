@@ -16,7 +16,8 @@ issues.html         issues: tuple[ItemView]
 document.html       doc, content, toc, prev, next, related: tuple[ItemView]   (essays, minutes)
 page.html           doc, content, toc                                          (standalone pages)
 track.html          track: TrackView, items: tuple[ItemView], pager: Pager
-archive.html        years: tuple[YearGroup]
+archive.html        years: tuple[YearGroup] (every year, months without items), year: YearGroup | None
+                    (on /archive/<year>/: that year, months with their items; None on /archive/)
 tags.html           tags: tuple[Counted]
 tag.html            tag: Counted, items: tuple[ItemView]
 authors.html        authors: tuple[Counted]
@@ -142,7 +143,8 @@ class Pager:
 class MonthGroup:
     month: int
     label: str  # 3月
-    items: tuple[ItemView, ...]
+    count: int
+    items: tuple[ItemView, ...]  # empty on the archive's overview page
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +152,7 @@ class YearGroup:
     year: int
     label: str  # 2024年
     count: int
+    url: str  # the year's archive page
     months: tuple[MonthGroup, ...]
 
 

@@ -57,7 +57,14 @@ def check_output_dir(output: Path, site_root: Path, language: str = "zh-CN") -> 
             )
 
 
-def write_site(output: Path, pages: Iterable[Output], copies: Mapping[str, Path], *, reuse: bool = True) -> WriteStats:
+def write_site(
+    output: Path,
+    pages: Iterable[Output],
+    copies: Mapping[str, Path],
+    *,
+    reuse: bool = True,
+    existing: set[str] | None = None,
+) -> WriteStats:
     """Write ``pages`` and copy ``copies`` (output path -> source file) as the new ``output``.
 
     Raises OSError only for real I/O failures; ``output`` is untouched then. Without
@@ -66,6 +73,8 @@ def write_site(output: Path, pages: Iterable[Output], copies: Mapping[str, Path]
     files that differ are staged, and once all of them are written they are renamed
     into place and files no longer built are removed: a failed build still leaves
     ``output`` as it was, and a rebuild costs what changed, not the size of the site.
+    ``existing`` is the list of files in ``output`` when the caller knows it (it
+    wrote them), which saves walking the folder.
     """
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -75,7 +84,7 @@ def write_site(output: Path, pages: Iterable[Output], copies: Mapping[str, Path]
     staging.mkdir()
     try:
         if reuse and output.is_dir():
-            return _update(output, staging, pages, copies)
+            return _update(output, staging, pages, copies, existing)
         return _replace(output, staging, pages, copies)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -95,8 +104,10 @@ def _replace(output: Path, staging: Path, pages: Iterable[Output], copies: Mappi
     return WriteStats(len(paths), 0, len(paths), tuple(sorted(paths)), ())
 
 
-def _update(output: Path, staging: Path, pages: Iterable[Output], copies: Mapping[str, Path]) -> WriteStats:
-    existing = _files_under(output)
+def _update(
+    output: Path, staging: Path, pages: Iterable[Output], copies: Mapping[str, Path], known: set[str] | None
+) -> WriteStats:
+    existing = known if known is not None else _files_under(output)
     staged: list[str] = []
     placed: set[str] = set()
     for page in pages:
