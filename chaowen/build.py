@@ -15,6 +15,7 @@ and its output is byte-identical to a clean build's.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import threading
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import jinja2
 
 from . import __version__
 from .cache import CACHE_DIR, BuildCache, MarkupEntry, PageEntry, digest
@@ -44,6 +47,7 @@ from .render import (
 )
 from .site import build_site
 from .urls import output_file, remember_slugs, slugify
+from .views import ItemView
 from .write import WriteStats, check_output_dir, write_site
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -150,6 +154,8 @@ class Builder:
         self._loaded: LoadedSite | None = None
         self._recent: dict[str, Recent] = {}  # files as last read, for the next build in this process
         self._written: tuple[Path, set[str]] | None = None  # what this builder left in the output folder
+        self._views: tuple[str, dict[str, tuple[ItemView, frozenset[str], str]]] = ("", {})  # shape, views
+        self._templates: tuple[tuple[tuple[str, int, int], ...], dict[str, str]] = ((), {})
 
     # ------------------------------------------------------------------ load
     def load(self, *, now: datetime | None = None, progress: Progress = _no_progress) -> LoadedSite:
@@ -264,6 +270,18 @@ class Builder:
             markdown=self._markdown_count,
         )
 
+    def _template_fingerprints(self, env: jinja2.Environment, theme: Theme) -> dict[str, str]:
+        """Template fingerprints, worked out again only when a template file changed."""
+        stamp = tuple(
+            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+            for folder in theme.template_dirs
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        )
+        if self._templates[0] != stamp:
+            self._templates = (stamp, template_fingerprints(env))
+        return self._templates[1]
+
     def _output_id(self, output: Path) -> str:
         return digest(str(output.resolve()), str(self.hash_static))
 
@@ -280,13 +298,24 @@ class Builder:
             if self.hash_static
             else {n: f"{site.config.base_path}static/{n}" for n in static_bytes}
         )
-        templates = template_fingerprints(env)
-        renderer = Renderer(
-            site, loaded.markups.__getitem__, env, urls, loaded.briefs.__getitem__ if loaded.briefs else None
-        )
+        templates = self._template_fingerprints(env, loaded.theme)
         shape = _site_fingerprint(site, urls)
         previous = {} if self.options.clean else cache.manifests.get(self._output_id(output), {})
         dependencies = _dependency_values(site, cache)
+        old_shape, old_views = self._views
+        still_valid = {
+            s: (view, deps)
+            for s, (view, deps, state) in old_views.items()
+            if old_shape == shape and _state(sorted(deps | {s}), dependencies) == state
+        }
+        renderer = Renderer(
+            site,
+            loaded.markups.__getitem__,
+            env,
+            urls,
+            loaded.briefs.__getitem__ if loaded.briefs else None,
+            still_valid,
+        )
         outputs: list[Output] = []
         manifest: dict[str, PageEntry] = {}
         todo: list[tuple[PageSpec, str]] = []
@@ -319,6 +348,10 @@ class Builder:
             manifest[page.path] = PageEntry(base_key, touched, _state(touched, dependencies), len(page.content))
         if problems:
             raise BuildError(list(problems.values()))
+        self._views = (
+            shape,
+            {s: (view, deps, _state(sorted(deps | {s}), dependencies)) for s, (view, deps) in renderer.views.items()},
+        )
         progress("render", len(todo), len(todo))
         rendered = len(todo)
         return outputs, _copies(site, static), rendered, manifest
@@ -400,7 +433,8 @@ def _unchanged_file(path: Path, size: int) -> bool:
 
 def _state(touched: Iterable[str], values: Mapping[str, str]) -> str:
     """The state of the documents a page showed; a document no longer published counts as changed."""
-    return digest(*(f"{t}={values.get(t, 'gone')}" for t in touched))
+    text = "\n".join(f"{t}={values.get(t, 'gone')}" for t in touched)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _dependency_values(site: Site, cache: BuildCache) -> dict[str, str]:
@@ -424,6 +458,7 @@ def _site_fingerprint(site: Site, static_urls_map: Mapping[str, str]) -> str:
         repr(site.items),
         repr(site.issues),
         repr([(s, documents[s].title) for s in site.standalone]),
+        repr([(s, d.date.isoformat() if d.date else "") for s, d in sorted(documents.items())]),
         repr(sorted(site.urls.items())),
         repr(sorted(site.by_track.items())),
         repr(sorted(site.by_tag.items())),

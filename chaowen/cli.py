@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -356,6 +356,46 @@ def _create(root: Path, relative: str, text: str, language: str) -> bool:
             language,
         )
     return True
+
+@main.command()
+@site_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听的地址；0.0.0.0 让同一网络中的其他电脑也能访问。")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口；被占用时自动改用下一个。"
+)
+@click.option("--drafts", is_flag=True, help="包含草稿和未来日期的文章。")
+@click.option("--open", "open_browser", is_flag=True, help="启动后在浏览器中打开预览。")
+@click.option("--base-url", default=None, help="覆盖 chaowen.yaml 中的 base_url，例如 https://example.org/chaowen/。")
+@click.option("-v", "--verbose", count=True, help="显示每次变化的文件和每个请求。")
+def serve(site: Path, host: str, port: int, drafts: bool, open_browser: bool, base_url: str | None, verbose: int) -> None:
+    """预览网站：保存文件后，浏览器中的页面自动更新。"""
+    from .serve import ServeOptions, run
+
+    language = _language(site)
+    options = ServeOptions(
+        site_root=site,
+        host=host,
+        port=port,
+        drafts=drafts,
+        base_url=base_url,
+        open_browser=open_browser,
+        verbose=verbose,
+        language=language,
+    )
+    sys.exit(run(options, _ServeTerminal()))
+
+
+class _ServeTerminal:
+    """What ``serve`` says goes through here: the CLI is the only place that prints."""
+
+    def info(self, text: str) -> None:
+        click.echo(text)
+
+    def warn(self, text: str) -> None:
+        click.echo(click.style(text, fg="yellow"), err=True)
+
+    def problems(self, problems: Sequence[Problem]) -> None:
+        print_problems(problems)
 
 
 class _progress:

@@ -222,6 +222,53 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     # schema
     "schema_written": ("已写入 {path}", "wrote {path}"),
     "unknown_kind": ("未知的类型 “{value}”，可选：{choices}", "unknown kind '{value}'; choose one of: {choices}"),
+    # serve: the terminal
+    "serve_building": ("正在生成预览……", "building the preview…"),
+    "serve_ready": (
+        "预览地址：{url}  （保存文件后浏览器会自动更新；按 Ctrl-C 停止）",
+        "preview at {url}  (pages update when you save; Ctrl-C stops)",
+    ),
+    "serve_port_busy": ("端口 {port} 已被占用，改用端口 {next}", "port {port} is in use; using port {next} instead"),
+    "serve_no_port": (
+        "无法在 {host} 上启动预览：端口 {first}–{last} 都已被占用或不可用",
+        "cannot start the preview on {host}: ports {first}–{last} are all in use or unavailable",
+    ),
+    "serve_bind_failed": ("无法在 {host}:{port} 上启动预览：{reason}", "cannot start the preview on {host}:{port}: {reason}"),
+    "serve_bind_hint": (
+        "请检查 --host 是否是本机的地址，或用 --port 换一个端口",
+        "check that --host is an address of this computer, or choose another --port",
+    ),
+    "serve_public": (
+        "注意：预览绑定在 {host}，同一网络中的其他电脑也能打开它（包括草稿）。只在本机预览请去掉 --host",
+        "note: the preview listens on {host}, so other computers on the network can open it (drafts included); "
+        "drop --host to keep it to this computer",
+    ),
+    "serve_preview_dir": ("预览文件夹：{path}", "preview folder: {path}"),
+    "serve_changes": ("变化：{paths}", "changed: {paths}"),
+    "serve_rebuilt": (
+        "已更新：{written} 个文件有变化，用时 {seconds:.2f} 秒",
+        "updated: {written} files changed in {seconds:.2f} s",
+    ),
+    "serve_fixed": ("错误已修正，页面已更新，用时 {seconds:.2f} 秒", "fixed: the preview is up to date again ({seconds:.2f} s)"),
+    "serve_failed": (
+        "构建失败：{errors} 个错误，{warnings} 个警告；浏览器中仍是上一次成功生成的页面",
+        "build failed: {errors} errors, {warnings} warnings; the browser keeps the last good pages",
+    ),
+    "serve_internal_error": (
+        "chaowen 内部出错（不是你的内容的问题），请把上面的信息发给维护者：{reason}",
+        "internal error in chaowen (not a problem with your content); please report the text above: {reason}",
+    ),
+    "serve_stopped": ("预览已停止", "preview stopped"),
+    # serve: the browser
+    "serve_overlay_title": ("构建失败：{count} 个问题", "build failed: {count} problems"),
+    "serve_overlay_note": (
+        "改正后保存，页面会自动更新。下面仍是上一次成功生成的页面。",
+        "Fix it and save: the page updates by itself. Below is the last page that built.",
+    ),
+    "serve_overlay_close": ("暂时隐藏", "hide"),
+    "serve_place_line": ("{path} 第 {line} 行", "{path}, line {line}"),
+    "serve_offline": ("预览服务已断开，正在重新连接……", "preview server gone; reconnecting…"),
+    "serve_not_found": ("找不到这个页面", "page not found"),
 }
 
 

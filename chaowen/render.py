@@ -175,6 +175,7 @@ class Renderer:
         env: jinja2.Environment,
         static: Mapping[str, str],
         briefs: Callable[[str], Brief] | None = None,
+        views: Mapping[str, tuple[ItemView, frozenset[str]]] | None = None,
     ) -> None:
         self.site = site
         self.config = site.config
@@ -183,9 +184,11 @@ class Renderer:
         self.env = env
         self.static = static
         self.base = self.config.base_path
-        self._items: dict[str, ItemView] = {}
+        # Views of documents, and the documents each view read; ``views`` seeds them with
+        # views from the previous build that are still valid (the dev server).
+        self._items: dict[str, ItemView] = {s: v for s, (v, _) in (views or {}).items()}
+        self._item_deps: dict[str, frozenset[str]] = {s: d for s, (_, d) in (views or {}).items()}
         self._touched: set[str] = set()  # documents read while rendering the current page
-        self._item_deps: dict[str, frozenset[str]] = {}
 
     def _markup(self, source: str) -> Markup:
         self._touched.add(source)
@@ -525,7 +528,8 @@ class Renderer:
             if not (page.path == "" or page.path.endswith("/")) or page.path == "search/":
                 continue
             source = page.data.get("source") if page.data else None
-            date = self._doc(source).date if source else None
+            # Dates are part of the site-wide fingerprint, so reading them is not a dependency.
+            date = self.site.documents[source].date if source else None
             entries.append(SitemapEntry(self.absolute(page.path), date.date().isoformat() if date else ""))
         return {"page": self.meta(spec, "sitemap", "sitemap"), "entries": tuple(entries)}
 
@@ -563,6 +567,11 @@ class Renderer:
     @property
     def touched(self) -> frozenset[str]:
         return frozenset(self._touched)
+
+    @property
+    def views(self) -> dict[str, tuple[ItemView, frozenset[str]]]:
+        """Every document view made so far, with the documents it read."""
+        return {s: (v, self._item_deps[s]) for s, v in self._items.items()}
 
     def _template_dirs(self) -> list[str]:
         loader = self.env.loader
