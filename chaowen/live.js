@@ -138,6 +138,7 @@
   }
   function online() {
     clearTimeout(badgeTimer);
+    badgeTimer = 0;
     if (badge && badge.host.parentNode) badge.host.parentNode.removeChild(badge.host);
     badge = null;
   }
@@ -167,8 +168,7 @@
     es.addEventListener("update", function (e) { onUpdate(JSON.parse(e.data)); });
     es.onerror = function () {
       if (source !== es) return;
-      clearTimeout(badgeTimer);
-      badgeTimer = setTimeout(offline, 1500);
+      if (!badgeTimer) badgeTimer = setTimeout(offline, 1500);  // not reset by each failed retry
       if (es.readyState === 2) {  // CLOSED: the browser gave up; keep trying ourselves
         es.close();
         source = null;

@@ -109,15 +109,17 @@ def run(options: ServeOptions, terminal: Terminal) -> int:
             terminal.problems(error.problems)
         return 1
     preview = Path(tempfile.mkdtemp(prefix="chaowen-preview-"))
-    session = _Session(options, terminal, preview)
     restore = _stop_on_signals()
+    session: _Session | None = None
     try:
+        session = _Session(options, terminal, preview)
         return session.serve()
     except KeyboardInterrupt:
         return 0
     finally:
         with _interrupts_ignored():
-            session.close()
+            if session is not None:
+                session.close()
             shutil.rmtree(preview, ignore_errors=True)
         restore()
         terminal.info(messages.text("serve_stopped", options.language))
@@ -194,9 +196,9 @@ class _Session:
             return False
         if busy:
             self.terminal.warn(self._text("serve_port_busy", port=busy[0], next=self.server.port))
-        if host in _ALL_INTERFACES:
+        if not self.server.loopback:  # 0.0.0.0, ::, or an address of this computer on the network
             self.terminal.warn(self._text("serve_public", host=host or "0.0.0.0"))
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return True
 
     # ------------------------------------------------------------------ builds

@@ -34,9 +34,17 @@ def copy_example(target: Path) -> Path:
 class Serve:
     """``python -m chaowen serve`` in a subprocess, with its output collected as it comes."""
 
-    def __init__(self, site: Path, *args: str, port: int = 0, wait: bool = True) -> None:
+    def __init__(
+        self, site: Path, *args: str, port: int = 0, wait: bool = True, env: dict[str, str] | None = None
+    ) -> None:
         command = [sys.executable, "-m", "chaowen", "serve", "--site", str(site), "--port", str(port), "-v", *args]
-        env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONIOENCODING": "utf-8",
+            **(env or {}),
+        }
         self.site = site
         self.process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env

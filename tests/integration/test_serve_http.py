@@ -213,9 +213,60 @@ def test_a_stylesheet_change_is_a_stylesheet_update_only(server: Serve) -> None:
         events.close()
 
 
+def test_a_template_error_names_the_template_and_line(server: Serve) -> None:
+    events = Events(server.port)
+    template = server.site / "themes/default/templates/page.html"
+    try:
+        events.next()
+        template.parent.mkdir(parents=True, exist_ok=True)
+        template.write_text('{% extends "base.html" %}\n{% block main %}\n{{ doc.title }\n{% endblock %}\n',
+                            encoding="utf-8")
+        update = events.next_update()
+        assert [(p["path"], p["line"]) for p in update["errors"]] == [("themes/default/templates/page.html", 3)]
+        template.unlink()
+        assert events.next_update()["errors"] == []
+    finally:
+        events.close()
+        template.unlink(missing_ok=True)
+
+
+def test_a_file_deleted_while_referenced_is_a_problem(server: Serve) -> None:
+    image = server.site / "content/images/调研现场.png"
+    data = image.read_bytes()
+    events = Events(server.port)
+    try:
+        events.next()
+        image.unlink()
+        update = events.next_update()
+        assert any(p["path"] == "content/essays/chen-siyuan-linpu.md" and "调研现场.png" in p["message"]
+                   for p in update["errors"])
+        assert server.get("/" + quote("images/调研现场.png")).status == 200  # the last good site stays
+        image.write_bytes(data)
+        assert events.next_update()["errors"] == []
+    finally:
+        events.close()
+        if not image.exists():
+            image.write_bytes(data)
+
+
+def test_dropped_connections_leave_no_noise(server: Serve) -> None:
+    (server.preview / "big.bin").write_bytes(os.urandom(4 << 20))
+    for _ in range(5):
+        with socket.create_connection(("127.0.0.1", server.port)) as sock:
+            sock.sendall(f"GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode())
+            sock.recv(100)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # reset
+    assert server.get("/").status == 200  # still serving; and nothing was printed about it:
+    assert "Traceback" not in server.output and "Broken" not in server.output and "reset" not in server.output
+
+
+def test_drafts_only_with_the_flag(server: Serve) -> None:
+    assert server.get("/essays/shen-mengqi-draft/").status == 404
+
+
 # ------------------------------------------------------------------------ base url
 def test_base_url_serves_the_site_under_its_path(tmp_path: Path) -> None:
-    server = Serve(copy_example(tmp_path / "site"), "--base-url", "https://example.org/chaowen/")
+    server = Serve(copy_example(tmp_path / "site"), "--base-url", "https://example.org/chaowen/", "--drafts")
     try:
         assert server.base == "/chaowen/"
         for path in ("/", "/chaowen"):
@@ -228,6 +279,7 @@ def test_base_url_serves_the_site_under_its_path(tmp_path: Path) -> None:
         assert server.get("/essays/wang-xiaoming-iot/").status == 404
         assert server.get("/chaowen/../chaowen/index.html").status == 404
         assert '"base": "/chaowen/"' in home.text
+        assert "初稿" in server.get("/chaowen/essays/shen-mengqi-draft/").text  # --drafts
     finally:
         server.stop()
 
@@ -286,11 +338,17 @@ def test_ctrl_c_stops_at_once_without_traceback_and_removes_the_preview(tmp_path
     events.close()
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_sigterm_stops_too_and_all_interfaces_are_warned_about(tmp_path: Path) -> None:
-    server = Serve(copy_example(tmp_path / "site"), "--host", "0.0.0.0")
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals, BROWSER command")
+def test_sigterm_stops_too_all_interfaces_are_warned_about_and_open_opens(tmp_path: Path) -> None:
+    opened = tmp_path / "opened.txt"
+    recorder = f"{sys.executable} -c \"import sys; open({str(opened)!r}, 'w').write(sys.argv[1])\" %s"
+    server = Serve(copy_example(tmp_path / "site"), "--host", "0.0.0.0", "--open", env={"BROWSER": recorder})
     server.wait_for("注意：预览绑定在 0.0.0.0")
     assert server.url.startswith("http://127.0.0.1:")
+    deadline = time.monotonic() + 10
+    while not (opened.exists() and opened.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert opened.read_text() == server.url  # --open: the browser was asked for the preview's address
     stops_cleanly(server, signal.SIGTERM)
 
 
