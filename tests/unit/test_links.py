@@ -143,3 +143,26 @@ def test_links_outside_the_base_path_are_told_apart() -> None:
     outputs = outputs_for(site, markups, template='<a href="/elsewhere/">模板里的</a>')
     problems = check_links(site, markups, outputs, ["static/style.css"])
     assert sorted((p.path.startswith("content/"), "/old/" in p.message) for p in problems) == [(False, False), (True, True)]
+
+
+def test_tag_scanner_reads_what_html_parser_reads(example_site: Path) -> None:
+    from html.parser import HTMLParser
+
+    from chaowen import links
+
+    class Reference(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.result = links._Parsed()
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            values = {name: value for name, value in reversed(attrs) if value is not None}
+            links._collect(tag, values, self.result)
+
+    tricky = ('<!-- <a href="/commented/"> --><script>var s = "<a href=\'/in-script/\'>";</script>'
+              '<a  HREF = "/a/?x=1&amp;y=2#f" id=plain>x</a><img src=\'/i.png\' alt="a > b"><br/>')
+    pages = [p.read_text(encoding="utf-8") for p in sorted((example_site / "output").rglob("*.html"))]
+    for text in [tricky, *pages]:
+        reference = Reference()
+        reference.feed(text)
+        assert links._parse(text) == reference.result
