@@ -382,11 +382,14 @@ def serve(site: Path, host: str, port: int, drafts: bool, open_browser: bool, ba
         verbose=verbose,
         language=language,
     )
-    sys.exit(run(options, _ServeTerminal()))
+    sys.exit(run(options, _ServeTerminal(language)))
 
 
 class _ServeTerminal:
     """What ``serve`` says goes through here: the CLI is the only place that prints."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
 
     def info(self, text: str) -> None:
         click.echo(text)
@@ -395,7 +398,7 @@ class _ServeTerminal:
         click.echo(click.style(text, fg="yellow"), err=True)
 
     def problems(self, problems: Sequence[Problem]) -> None:
-        print_problems(problems)
+        print_problems(problems, language=self.language)
 
 
 class _progress:
