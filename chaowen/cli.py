@@ -369,20 +369,24 @@ def _create(root: Path, relative: str, text: str, language: str) -> bool:
 @click.option("-v", "--verbose", count=True, help="显示每次变化的文件和每个请求。")
 def serve(site: Path, host: str, port: int, drafts: bool, open_browser: bool, base_url: str | None, verbose: int) -> None:
     """预览网站：保存文件后，浏览器中的页面自动更新。"""
-    from .serve import ServeOptions, run
+    try:
+        from .serve import ServeOptions, run
 
-    language = _language(site)
-    options = ServeOptions(
-        site_root=site,
-        host=host,
-        port=port,
-        drafts=drafts,
-        base_url=base_url,
-        open_browser=open_browser,
-        verbose=verbose,
-        language=language,
-    )
-    sys.exit(run(options, _ServeTerminal(language)))
+        language = _language(site)
+        options = ServeOptions(
+            site_root=site,
+            host=host,
+            port=port,
+            drafts=drafts,
+            base_url=base_url,
+            open_browser=open_browser,
+            verbose=verbose,
+            language=language,
+        )
+        code = run(options, _ServeTerminal(language))
+    except KeyboardInterrupt:  # Ctrl-C while starting, before there is anything to clean up
+        code = 0
+    sys.exit(code)
 
 
 class _ServeTerminal:
