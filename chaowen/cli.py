@@ -369,24 +369,31 @@ def _create(root: Path, relative: str, text: str, language: str) -> bool:
 @click.option("-v", "--verbose", count=True, help="显示每次变化的文件和每个请求。")
 def serve(site: Path, host: str, port: int, drafts: bool, open_browser: bool, base_url: str | None, verbose: int) -> None:
     """预览网站：保存文件后，浏览器中的页面自动更新。"""
-    from .serve import ServeOptions, run
+    try:
+        from .serve import ServeOptions, run
 
-    language = _language(site)
-    options = ServeOptions(
-        site_root=site,
-        host=host,
-        port=port,
-        drafts=drafts,
-        base_url=base_url,
-        open_browser=open_browser,
-        verbose=verbose,
-        language=language,
-    )
-    sys.exit(run(options, _ServeTerminal()))
+        language = _language(site)
+        options = ServeOptions(
+            site_root=site,
+            host=host,
+            port=port,
+            drafts=drafts,
+            base_url=base_url,
+            open_browser=open_browser,
+            verbose=verbose,
+            language=language,
+        )
+        code = run(options, _ServeTerminal(language))
+    except KeyboardInterrupt:  # Ctrl-C while starting, before there is anything to clean up
+        code = 0
+    sys.exit(code)
 
 
 class _ServeTerminal:
     """What ``serve`` says goes through here: the CLI is the only place that prints."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
 
     def info(self, text: str) -> None:
         click.echo(text)
@@ -395,7 +402,7 @@ class _ServeTerminal:
         click.echo(click.style(text, fg="yellow"), err=True)
 
     def problems(self, problems: Sequence[Problem]) -> None:
-        print_problems(problems)
+        print_problems(problems, language=self.language)
 
 
 class _progress:

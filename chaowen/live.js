@@ -39,14 +39,16 @@
     if (y !== null) window.scrollTo(0, Number(y));
   }
 
-  // A page that shows a changed file other than a stylesheet (image, script, PDF) reloads.
+  // A page that loads a changed file other than a stylesheet (image, script, icon) reloads. Links it
+  // only points to (<a>, <link rel="alternate"> to the feed, canonical) do not count.
+  var LOADED = "[src],[poster],object[data],link[href][rel~=icon],link[href][rel~=preload]," +
+    "link[href][rel~=modulepreload],link[href][rel~=manifest]";
   function uses(list) {
     var found = false;
-    document.querySelectorAll("[src],[poster],object[data],link[href]").forEach(function (el) {
+    document.querySelectorAll(LOADED).forEach(function (el) {
       ["src", "poster", "data", "href"].forEach(function (name) {
         var value = el.getAttribute(name);
-        if (value && !(name === "href" && /stylesheet/i.test(el.getAttribute("rel") || "")) &&
-            has(list, pathOf(value))) found = true;
+        if (value && has(list, pathOf(value))) found = true;
       });
     });
     return found;

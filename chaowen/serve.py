@@ -108,10 +108,11 @@ def run(options: ServeOptions, terminal: Terminal) -> int:
         except BuildError as error:
             terminal.problems(error.problems)
         return 1
-    preview = Path(tempfile.mkdtemp(prefix="chaowen-preview-"))
     restore = _stop_on_signals()
+    preview: Path | None = None
     session: _Session | None = None
     try:
+        preview = Path(tempfile.mkdtemp(prefix="chaowen-preview-"))
         session = _Session(options, terminal, preview)
         return session.serve()
     except KeyboardInterrupt:
@@ -120,7 +121,8 @@ def run(options: ServeOptions, terminal: Terminal) -> int:
         with _interrupts_ignored():
             if session is not None:
                 session.close()
-            shutil.rmtree(preview, ignore_errors=True)
+            if preview is not None:
+                shutil.rmtree(preview, ignore_errors=True)
         restore()
         terminal.info(messages.text("serve_stopped", options.language))
 

@@ -74,11 +74,12 @@ def test_only_tabs_whose_page_changed_reload(server: Serve, browser: Browser, pa
     open_page(page, server, "about/")
     other = browser.new_context().new_page()
     try:
-        open_page(other, server, ESSAY_URL)
-        sentence = f"另一个标签页{uuid.uuid4().hex[:6]}。"
-        path = server.site / ESSAY
-        path.write_text(path.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
-        expect(other.get_by_text(sentence)).to_be_visible(timeout=5000)
+        open_page(other, server, "essays/jiang-yifan-pilot/")
+        title = f"改过的标题{uuid.uuid4().hex[:6]}"
+        # A new title of a recent essay changes it, the lists that show it and the site's feed, which every
+        # page links to (<link rel="alternate">), but not the about page.
+        edit(server.site, "content/essays/jiang-yifan-pilot.md", "title: ", f"title: {title}")
+        expect(other.locator("h1").first).to_contain_text(title, timeout=5000)
         page.wait_for_timeout(300)
         assert marker(page) == 1  # the about page did not change: not reloaded
         assert marker(other) is None  # the essay page did
@@ -155,3 +156,15 @@ def test_the_overlay_shows_problem_text_as_text(server: Serve, page: Page) -> No
     finally:
         edit(server.site, ESSAY, "track: <img src=x onerror=window.__owned=1>", "track: iot")
     expect(page.locator("#chaowen-overlay")).to_have_count(0, timeout=5000)
+
+
+def test_replacing_an_image_reloads_the_page_that_shows_it(server: Serve, page: Page) -> None:
+    image = server.site / "content/images/调研现场.png"
+    original = image.read_bytes()
+    open_page(page, server, "essays/chen-siyuan-linpu/")
+    assert page.locator('img[src*="%E8%B0%83%E7%A0%94"], img[src*="调研"]').count() >= 1
+    try:
+        image.write_bytes((server.site / "content/images/line chart.png").read_bytes())
+        page.wait_for_function("() => window.__marker === undefined && window.__chaowenLive === true", timeout=5000)
+    finally:
+        image.write_bytes(original)
