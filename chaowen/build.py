@@ -258,6 +258,7 @@ class Builder:
         existing = self._written[1] if self._written and self._written[0] == output and reuse else None
         stats: WriteStats = write_site(output, outputs, copies, reuse=reuse, existing=existing)
         self._written = (output, {o.path for o in outputs} | set(copies))
+        cache.manifests.pop(self._output_id(output), None)  # re-inserted last: the most recent
         cache.manifests[self._output_id(output)] = manifest
         if save_cache:
             self.save_cache()

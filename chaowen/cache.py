@@ -33,6 +33,7 @@ from .model import Brief, Document, Heading, Kind, Markup
 
 CACHE_DIR = ".chaowen-cache"
 FORMAT = 1
+MANIFESTS_KEPT = 4
 
 
 def digest(*parts: str) -> str:
@@ -251,6 +252,10 @@ class BuildCache:
         for stale in markup_dir.iterdir():
             if stale.name not in wanted:
                 stale.unlink(missing_ok=True)
+        # One manifest per output folder; the dev server's throwaway preview folders would
+        # otherwise add one per session. The most recently written few are kept.
+        for stale_id in list(self.manifests)[:-MANIFESTS_KEPT]:
+            del self.manifests[stale_id]
         header = {"format": FORMAT, "version": __version__, "settings": self.settings}
         _write_json(
             self.folder / "index.json",
