@@ -152,6 +152,13 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "output_is_home": ("这是用户主目录", "it is the home folder"),
     "theme_missing": ("找不到主题 “{name}”", "theme '{name}' not found"),
     "theme_missing_hint": ("查找过：{searched}", "looked in: {searched}"),
+    # search index
+    "search_missing": ("找不到 Pagefind，无法建立搜索索引", "Pagefind not found: cannot build the search index"),
+    "search_failed": ("建立搜索索引失败：{reason}", "building the search index failed: {reason}"),
+    "search_hint": (
+        "请安装 pip install 'pagefind[extended]'（中文分词需要 extended 版本），或用 --no-search 跳过搜索",
+        "install it with pip install 'pagefind[extended]' (Chinese needs the extended build), or pass --no-search",
+    ),
     # command line
     "built": (
         "完成：生成 {pages} 个页面（{files} 个文件，其中 {written} 个有变化），{warnings} 个警告，用时 {seconds:.2f} 秒",
@@ -167,6 +174,11 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "stage_content": ("读取内容", "reading content"),
     "stage_markdown": ("转换 Markdown", "rendering Markdown"),
     "stage_render": ("生成页面", "rendering pages"),
+    "stage_search": ("建立搜索索引", "indexing for search"),
+    "built_search": (
+        "（搜索索引：{pages} 篇，{size} KB，用时 {seconds:.2f} 秒）",
+        " (search index: {pages} pages, {size} KB, {seconds:.2f} s)",
+    ),
     "io_error": ("写入失败：{reason}", "cannot write: {reason}"),
     # init / new
     "site_exists": (
