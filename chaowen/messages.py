@@ -131,6 +131,16 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     ),
     "too_deep": ("内容嵌套过深（超过 {limit} 层）", "content is nested too deeply (more than {limit} levels)"),
     "too_deep_hint": ("请减少列表或引用的嵌套层数", "reduce the nesting of lists or quotes"),
+    "too_long": ("正文太长，排版要花的时间太久", "the text is so long that rendering it would take too long"),
+    "too_long_hint": ("请把内容拆成几篇", "split it into several documents"),
+    "too_complex": (
+        "这一段的 Markdown 标记太多，排版会慢得无法完成",
+        "this passage has so much Markdown markup that rendering it would take too long",
+    ),
+    "too_complex_hint": (
+        "检查是否有没配对的 [ 或 <，或用空行把很长的段落拆开",
+        "look for an unmatched [ or <, or split the long passage with blank lines",
+    ),
     # templates
     "template_syntax": ("模板语法错误：{reason}", "template syntax error: {reason}"),
     "template_undefined": ("模板用到了未定义的变量：{reason}", "template uses an undefined value: {reason}"),
