@@ -290,13 +290,7 @@ def render_markdown(
     """Convert one document's body. Never raises for anything an editor can write."""
     depth = _nesting_depth(body)
     if depth > MAX_NESTING:
-        problem = Problem(
-            display_path,
-            body_line,
-            messages.text("too_deep", language, limit=MAX_NESTING),
-            messages.text("too_deep_hint", language),
-        )
-        return Markup("", (), summary, 0, 1), (problem,)
+        return _refused(display_path, body_line, language, summary)
     md, processor = _markdown()
     md.reset()
     processor.reset_for(
@@ -311,13 +305,7 @@ def render_markdown(
     try:
         html_text = md.convert(body)
     except RecursionError:
-        problem = Problem(
-            display_path,
-            body_line,
-            messages.text("too_deep", language, limit=MAX_NESTING),
-            messages.text("too_deep_hint", language),
-        )
-        return Markup("", (), summary, 0, 1), (problem,)
+        return _refused(display_path, body_line, language, summary)
     toc = tuple(_headings(getattr(md, "toc_tokens", [])))
     plain = _plain_text(html_text)
     chars = len(_HAN_CHAR.findall(plain)) + len(_LATIN_WORD.findall(_HAN_CHAR.sub(" ", plain)))
@@ -330,6 +318,17 @@ def render_markdown(
         links=tuple(sorted(processor.links)),
     )
     return markup, tuple(processor.problems)
+
+
+def _refused(display_path: str, body_line: int, language: str, summary: str) -> tuple[Markup, tuple[Problem, ...]]:
+    """An empty page and an error, for a document too deeply nested to render safely."""
+    problem = Problem(
+        display_path,
+        body_line,
+        messages.text("too_deep", language, limit=MAX_NESTING),
+        messages.text("too_deep_hint", language),
+    )
+    return Markup("", (), summary, 0, 1), (problem,)
 
 
 def _nesting_depth(body: str) -> int:

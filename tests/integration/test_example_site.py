@@ -107,3 +107,29 @@ def test_drafts_only_with_flag(example_site: Path, tmp_path: Path) -> None:
 def test_installed_theme_is_used_when_the_site_has_none(example_site: Path) -> None:
     assert not (example_site / "themes").exists()
     assert shutil.which("chaowen") is not None
+
+
+def test_every_page_has_head_metadata(output: Path) -> None:
+    for page in output.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for needle in ["<title>", '<meta name="description"', '<link rel="canonical"', 'property="og:title"',
+                       'name="viewport"']:
+            assert needle in text, f"{page}: {needle}"
+
+
+def test_archive_is_split_by_year(output: Path) -> None:
+    years = sorted(p.parent.name for p in (output / "archive").glob("*/index.html"))
+    assert years and all(y.isdigit() for y in years)
+    overview = (output / "archive/index.html").read_text(encoding="utf-8")
+    assert all(f"/archive/{y}/" in overview for y in years)
+
+
+def test_cli_prints_one_summary_line_and_no_progress_off_a_terminal(example_site: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from chaowen.cli import main
+
+    result = CliRunner().invoke(main, ["build", "--site", str(example_site), "--output", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("完成：生成") and "秒" in lines[0]
