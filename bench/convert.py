@@ -8,12 +8,13 @@ track key; drafts left out), the same images and files, and minimal templates
 that render the same set of pages chaowen renders:
 
 - one page per document (issues at ``issues/<number>/``, standalone pages at the root);
-- home (latest 40), ``issues/``, ``archive/`` (everything by year), ``search/``, ``404.html``;
+- home (latest 40), ``issues/``, ``search/``, ``404.html``;
+- ``archive/`` (years and months with counts) and ``archive/<year>/`` (that year's documents by month);
 - ``tags/`` and one page per tag, ``authors/`` and one page per author;
 - ``tracks/<key>/`` paginated by 10 (``per_page``), with a feed per track;
 - ``atom.xml`` (Hugo: ``index.xml``), ``sitemap.xml``, ``robots.txt``.
 
-Hugo gets taxonomies (tags, authors, tracks) and goldmark's defaults; Eleventy gets
+Hugo gets taxonomies (tags, authors, tracks, and years for the archive) and goldmark's defaults; Eleventy gets
 Nunjucks layouts, collections built in its config and pagination over them, and
 markdown-it's defaults (the body is not run through a template language first,
 as in Hugo and chaowen). Used by ``run.py``; runnable alone to inspect the sites.
@@ -161,6 +162,9 @@ taxonomies:
   tag: tags
   author: authors
   track: tracks
+  year: years
+permalinks:
+  years: /archive/:slug/
 outputs:
   home: [HTML, RSS]
   section: [HTML]
@@ -218,8 +222,14 @@ HUGO_LAYOUTS = {
 """,
     "_default/archive.html": """\
 {{ define "main" }}<h1>{{ .Title }}</h1>
-{{ range (where site.RegularPages "Section" "in" (slice "issues" "minutes" "essays")).GroupByDate "2006" }}
-<h2>{{ .Key }}</h2><ul>{{ range .Pages }}{{ partial "item.html" . }}{{ end }}</ul>{{ end }}{{ end }}
+{{ range sort site.Taxonomies.years.Alphabetical "Page.Title" "desc" }}
+<h2><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</h2>
+<ul>{{ range .Pages.GroupByDate "1月" }}<li>{{ .Key }} {{ len .Pages }}</li>{{ end }}</ul>{{ end }}{{ end }}
+""",
+    "years/term.html": """\
+{{ define "main" }}<h1>{{ .Title }}</h1>
+{{ range .Pages.GroupByDate "1月" }}<h2>{{ .Key }}</h2>
+<ul>{{ range .Pages }}{{ partial "item.html" . }}{{ end }}</ul>{{ end }}{{ end }}
 """,
     "_default/search.html": """\
 {{ define "main" }}<h1>{{ .Title }}</h1><form><input type="search" name="q"></form>{{ end }}
@@ -245,6 +255,7 @@ def write_hugo(site: Path, target: Path) -> int:
             "tags": list(entry.tags) or None,
             "authors": list(entry.authors) or None,
             "tracks": [entry.track] if entry.track else None,
+            "years": [entry.date[:4]] if entry.kind != "page" else None,
             "slug": entry.number if entry.kind == "issue" else entry.slug,
         }
         _write(content / _content_path(entry), _front_matter(fields) + "\n" + entry.body)
@@ -253,6 +264,7 @@ def write_hugo(site: Path, target: Path) -> int:
     _write(content / "essays/_index.md", _front_matter({"title": "学员心得", **never}))
     _write(content / "minutes/_index.md", _front_matter({"title": "沙龙纪要", **never}))
     _write(content / "tracks/_index.md", _front_matter({"title": "赛道", **never}))
+    _write(content / "years/_index.md", _front_matter({"title": "年份", **never}))
     for key, name in tracks.items():
         _write(content / f"tracks/{key}/_index.md", _front_matter({"title": name, "outputs": ["HTML", "RSS"]}))
     unlisted = {"_build": {"list": "never"}}
@@ -267,6 +279,10 @@ ELEVENTY_CONFIG = """\
 const TRACKS = __TRACKS__;
 const KINDS = new Set(["issue", "minutes", "essay"]);
 const PER_PAGE = 10;
+
+function local(date) {
+  return new Date(date.getTime() + 8 * 3600e3); // the site's time zone, UTC+8, read with getUTC*
+}
 
 function newestFirst(a, b) {
   return b.date - a.date || (a.inputPath < b.inputPath ? -1 : a.inputPath > b.inputPath ? 1 : 0);
@@ -290,7 +306,7 @@ function groupBy(items, keysOf) {
 export default function (config) {
   config.addPassthroughCopy("images");
   config.addPassthroughCopy("files");
-  config.addFilter("day", (date) => new Date(date.getTime() + 8 * 3600e3).toISOString().slice(0, 10)); // UTC+8
+  config.addFilter("day", (date) => local(date).toISOString().slice(0, 10));
   config.addFilter("head", (items, count) => items.slice(0, count));
   config.addCollection("docs", docs);
   config.addCollection("issueList", (api) => docs(api).filter((item) => item.data.kind === "issue"));
@@ -312,7 +328,9 @@ export default function (config) {
     return pages;
   });
   config.addCollection("years", (api) =>
-    groupBy(docs(api), (item) => [String(new Date(item.date.getTime() + 8 * 3600e3).getUTCFullYear())]),
+    groupBy(docs(api), (item) => [String(local(item.date).getUTCFullYear())])
+      .sort((a, b) => b.key.localeCompare(a.key))
+      .map(({ key, items }) => ({ key, items, months: groupBy(items, (i) => [`${local(i.date).getUTCMonth() + 1}月`]) })),
   );
   return {
     dir: { input: ".", includes: "_includes", output: "_site" },
@@ -375,8 +393,23 @@ title: 归档
 permalink: /archive/
 ---
 <h1>归档</h1>
-{% for year in collections.years %}<h2>{{ year.key }}</h2>
-<ul>{% for item in year.items %}{% include "item.njk" %}{% endfor %}</ul>{% endfor %}
+{% for year in collections.years %}<h2><a href="/archive/{{ year.key }}/">{{ year.key }}</a> {{ year.items.length }}</h2>
+<ul>{% for month in year.months %}<li>{{ month.key }} {{ month.items.length }}</li>{% endfor %}</ul>{% endfor %}
+""",
+    "_pages/archive-year.njk": """\
+---
+layout: base.njk
+pagination:
+  data: collections.years
+  size: 1
+  alias: year
+permalink: "/archive/{{ year.key }}/"
+eleventyComputed:
+  title: "{{ year.key }}"
+---
+<h1>{{ year.key }}</h1>
+{% for month in year.months %}<h2>{{ month.key }}</h2>
+<ul>{% for item in month.items %}{% include "item.njk" %}{% endfor %}</ul>{% endfor %}
 """,
     "_pages/search.njk": """\
 ---

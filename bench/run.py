@@ -30,8 +30,10 @@ written under ``bench/work/`` (ignored by git); the table is printed and saved t
 ``bench/work/`` instead).
 
 Before each timed run the script waits (up to ``--patience`` seconds) until other
-programs use less than ``--busy-limit`` cores, since on a small machine a test
-suite running beside the benchmark would skew it.
+programs use less than ``--busy-limit`` cores, and a run during which other
+programs used more than a quarter of a core (machine CPU time from ``/proc/stat``
+minus the run's own) is done again, up to twice: on a small machine a test suite
+running beside the benchmark would skew it.
 """
 
 from __future__ import annotations
@@ -75,6 +77,12 @@ class Run:
     seconds: float
     max_rss_mb: float | None  # the largest single process
     tree_mb: float | None  # peak sum of PSS over the process and its descendants
+    others_s: float | None = None  # CPU seconds other programs used meanwhile
+
+    @property
+    def disturbed(self) -> bool:
+        """Other programs used more than a quarter of a core on average while this ran."""
+        return self.others_s is not None and self.others_s > 0.25 * self.seconds
 
 
 @dataclass
@@ -159,7 +167,8 @@ class TreeSampler(threading.Thread):
 _RUSAGE_WRAPPER = (
     "import resource, subprocess, sys\n"
     "code = subprocess.call(sys.argv[2:])\n"
-    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "open(sys.argv[1], 'w').write(f'{usage.ru_maxrss} {usage.ru_utime} {usage.ru_stime}')\n"
     "sys.exit(code)\n"
 )
 
@@ -209,9 +218,10 @@ def timed(
     settle()
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss_file:
         if Path("/usr/bin/time").exists():
-            wrapped = ["/usr/bin/time", "-f", "%M", "-o", rss_file.name, *command]
+            wrapped = ["/usr/bin/time", "-f", "%M %U %S", "-o", rss_file.name, *command]
         else:
             wrapped = [sys.executable, "-c", _RUSAGE_WRAPPER, rss_file.name, *command]
+        machine_before, own_before = _machine_cpu_s(), time.process_time()
         started = time.perf_counter()
         process = subprocess.Popen(
             wrapped, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace"
@@ -223,13 +233,26 @@ def timed(
         seconds = time.perf_counter() - started
         if tree:
             sampler.stop()
+        machine_s, own_s = _machine_cpu_s() - machine_before, time.process_time() - own_before
         if process.returncode != 0:
             raise RuntimeError(
                 f"{' '.join(map(str, command))} failed ({process.returncode}):\n{stdout[-2000:]}\n{stderr[-3000:]}"
             )
-        lines = Path(rss_file.name).read_text().split()
-    max_rss = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else None
-    return Run(seconds, max_rss, sampler.peak_kb / 1024 if sampler.peak_kb else None)
+        words = Path(rss_file.name).read_text().split()  # ... max RSS (KB), user and system seconds
+    try:
+        max_rss, user, system = int(words[-3]) / 1024, float(words[-2]), float(words[-1])
+    except (IndexError, ValueError):
+        return Run(seconds, None, sampler.peak_kb / 1024 if sampler.peak_kb else None)
+    others = max(0.0, machine_s - user - system - own_s) if machine_s >= 0 else None
+    return Run(seconds, max_rss, sampler.peak_kb / 1024 if sampler.peak_kb else None, others)
+
+
+def _machine_cpu_s() -> float:
+    """CPU seconds all programs have used since boot, or -inf where ``/proc/stat`` is missing."""
+    try:
+        return _cpu_times()[0] / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("-inf")
 
 
 def remove(*paths: Path) -> None:
@@ -387,14 +410,26 @@ class SizeResult:
         return found.seconds if found else None
 
 
+RETRIES = 2  # times a run disturbed by other programs is done again
+
+
 def repeat_runs(label: str, times: int, once: Callable[[], Run]) -> Measurement:
+    """``times`` runs of ``once``; a run during which other programs took the CPU is done again."""
     measurement = Measurement()
     for index in range(times):
-        run = once()
+        for attempt in range(RETRIES + 1):
+            run = once()
+            if not run.disturbed or attempt == RETRIES:
+                break
+            log(
+                f"  {label} {index + 1}/{times}: {run.seconds:.2f} s, but other programs used "
+                f"{run.others_s:.1f} CPU seconds meanwhile: running it again"
+            )
         measurement.runs.append(run)
         memory = f", {run.max_rss_mb:.0f} MB max RSS" if run.max_rss_mb else ""
         tree = f", {run.tree_mb:.0f} MB tree PSS" if run.tree_mb else ""
-        log(f"  {label} {index + 1}/{times}: {run.seconds:.2f} s{memory}{tree}")
+        noise = f" (other programs used {run.others_s:.1f} CPU s meanwhile)" if run.disturbed else ""
+        log(f"  {label} {index + 1}/{times}: {run.seconds:.2f} s{memory}{tree}{noise}")
     return measurement
 
 
