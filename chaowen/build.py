@@ -180,8 +180,13 @@ class Builder:
         site, site_problems = build_site(config, content.documents, content.assets, now=moment, drafts=options.drafts)
         cache.slugs = {name: slugify(name) for name in (*site.by_tag, *site.by_author)}
         problems = [*content.problems, *site_problems]
-        _raise_if_failed(problems, options.strict)
+        # Markdown problems (missing images, links) of the documents that did load are
+        # reported in the same run as front-matter errors elsewhere: one list to fix.
         markups, markup_problems, rendered = self._markup(site, cache, progress)
+        if any(p.is_error for p in problems):
+            # A link to a document that failed to load looks broken only because of that
+            # failure: while there are such errors, only the Markdown's own errors count.
+            markup_problems = [p for p in markup_problems if p.is_error]
         problems.extend(markup_problems)
         warnings = _raise_if_failed(problems, options.strict)
         self._markdown_count = rendered
@@ -265,6 +270,7 @@ class Builder:
         existing = self._written[1] if self._written and self._written[0] == output and reuse else None
         stats: WriteStats = write_site(output, outputs, copies, reuse=reuse, existing=existing)
         self._written = (output, {o.path for o in outputs} | set(copies))
+        cache.manifests.pop(self._output_id(output), None)  # re-inserted last: the most recent
         cache.manifests[self._output_id(output)] = manifest
         if save_cache:
             self.save_cache()

@@ -18,7 +18,6 @@ dropped on save, so the cache stays the size of the site.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,12 +25,15 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import orjson
+
 from . import __version__
 from .errors import Problem, Severity
 from .model import Brief, Document, Heading, Kind, Markup
 
 CACHE_DIR = ".chaowen-cache"
 FORMAT = 1
+MANIFESTS_KEPT = 4
 
 
 def digest(*parts: str) -> str:
@@ -250,6 +252,10 @@ class BuildCache:
         for stale in markup_dir.iterdir():
             if stale.name not in wanted:
                 stale.unlink(missing_ok=True)
+        # One manifest per output folder; the dev server's throwaway preview folders would
+        # otherwise add one per session. The most recently written few are kept.
+        for stale_id in list(self.manifests)[:-MANIFESTS_KEPT]:
+            del self.manifests[stale_id]
         header = {"format": FORMAT, "version": __version__, "settings": self.settings}
         _write_json(
             self.folder / "index.json",
@@ -278,20 +284,20 @@ def _has_key(path: Path, key: str) -> bool:
     """Whether the entry file on disk is already this version (cheap check of its start)."""
     try:
         with path.open("rb") as handle:
-            return handle.read(64).startswith(f'{{"key": "{key}"'.encode())
+            return handle.read(64).startswith(f'{{"key":"{key}"'.encode())
     except OSError:
         return False
 
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError):
+        return orjson.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):  # orjson.JSONDecodeError is a ValueError
         return None
 
 
 def _write_json(path: Path, data: Any) -> None:
     """Write through a temporary file and rename, so a crash never leaves half a file."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(", ", ": ")), encoding="utf-8")
+    temporary.write_bytes(orjson.dumps(data))
     os.replace(temporary, path)

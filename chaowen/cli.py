@@ -5,15 +5,20 @@ Exit codes: 0 success, 1 content errors (or warnings with ``--strict``), 2 usage
 
 from __future__ import annotations
 
+import json
+import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
+from zoneinfo import ZoneInfo
 
 import click
 
 from . import __version__, messages
 from .errors import BuildError, Problem, sort_problems
+from .model import Kind
 
 if TYPE_CHECKING:
     from .build import BuildResult
@@ -30,7 +35,7 @@ def _language(site: Path) -> str:
     return "zh-CN"
 
 
-def print_problems(problems: Iterable[Problem], *, err: bool = True) -> None:
+def print_problems(problems: Iterable[Problem], *, err: bool = True, language: str = "zh-CN") -> None:
     """Problems grouped by file, errors in red and warnings in yellow on a terminal."""
     current = None
     for problem in sort_problems(list(problems)):
@@ -38,7 +43,7 @@ def print_problems(problems: Iterable[Problem], *, err: bool = True) -> None:
             click.echo("", err=err)
         current = problem.path
         colour = "red" if problem.is_error else "yellow"
-        label = "错误" if problem.is_error else "警告"
+        label = messages.text("label_error" if problem.is_error else "label_warning", language)
         click.echo(click.style(f"{label} ", fg=colour, bold=True) + problem.format(), err=err)
 
 
@@ -116,7 +121,7 @@ def build(
         with _progress(enabled=not quiet and sys.stderr.isatty(), language=language) as progress:
             result = run_build(options, progress=progress)
     except BuildError as error:
-        print_problems(error.problems)
+        print_problems(error.problems, language=language)
         errors, warnings = _counts(error.problems)
         click.echo(click.style(messages.text("failed", language, errors=errors, warnings=warnings), fg="red"), err=True)
         sys.exit(1)
@@ -129,7 +134,7 @@ def build(
         )
         sys.exit(1)
     if not quiet:
-        print_problems(result.warnings)
+        print_problems(result.warnings, language=language)
         click.echo(
             messages.text(
                 "built",
@@ -147,6 +152,264 @@ def build(
             click.echo(f"{stages} · markdown {result.markdown} · pages rendered {result.rendered}")
 
 
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="潮闻", show_default=True, help="站点标题。")
+def init(directory: Path, title: str) -> None:
+    """新建一个站点：配置、内容目录和每种类型的一篇示例。
+
+    DIRECTORY 可以不存在；已有的文件不会被覆盖。
+    """
+    from .scaffold import site_files
+
+    language = "zh-CN"
+    config = directory / "chaowen.yaml"
+    if config.exists():
+        problem = Problem(
+            str(config),
+            None,
+            messages.text("site_exists", language, path=str(directory)),
+            messages.text("site_exists_hint", language),
+        )
+        print_problems([problem], language=language)
+        sys.exit(1)
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    for new_file in site_files(today, title=" ".join(title.split()) or "潮闻"):
+        created = _create(directory, new_file.path, new_file.text, language)
+        click.echo(messages.text("created" if created else "kept", language, path=_shown(directory / new_file.path)))
+    click.echo(messages.text("init_done", language, path=_shown(directory)))
+
+
+_KIND_NAMES = [kind.value for kind in Kind]
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(_KIND_NAMES))
+@click.argument("title")
+@click.option("--track", default=None, help="赛道：代号或中文名，例如 iot 或 智能物联。")
+@click.option("--author", default=None, help="作者（心得）或主持人（沙龙纪要）。")
+@click.option(
+    "--issue", type=click.IntRange(min=1), default=None, help="刊登于第几期；新建期刊时为期号（默认下一期）。"
+)
+@site_option
+def new(kind: str, title: str, track: str | None, author: str | None, issue: int | None, site: Path) -> None:
+    """新建一篇 essay（心得）、minutes（沙龙纪要）、issue（期刊）或 page（页面），并显示文件路径。
+
+    不会覆盖已有的文件。
+    """
+    from .config import load_config
+    from .scaffold import document_file, find_track, issue_numbers
+
+    chosen = Kind(kind)
+    language = _language(site)
+    allowed = {
+        Kind.ESSAY: {"track", "author", "issue"},
+        Kind.MINUTES: {"track", "author", "issue"},
+        Kind.ISSUE: {"track", "issue"},
+        Kind.PAGE: set(),
+    }[chosen]
+    for option, value in (("track", track), ("author", author), ("issue", issue)):
+        if value is not None and option not in allowed:
+            label = chosen.label if messages.is_chinese(language) else chosen.value
+            raise click.UsageError(messages.text("option_not_for_kind", language, kind=label, option=option))
+    if not title.strip():
+        raise click.UsageError(messages.text("empty_value", language, field="title"))
+    try:
+        config = load_config(site)
+    except BuildError as error:
+        _fail(error.problems, language)
+    language = config.language
+    track_config = None
+    if track is not None:
+        track_config, problem = find_track(config, track)
+        if problem is not None:
+            _fail([problem], language)
+    numbers = issue_numbers(config) if chosen is Kind.ISSUE or issue is not None else {}
+    today = datetime.now(ZoneInfo(config.timezone)).date()
+    new_file, problems = document_file(
+        chosen, title, config, today=today, track=track_config, author=author, issue=issue, numbers=numbers
+    )
+    if new_file is None:
+        _fail(problems, language)
+    target = site / new_file.path
+    if not _create(site, new_file.path, new_file.text, language):
+        _fail(
+            [
+                Problem(
+                    new_file.path,
+                    None,
+                    messages.text("file_exists", language, path=_shown(target)),
+                    messages.text("file_exists_hint", language),
+                )
+            ],
+            language,
+        )
+    print_problems(problems, language=language)
+    click.echo(_shown(target))
+
+
+@main.command()
+@site_option
+@click.option("--strict", is_flag=True, help="把警告也当作错误（退出码 1）。")
+@click.option("--drafts", is_flag=True, help="也检查草稿和未来日期的文章。")
+def check(site: Path, strict: bool, drafts: bool) -> None:
+    """检查配置、内容、模板和站内链接、锚点、图片；不写入 output/。
+
+    有错误时退出码为 1（加 --strict 时有警告也是 1），可用于持续集成。
+    """
+    from .build import BuildOptions, load, render_site
+    from .links import check_links
+
+    language = _language(site)
+    problems: list[Problem] = []
+    try:
+        loaded = load(BuildOptions(site_root=site, drafts=drafts))
+        problems.extend(loaded.warnings)
+        outputs, copies = render_site(loaded)
+        problems.extend(check_links(loaded.site, loaded.markups, outputs, copies))
+    except BuildError as error:
+        problems.extend(error.problems)
+    except OSError as error:
+        click.echo(
+            click.style(
+                messages.text("unreadable", language, reason=f"{error.filename or ''} {error.strerror}"), fg="red"
+            ),
+            err=True,
+        )
+        sys.exit(1)
+    if strict:
+        problems = [p.as_error() for p in problems]
+    print_problems(problems, err=False, language=language)
+    errors, warnings = _counts(problems)
+    colour = "red" if errors else ("yellow" if warnings else "green")
+    click.echo(click.style(messages.text("checked", language, errors=errors, warnings=warnings), fg=colour))
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(_KIND_NAMES), required=False)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="把每种类型写成 目录/类型.schema.json，而不是输出到屏幕。",
+)
+@site_option
+def schema(kind: str | None, out: Path | None, site: Path) -> None:
+    """输出文件头的 JSON Schema，供 VS Code 等编辑器补全和检查（见 README）。
+
+    不写 KIND 时输出全部类型（以类型为键）。在站点目录里运行时，赛道取自 chaowen.yaml。
+    """
+    from .config import CONFIG_FILE, load_config
+    from .schema import json_schema
+
+    language = _language(site)
+    tracks: list[str] = []
+    if (site / CONFIG_FILE).exists():
+        try:
+            config = load_config(site)
+        except BuildError as error:
+            _fail(error.problems, language)
+        language = config.language
+        tracks = [name for track in config.tracks for name in (track.name, track.key)]
+    kinds = [Kind(kind)] if kind else list(Kind)
+    schemas = {k.value: json_schema(k, tracks, language) for k in kinds}
+    if out is None:
+        click.echo(json.dumps(schemas[kind] if kind else schemas, ensure_ascii=False, indent=2))
+        return
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, value in schemas.items():
+            path = out / f"{name}.schema.json"
+            path.write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            click.echo(messages.text("schema_written", language, path=_shown(path)))
+    except OSError as error:
+        _fail(
+            [
+                Problem(
+                    _shown(out), None, messages.text("unwritable", language, path=_shown(out), reason=error.strerror)
+                )
+            ],
+            language,
+        )
+
+
+def _fail(problems: Iterable[Problem], language: str) -> NoReturn:
+    print_problems(problems, language=language)
+    sys.exit(1)
+
+
+def _shown(path: Path) -> str:
+    """A path as the editor typed it, with the separators of their system."""
+    return os.path.normpath(path)
+
+
+def _create(root: Path, relative: str, text: str, language: str) -> bool:
+    """Create ``root/relative`` with ``text``; False (and nothing written) when it already exists."""
+    path = root / relative
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        return False
+    except OSError as error:
+        _fail(
+            [
+                Problem(
+                    _shown(path), None, messages.text("unwritable", language, path=_shown(path), reason=error.strerror)
+                )
+            ],
+            language,
+        )
+    return True
+
+@main.command()
+@site_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听的地址；0.0.0.0 让同一网络中的其他电脑也能访问。")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口；被占用时自动改用下一个。"
+)
+@click.option("--drafts", is_flag=True, help="包含草稿和未来日期的文章。")
+@click.option("--open", "open_browser", is_flag=True, help="启动后在浏览器中打开预览。")
+@click.option("--base-url", default=None, help="覆盖 chaowen.yaml 中的 base_url，例如 https://example.org/chaowen/。")
+@click.option("-v", "--verbose", count=True, help="显示每次变化的文件和每个请求。")
+def serve(site: Path, host: str, port: int, drafts: bool, open_browser: bool, base_url: str | None, verbose: int) -> None:
+    """预览网站：保存文件后，浏览器中的页面自动更新。"""
+    try:
+        from .serve import ServeOptions, run
+
+        language = _language(site)
+        options = ServeOptions(
+            site_root=site,
+            host=host,
+            port=port,
+            drafts=drafts,
+            base_url=base_url,
+            open_browser=open_browser,
+            verbose=verbose,
+            language=language,
+        )
+        code = run(options, _ServeTerminal(language))
+    except KeyboardInterrupt:  # Ctrl-C while starting, before there is anything to clean up
+        code = 0
+    sys.exit(code)
+
+
+class _ServeTerminal:
+    """What ``serve`` says goes through here: the CLI is the only place that prints."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def info(self, text: str) -> None:
+        click.echo(text)
+
+    def warn(self, text: str) -> None:
+        click.echo(click.style(text, fg="yellow"), err=True)
+
+    def problems(self, problems: Sequence[Problem]) -> None:
+        print_problems(problems, language=self.language)
 def _search_summary(result: BuildResult, language: str) -> str:
     """How long the search index took and how big it is; nothing when none was made."""
     if not result.indexed:

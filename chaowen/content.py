@@ -325,11 +325,13 @@ class _FieldValidator:
             self.warn(name, "unknown_field", hint, field=name)
 
     def _required(self, fields: dict[str, Value]) -> None:
+        # A field written but left empty (as ``chaowen new`` leaves them) is named at its line.
         for name in REQUIRED[self.kind]:
             if fields.get(name) in (None, "", []):
-                self.error(None, "missing_field", self._example(name), field=name)
+                self.error(name if name in self.lines else None, "missing_field", self._example(name), field=name)
         if self.kind is Kind.ESSAY and not fields.get("author") and not fields.get("authors"):
-            self.error(None, "missing_field", self._example("author"), field="author")
+            at = "author" if "author" in self.lines else "authors" if "authors" in self.lines else None
+            self.error(at, "missing_field", self._example("author"), field="author")
 
     def _example(self, name: str) -> str:
         examples = {
@@ -339,8 +341,7 @@ class _FieldValidator:
             "track": "track: " + (self.config.tracks[0].name if self.config.tracks else "…"),
             "author": "author: 姓名",
         }
-        example = examples.get(name, f"{name}: …")
-        return f"在文件头加上 {example}" if messages.is_chinese(self.language) else f"add {example} to the front matter"
+        return messages.text("missing_field_hint", self.language, example=examples.get(name, f"{name}: …"))
 
     def text(self, fields: dict[str, Value], name: str) -> str:
         raw = fields.get(name)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from . import messages
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -40,7 +42,7 @@ class Problem:
         place = self.path if self.line is None else f"{self.path}:{self.line}"
         text = f"{place}: {self.message}"
         if self.hint:
-            text += f"（{self.hint}）" if _is_cjk(self.message) else f" ({self.hint})"
+            text += f"（{self.hint}）" if _is_chinese(self.message) else f" ({self.hint})"
         return text
 
     def as_warning(self) -> Problem:
@@ -50,8 +52,16 @@ class Problem:
         return Problem(self.path, self.line, self.message, self.hint, Severity.ERROR)
 
 
-def _is_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+def _is_chinese(message: str) -> bool:
+    """Whether ``message`` is Chinese: by the half of the catalogue it comes from, else by its characters.
+
+    An English message often quotes Chinese (``unknown track '新材科'``), so the
+    characters alone would mislead.
+    """
+    language = messages.language_of(message)
+    if language is not None:
+        return messages.is_chinese(language)
+    return any("\u4e00" <= ch <= "\u9fff" for ch in message)
 
 
 def sort_problems(problems: list[Problem] | tuple[Problem, ...]) -> list[Problem]:

@@ -139,7 +139,7 @@ def parse_yaml(
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         return {}, {}, [_yaml_problem(error, yaml_text, path, first_line, language)]
-    except yaml.YAMLError as error:  # unmarked errors are rare (e.g. bad stream)
+    except (yaml.YAMLError, UnicodeEncodeError) as error:  # rare: a bad stream, or text with lone surrogates
         return (
             {},
             {},
@@ -230,6 +230,7 @@ class _Converter:
         self.language = language
         self.problems: list[Problem] = []
         self._seen: set[int] = set()
+        self._alias_reported = False  # one problem per file: a bomb repeats its aliases thousands of times
 
     def top_level(self, node: yaml.MappingNode) -> tuple[dict[str, Value], dict[str, int]]:
         fields: dict[str, Value] = {}
@@ -248,7 +249,9 @@ class _Converter:
 
     def value(self, node: yaml.Node, depth: int = 0) -> Value:
         if id(node) in self._seen:  # the composer shares the node an alias points to
-            self._problem(node, "yaml_alias", "yaml_alias_hint")
+            if not self._alias_reported:
+                self._alias_reported = True
+                self._problem(node, "yaml_alias", "yaml_alias_hint")
             return None
         self._seen.add(id(node))
         if node.tag not in _PLAIN_TAGS:
@@ -258,7 +261,9 @@ class _Converter:
             self._problem(node, "too_deep", "too_deep_hint", limit=50)
             return None
         if isinstance(node, yaml.ScalarNode):
-            if node.tag.endswith(":null") or (node.style is None and node.value in ("", "~", "null", "Null", "NULL")):
+            if node.tag.endswith(":null") or (
+                node.style in (None, "") and node.value in ("", "~", "null", "Null", "NULL")
+            ):
                 return None
             return str(node.value)
         if isinstance(node, yaml.SequenceNode):

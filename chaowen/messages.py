@@ -7,6 +7,8 @@ same way wherever it is raised. A ``zh-*`` site gets Chinese, anything else Engl
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Final
 
 # key -> (Chinese, English). Placeholders use str.format names.
@@ -40,6 +42,7 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "expected_mapping": ("应为“键: 值”的形式", "expected a mapping"),
     "expected_bool": ("应为 true 或 false", "expected true or false"),
     "missing_field": ("缺少必填字段 “{field}”", "missing required field '{field}'"),
+    "missing_field_hint": ("在文件头加上 {example}", "add {example} to the front matter"),
     # yaml / front matter
     "yaml_error": ("YAML 格式错误：{reason}", "YAML syntax error: {reason}"),
     "yaml_error_hint": (
@@ -128,6 +131,16 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     ),
     "too_deep": ("内容嵌套过深（超过 {limit} 层）", "content is nested too deeply (more than {limit} levels)"),
     "too_deep_hint": ("请减少列表或引用的嵌套层数", "reduce the nesting of lists or quotes"),
+    "too_long": ("正文太长，排版要花的时间太久", "the text is so long that rendering it would take too long"),
+    "too_long_hint": ("请把内容拆成几篇", "split it into several documents"),
+    "too_complex": (
+        "这一段的 Markdown 标记太多，排版会慢得无法完成",
+        "this passage has so much Markdown markup that rendering it would take too long",
+    ),
+    "too_complex_hint": (
+        "检查是否有没配对的 [ 或 <，或用空行把很长的段落拆开",
+        "look for an unmatched [ or <, or split the long passage with blank lines",
+    ),
     # templates
     "template_syntax": ("模板语法错误：{reason}", "template syntax error: {reason}"),
     "template_undefined": ("模板用到了未定义的变量：{reason}", "template uses an undefined value: {reason}"),
@@ -165,6 +178,8 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "构建失败：{errors} 个错误，{warnings} 个警告；output/ 保持原样",
         "build failed: {errors} errors, {warnings} warnings; output/ left as it was",
     ),
+    "label_error": ("错误", "error:"),
+    "label_warning": ("警告", "warning:"),
     "checked": ("检查完成：{errors} 个错误，{warnings} 个警告", "check done: {errors} errors, {warnings} warnings"),
     "stage_content": ("读取内容", "reading content"),
     "stage_markdown": ("转换 Markdown", "rendering Markdown"),
@@ -175,7 +190,128 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         " (search index: {pages} pages, {size} KB, {seconds:.2f} s)",
     ),
     "io_error": ("写入失败：{reason}", "cannot write: {reason}"),
+    # init / new
+    "site_exists": (
+        "{path} 已经是一个站点（里面有 chaowen.yaml），没有改动任何文件",
+        "{path} is already a site (it has chaowen.yaml); nothing was changed",
+    ),
+    "site_exists_hint": (
+        "换一个新目录，或在这个站点里用 chaowen new 添加内容",
+        "choose a new folder, or add content to this site with chaowen new",
+    ),
+    "created": ("已创建 {path}", "created {path}"),
+    "kept": ("已存在，保留原样：{path}", "already there, left as it was: {path}"),
+    "init_done": (
+        '新站点已建好。下一步：\n  cd {path}\n  chaowen new essay "标题" --track 智能物联 --author 姓名\n  chaowen check\n  chaowen build',
+        'The new site is ready. Next:\n  cd {path}\n  chaowen new essay "Title" --track iot --author Name\n  chaowen check\n  chaowen build',
+    ),
+    "file_exists": ("文件已存在，没有覆盖：{path}", "the file already exists and was left alone: {path}"),
+    "file_exists_hint": (
+        "换一个标题，或直接编辑这个文件",
+        "choose another title, or edit that file",
+    ),
+    "option_not_for_kind": ("{kind}没有 --{option} 这一项", "--{option} does not apply to {kind}"),
+    "new_required": ("必填：{what}", "required: {what}"),
+    "new_optional": ("可选：{what}", "optional: {what}"),
+    "new_body": ("正文从这里开始。", "The text starts here."),
+    "unwritable": ("无法创建 {path}：{reason}", "cannot create {path}: {reason}"),
+    # check
+    "broken_page_link": (
+        "链接 “{target}” 指向的页面或文件不存在",
+        "link '{target}' points to a page or file that does not exist",
+    ),
+    "broken_anchor": (
+        "链接 “{target}” 指向的页面上没有锚点 “#{fragment}”",
+        "link '{target}': the page it points to has no anchor '#{fragment}'",
+    ),
+    "broken_anchor_hint": (
+        "标题的锚点就是标题文字（如 #收获）；检查 # 后面的写法是否和标题一致",
+        "a heading's anchor is its text (e.g. #results); check the part after # matches the heading",
+    ),
+    "outside_base": (
+        "链接 “{target}” 不在站点网址 {base} 之下，发布后会失效",
+        "link '{target}' is outside the site's base path {base} and will break once published",
+    ),
+    "outside_base_hint": (
+        "站内文章请用相对路径链接 Markdown 文件，例如 ../essays/文件名.md",
+        "link to other documents by their relative Markdown path, e.g. ../essays/name.md",
+    ),
+    "also_on_pages": ("另有 {count} 个页面也有这个链接", "{count} more pages have the same link"),
+    "template_link_hint": (
+        "这个链接来自模板 {template} 或它引用的模板，不在正文里",
+        "the link comes from the template {template} or one it uses, not from a document",
+    ),
+    # schema
+    "schema_written": ("已写入 {path}", "wrote {path}"),
+    "unknown_kind": ("未知的类型 “{value}”，可选：{choices}", "unknown kind '{value}'; choose one of: {choices}"),
+    # serve: the terminal
+    "serve_building": ("正在生成预览……", "building the preview…"),
+    "serve_ready": (
+        "预览地址：{url}  （保存文件后浏览器会自动更新；按 Ctrl-C 停止）",
+        "preview at {url}  (pages update when you save; Ctrl-C stops)",
+    ),
+    "serve_port_busy": ("端口 {port} 已被占用，改用端口 {next}", "port {port} is in use; using port {next} instead"),
+    "serve_no_port": (
+        "无法在 {host} 上启动预览：端口 {first}–{last} 都已被占用或不可用",
+        "cannot start the preview on {host}: ports {first}–{last} are all in use or unavailable",
+    ),
+    "serve_bind_failed": ("无法在 {host}:{port} 上启动预览：{reason}", "cannot start the preview on {host}:{port}: {reason}"),
+    "serve_bind_hint": (
+        "请检查 --host 是否是本机的地址，或用 --port 换一个端口",
+        "check that --host is an address of this computer, or choose another --port",
+    ),
+    "serve_public": (
+        "注意：预览绑定在 {host}，同一网络中的其他电脑也能打开它（包括草稿）。只在本机预览请去掉 --host",
+        "note: the preview listens on {host}, so other computers on the network can open it (drafts included); "
+        "drop --host to keep it to this computer",
+    ),
+    "serve_preview_dir": ("预览文件夹：{path}", "preview folder: {path}"),
+    "serve_changes": ("变化：{paths}", "changed: {paths}"),
+    "serve_rebuilt": (
+        "已更新：{written} 个文件有变化，用时 {seconds:.2f} 秒",
+        "updated: {written} files changed in {seconds:.2f} s",
+    ),
+    "serve_fixed": ("错误已修正，页面已更新，用时 {seconds:.2f} 秒", "fixed: the preview is up to date again ({seconds:.2f} s)"),
+    "serve_failed": (
+        "构建失败：{errors} 个错误，{warnings} 个警告；浏览器中仍是上一次成功生成的页面",
+        "build failed: {errors} errors, {warnings} warnings; the browser keeps the last good pages",
+    ),
+    "serve_internal_error": (
+        "chaowen 内部出错（不是你的内容的问题），请把上面的信息发给维护者：{reason}",
+        "internal error in chaowen (not a problem with your content); please report the text above: {reason}",
+    ),
+    "serve_stopped": ("预览已停止", "preview stopped"),
+    # serve: the browser
+    "serve_overlay_title": ("构建失败：{count} 个问题", "build failed: {count} problems"),
+    "serve_overlay_note": (
+        "改正后保存，页面会自动更新。下面仍是上一次成功生成的页面。",
+        "Fix it and save: the page updates by itself. Below is the last page that built.",
+    ),
+    "serve_overlay_close": ("暂时隐藏", "hide"),
+    "serve_place_line": ("{path} 第 {line} 行", "{path}, line {line}"),
+    "serve_offline": ("预览服务已断开，正在重新连接……", "preview server gone; reconnecting…"),
+    "serve_not_found": ("找不到这个页面", "page not found"),
 }
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each catalogue template as a pattern (placeholders match anything), English ones first."""
+    found: list[tuple[re.Pattern[str], str]] = []
+    for index, language in ((1, "en"), (0, "zh-CN")):
+        for texts in CATALOGUE.values():
+            parts = re.split(r"\{[^{}]*\}", texts[index])
+            if any(part.strip() for part in parts):
+                found.append((re.compile("(?s)" + ".*".join(re.escape(part) for part in parts)), language))
+    return tuple(found)
+
+
+def language_of(message: str) -> str | None:
+    """The language of a message made from the catalogue (``en`` or ``zh-CN``); None when it is not one."""
+    for pattern, language in _patterns():
+        if pattern.fullmatch(message):
+            return language
+    return None
 
 
 def is_chinese(language: str) -> bool:

@@ -148,7 +148,7 @@ _JSON_TYPES: Final[dict[str, dict[str, Any]]] = {
 
 
 def json_schema(kind: Kind, track_names: Iterable[str] = (), language: str = "zh-CN") -> dict[str, Any]:
-    """JSON Schema (draft 2020-12) of the front matter of ``kind``."""
+    """JSON Schema (draft-07: what the YAML language server and Ajv read by default) of the front matter of ``kind``."""
     chinese = language.lower().startswith("zh")
     properties: dict[str, Any] = {}
     for spec in FRONT_MATTER[kind]:
@@ -158,7 +158,7 @@ def json_schema(kind: Kind, track_names: Iterable[str] = (), language: str = "zh
             prop = {"description": prop["description"], "enum": sorted(set(track_names))}
         properties[spec.name] = prop
     schema: dict[str, Any] = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": "http://json-schema.org/draft-07/schema#",
         "title": f"chaowen {kind.value} front matter",
         "type": "object",
         "properties": properties,

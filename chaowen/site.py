@@ -41,6 +41,10 @@ def build_site(
     problems: list[Problem] = []
     language = config.language
     issue_numbers = _issue_numbers(every, problems, language)
+    # A second issue with a taken number has been reported; placing it too would add a
+    # misleading duplicate-URL error ("change the slug") for the same mistake.
+    placed_issues = set(issue_numbers.values())
+    every = [d for d in every if d.kind is not Kind.ISSUE or d.number is None or d.source in placed_issues]
     published = [d for d in every if drafts or (not d.draft and (d.date is None or d.date <= now))]
     _check_issue_refs(published, issue_numbers, problems, language)
 

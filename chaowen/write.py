@@ -92,14 +92,16 @@ def write_site(
 
 def _replace(output: Path, staging: Path, pages: Iterable[Output], copies: Mapping[str, Path]) -> WriteStats:
     paths: list[str] = []
+    jobs: list[tuple[Path, bytes | Path]] = []
     for page in pages:
         if page.content is None:
             raise FileNotFoundError(page.path)  # nothing to keep: the caller must render every page
-        _write(staging / page.path, page.content)
+        jobs.append((staging / page.path, page.content))
         paths.append(page.path)
     for path, source in copies.items():
-        _copy(source, staging / path)
+        jobs.append((staging / path, source))
         paths.append(path)
+    _put_all(jobs)
     _swap(staging, output)
     return WriteStats(len(paths), 0, len(paths), tuple(sorted(paths)), ())
 
@@ -110,19 +112,21 @@ def _update(
     existing = known if known is not None else _files_under(output)
     staged: list[str] = []
     placed: set[str] = set()
+    jobs: list[tuple[Path, bytes | Path]] = []
     for page in pages:
         placed.add(page.path)
         if page.content is None:
             if page.path not in existing:
                 raise FileNotFoundError(output / page.path)
-        elif not _same(output / page.path, page.content, None):
-            _write(staging / page.path, page.content)
+        elif page.path not in existing or not _same(output / page.path, page.content, None):
+            jobs.append((staging / page.path, page.content))
             staged.append(page.path)
     for path, source in copies.items():
         placed.add(path)
-        if not _same(output / path, None, source):
-            _copy(source, staging / path)
+        if path not in existing or not _same(output / path, None, source):
+            jobs.append((staging / path, source))
             staged.append(path)
+    _put_all(jobs)
     # Everything new is on disk; from here on only renames and deletions.
     for path in staged:
         target = output / path
@@ -136,6 +140,26 @@ def _update(
     _prune_empty_dirs(output, removed)
     total = len(placed)
     return WriteStats(len(staged), total - len(staged), total, tuple(sorted(staged)), tuple(removed))
+
+
+def _put_all(jobs: list[tuple[Path, bytes | Path]]) -> None:
+    """Write bytes or copy files to their targets; threads overlap the file-system calls."""
+    if len(jobs) < 64:
+        for target, what in jobs:
+            _put(target, what)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in pool.map(lambda job: _put(*job), jobs):
+            pass  # iterating re-raises the first failure
+
+
+def _put(target: Path, what: bytes | Path) -> None:
+    if isinstance(what, bytes):
+        _write(target, what)
+    else:
+        _copy(what, target)
 
 
 def _write(target: Path, data: bytes) -> None:

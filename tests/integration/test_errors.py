@@ -116,3 +116,13 @@ def test_template_syntax_error_names_file_and_line(make_site: SiteFactory) -> No
     code, output = run(["build", "--site", str(root)])
     assert code == 1
     assert "document.html:3" in output
+
+
+def test_markdown_errors_are_reported_with_front_matter_errors(make_site: SiteFactory) -> None:
+    root = make_site({
+        "content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: 新材科"),
+        "content/essays/b.md": GOOD_ESSAY.replace("正文。", "![图](../images/none.png)"),
+    })
+    code, output = run(["build", "--site", str(root)])
+    assert code == 1
+    assert "content/essays/a.md:5" in output and "content/essays/b.md:7" in output

@@ -176,3 +176,12 @@ def test_cache_is_used_across_processes(site: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "chaowen", "build", "--site", str(site), "-v"],
                             capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert "markdown 0 · pages rendered 0" in result.stdout
+
+
+def test_cache_keeps_a_few_manifests_only(site: Path, tmp_path: Path) -> None:
+    import orjson
+
+    for n in range(7):
+        build(BuildOptions(site_root=site, output=tmp_path / f"out{n}", jobs=1), now=NOW)
+    index = orjson.loads((site / ".chaowen-cache/index.json").read_bytes())
+    assert len(index["manifests"]) == 4

@@ -7,6 +7,7 @@ import base64
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,14 @@ from chaowen import search
 from chaowen.errors import BuildError
 from chaowen.model import Output
 from chaowen.search import FOLDER, index_site, indexed_pages, result_url, run_pagefind
+
+
+def _run(coroutine: Any) -> Any:
+    """asyncio.run in a thread of its own: a browser test in the same process may hold a running loop."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def html(title: str, body: str, *, indexed: bool = True) -> bytes:
@@ -47,7 +56,7 @@ def test_only_html_pages_that_mark_their_text_are_indexed(tmp_path: Path) -> Non
 
 def test_pagefind_indexes_chinese_pages_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # nothing may be written anywhere
-    files = asyncio.run(run_pagefind([("/a/", html("电池", "新能源电池材料").decode())]))
+    files = _run(run_pagefind([("/a/", html("电池", "新能源电池材料").decode())]))
     entry = json.loads(files["pagefind-entry.json"])
     assert entry["languages"]["zh-cn"]["page_count"] == 1
     assert "pagefind.js" in files and any(name.startswith("fragment/") for name in files)
@@ -58,7 +67,7 @@ def test_indexing_is_not_throttled_by_the_service_client() -> None:
     """The stock client reads one reply per 0.1 s: 60 pages would take 6 s there."""
     documents = [(f"/p{n}/", html(f"第{n}篇", f"内容{n} 企业 调研").decode()) for n in range(60)]
     started = time.perf_counter()
-    asyncio.run(run_pagefind(documents))
+    _run(run_pagefind(documents))
     assert time.perf_counter() - started < 4.0
 
 
@@ -133,14 +142,14 @@ def test_replies_are_read_past_anything_logged_before_them() -> None:
         service._answer(b"WARN something\n" + base64.b64encode(json.dumps(reply).encode()))
         return await future
 
-    assert asyncio.run(answer()) == {"type": "NewIndex", "index_id": 1}
+    assert _run(answer()) == {"type": "NewIndex", "index_id": 1}
 
 
 def test_indexing_works_where_an_event_loop_already_runs(tmp_path: Path) -> None:
     async def inside_a_loop() -> int:
         return index_site([Output("a/index.html", html("标题", "正文"))], tmp_path, {}).pages
 
-    assert asyncio.run(inside_a_loop()) == 1
+    assert _run(inside_a_loop()) == 1
 
 
 def test_unused_is_only_pagefinds_own_interfaces() -> None:

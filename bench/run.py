@@ -1,0 +1,766 @@
+"""Measure chaowen against Hugo and Eleventy on the same generated journal, in one run.
+
+    python bench/run.py                          # N = 1,000, 4,000 and 20,000 documents
+    python bench/run.py --sizes 1000 4000        # choose the sizes
+    python bench/run.py --quick                  # 200 documents, one repeat: a smoke test
+    python bench/run.py --chaowen-root /path/to/chaowen --repeat 5
+
+For each N it generates the corpus (``generate.py``, seed 1), converts it for
+Hugo and Eleventy (``convert.py``) and measures, as the median of ``--repeat``
+runs (default 3, and 1 from 5,001 documents on):
+
+- chaowen cold build with ``--jobs 1`` and with all cores (cold: ``--clean``, no
+  output folder, no ``SITE/.chaowen-cache``);
+- chaowen rebuild with nothing changed, and after appending a sentence to one
+  essay (both through the CLI, as an editor runs them);
+- the in-process rebuild the dev server does after that edit: a second
+  ``Builder.build()`` in one Python process (when ``chaowen.build.Builder`` exists);
+- Hugo (Debian's ``hugo``) and Eleventy (``@11ty/eleventy@3``) cold builds;
+- peak memory: the largest process's max RSS (``/usr/bin/time -f %M``, or
+  ``getrusage`` of a wrapper process) and the whole process tree's peak
+  proportional set size of chaowen's parallel build, sampled from ``/proc``
+  every 100 ms (what a pool of workers costs together);
+- the pages each generator wrote (HTML files, not counting Hugo's alias redirects).
+
+chaowen runs as ``python -m chaowen`` with ``PYTHONPATH`` set to ``--chaowen-root``
+(default: the repository this script is in). Hugo is installed with apt-get and
+Eleventy with npm (into ``bench/work/node_modules``) when missing. Everything is
+written under ``bench/work/`` (ignored by git); the table is printed and saved to
+``bench/results/latest.md`` and ``latest.json`` (``--quick`` saves under
+``bench/work/`` instead).
+
+Before each timed run the script waits (up to ``--patience`` seconds) until other
+programs use less than ``--busy-limit`` cores, and a run during which other
+programs used more than a quarter of a core (machine CPU time from ``/proc/stat``
+minus the run's own) is done again, up to twice: on a small machine a test suite
+running beside the benchmark would skew it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from convert import write_eleventy, write_hugo  # noqa: E402
+from generate import generate  # noqa: E402
+
+DEFAULT_SIZES = (1000, 4000, 20000)
+ELEVENTY_PACKAGE = "@11ty/eleventy@3"
+EDIT_SENTENCE = "编辑在第{n}次修改时，于文末补充了这一句话，用来测量只改一篇文章后的重建时间。"
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# ------------------------------------------------------------------------------ running and measuring
+@dataclass
+class Run:
+    """One timed command: wall-clock seconds and its memory."""
+
+    seconds: float
+    max_rss_mb: float | None  # the largest single process
+    tree_mb: float | None  # peak sum of PSS over the process and its descendants
+    others_s: float | None = None  # CPU seconds other programs used meanwhile
+
+    @property
+    def disturbed(self) -> bool:
+        """Other programs used more than a quarter of a core on average while this ran."""
+        return self.others_s is not None and self.others_s > 0.25 * self.seconds
+
+
+@dataclass
+class Measurement:
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float | None:
+        return statistics.median(r.seconds for r in self.runs) if self.runs else None
+
+    @property
+    def max_rss_mb(self) -> float | None:
+        values = [r.max_rss_mb for r in self.runs if r.max_rss_mb is not None]
+        return max(values) if values else None
+
+    @property
+    def tree_mb(self) -> float | None:
+        values = [r.tree_mb for r in self.runs if r.tree_mb is not None]
+        return max(values) if values else None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "median_s": self.seconds,
+            "runs_s": [round(r.seconds, 3) for r in self.runs],
+            "max_rss_mb": self.max_rss_mb,
+            "tree_pss_mb": self.tree_mb,
+        }
+
+
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (Linux ``/proc/PID/task/TID/children``)."""
+    found = [pid]
+    index = 0
+    while index < len(found):
+        current = found[index]
+        index += 1
+        try:
+            tasks = os.listdir(f"/proc/{current}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    found.extend(int(child) for child in handle.read().split())
+            except OSError:
+                pass
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class TreeSampler(threading.Thread):
+    """Samples the summed PSS of a process tree until stopped; ``peak_kb`` is the largest sum seen."""
+
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.interval = interval
+        self.peak_kb = 0
+        self._done = threading.Event()
+        self.available = os.path.exists(f"/proc/{os.getpid()}/smaps_rollup")
+
+    def run(self) -> None:
+        while self.available and not self._done.is_set():
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _descendants(self.pid)))
+            self._done.wait(self.interval)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+_RUSAGE_WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.call(sys.argv[2:])\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "open(sys.argv[1], 'w').write(f'{usage.ru_maxrss} {usage.ru_utime} {usage.ru_stime}')\n"
+    "sys.exit(code)\n"
+)
+
+
+def _cpu_times() -> tuple[int, int]:
+    """Busy and total jiffies of all cores since boot (``/proc/stat``)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return sum(fields) - idle, sum(fields)
+
+
+def busy_cores(seconds: float = 0.5) -> float:
+    """How many cores' worth of CPU the machine used over ``seconds`` (0 where /proc/stat is missing)."""
+    try:
+        busy, total = _cpu_times()
+        time.sleep(seconds)
+        busy2, total2 = _cpu_times()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return (busy2 - busy) / max(1, total2 - total) * (os.cpu_count() or 1)
+
+
+SETTLE = {"limit": 0.35, "patience": 60.0}  # other load tolerated (cores), and how long to wait for it to go
+
+
+def settle() -> None:
+    """Wait (up to ``patience`` seconds) until other programs leave the CPU alone, so they do not skew a run."""
+    waited = 0.0
+    load = busy_cores()
+    while load > SETTLE["limit"] and waited < SETTLE["patience"]:
+        if waited == 0:
+            log(f"  the machine is busy ({load:.1f} cores in use by other programs): waiting for it to settle")
+        time.sleep(5)
+        waited += 5.5
+        load = busy_cores()
+    if waited and load > SETTLE["limit"]:
+        log(f"  still busy after {waited:.0f} s ({load:.1f} cores); measuring anyway")
+
+
+def timed(
+    command: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None, tree: bool = False
+) -> Run:
+    """Run ``command``; its wall-clock time, its largest process's max RSS, and (``tree``) its tree's peak PSS.
+
+    Sampling the tree costs a little CPU, so it is only done where a pool of workers makes it matter.
+    """
+    settle()
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss_file:
+        if Path("/usr/bin/time").exists():
+            wrapped = ["/usr/bin/time", "-f", "%M %U %S", "-o", rss_file.name, *command]
+        else:
+            wrapped = [sys.executable, "-c", _RUSAGE_WRAPPER, rss_file.name, *command]
+        machine_before, own_before = _machine_cpu_s(), time.process_time()
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            wrapped, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace"
+        )
+        sampler = TreeSampler(process.pid)
+        if tree:
+            sampler.start()
+        stdout, stderr = process.communicate()
+        seconds = time.perf_counter() - started
+        if tree:
+            sampler.stop()
+        machine_s, own_s = _machine_cpu_s() - machine_before, time.process_time() - own_before
+        if process.returncode != 0:
+            raise RuntimeError(
+                f"{' '.join(map(str, command))} failed ({process.returncode}):\n{stdout[-2000:]}\n{stderr[-3000:]}"
+            )
+        words = Path(rss_file.name).read_text().split()  # ... max RSS (KB), user and system seconds
+    try:
+        max_rss, user, system = int(words[-3]) / 1024, float(words[-2]), float(words[-1])
+    except (IndexError, ValueError):
+        return Run(seconds, None, sampler.peak_kb / 1024 if sampler.peak_kb else None)
+    others = max(0.0, machine_s - user - system - own_s) if machine_s >= 0 else None
+    return Run(seconds, max_rss, sampler.peak_kb / 1024 if sampler.peak_kb else None, others)
+
+
+def _machine_cpu_s() -> float:
+    """CPU seconds all programs have used since boot, or -inf where ``/proc/stat`` is missing."""
+    try:
+        return _cpu_times()[0] / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("-inf")
+
+
+def remove(*paths: Path) -> None:
+    for path in paths:
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def count_pages(folder: Path) -> int:
+    """HTML pages in an output folder, leaving out redirect stubs (Hugo's ``page/1/`` aliases)."""
+    pages = 0
+    for path in folder.rglob("*.html"):
+        if path.stat().st_size < 1024 and b'http-equiv="refresh"' in path.read_bytes():
+            continue
+        pages += 1
+    return pages
+
+
+def output(command: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path | None = None) -> str:
+    """What a short command prints (its stdout, else its stderr); a description when it cannot run."""
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, cwd=cwd)
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"unavailable ({error})"
+    return (result.stdout or result.stderr).strip()
+
+
+# ------------------------------------------------------------------------------ the three generators
+@dataclass
+class Chaowen:
+    """How to run chaowen from a source tree, and what that version of it can do."""
+
+    root: Path
+    jobs_all: int
+    flags: set[str] = field(default_factory=set)
+    has_builder: bool = False
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "PYTHONPATH": str(self.root), "PYTHONDONTWRITEBYTECODE": ""}
+
+    def command(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "chaowen", *args]
+
+    def detect(self) -> None:
+        """Read ``build --help`` and look for ``Builder``: the benchmark adapts to what main has."""
+        help_text = output(self.command("build", "--help"), env=self.env, cwd=self.root)
+        self.flags = {flag for flag in ("--jobs", "--clean", "--no-cache", "--quiet") if flag in help_text}
+        probe = "import chaowen.build as b; print(hasattr(b, 'Builder') and hasattr(b, 'BuildOptions'))"
+        self.has_builder = output([sys.executable, "-c", probe], env=self.env, cwd=self.root) == "True"
+
+    def build_args(self, site: Path, out: Path, *, jobs: int | None = None, clean: bool = False) -> list[str]:
+        args = ["build", "--site", str(site), "--output", str(out)]
+        if jobs is not None and "--jobs" in self.flags:
+            args += ["--jobs", str(jobs)]
+        if clean and "--clean" in self.flags:
+            args.append("--clean")
+        if "--quiet" in self.flags:
+            args.append("--quiet")
+        return self.command(*args)
+
+    def version(self) -> str:
+        text = output(self.command("--version"), env=self.env, cwd=self.root)
+        commit = output(["git", "-C", str(self.root), "log", "-1", "--format=%h %s"])
+        markdown = output([sys.executable, "-c", "import markdown; print(markdown.__version__)"], env=self.env)
+        return f"{text.split()[-1] if text else '?'} (commit {commit}; Python-Markdown {markdown})"
+
+
+IN_PROCESS = """\
+import inspect, json, sys, time
+from pathlib import Path
+from chaowen.build import Builder, BuildOptions
+
+site, out, target, repeat, sentence = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
+extra = {"hash_static": False} if "hash_static" in inspect.signature(Builder).parameters else {}  # as the dev server
+builder = Builder(BuildOptions(site_root=site, output=out), **extra)
+started = time.perf_counter()
+builder.build()
+first = time.perf_counter() - started
+times = []
+for n in range(repeat):
+    with open(site / "content" / target, "a", encoding="utf-8") as handle:
+        handle.write("\\n" + sentence.format(n=f"serve-{n}") + "\\n")
+    started = time.perf_counter()
+    result = builder.build()
+    times.append(time.perf_counter() - started)
+print(json.dumps({"first": first, "times": times, "rendered": getattr(result, "rendered", None)}))
+"""
+
+
+def ensure_hugo() -> str | None:
+    """The hugo executable, installed with apt-get when missing; None if that fails."""
+    found = shutil.which("hugo")
+    if found:
+        return found
+    log("hugo not found: installing Debian's hugo with apt-get")
+    prefix = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    for step in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "hugo"]):
+        if subprocess.run([*prefix, *step], env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}).returncode:
+            break
+    return shutil.which("hugo")
+
+
+def ensure_eleventy(work: Path) -> Path | None:
+    """Eleventy's command in ``work/node_modules``, installed with npm when missing; None if that fails."""
+    command = work / "node_modules" / ".bin" / "eleventy"
+    if command.exists():
+        return command
+    if not shutil.which("npm"):
+        log("npm not found: Eleventy is skipped (install Node.js and npm to include it)")
+        return None
+    log(f"installing {ELEVENTY_PACKAGE} with npm into {work}")
+    work.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["npm", "install", "--prefix", str(work), "--no-audit", "--no-fund", "--save-exact", ELEVENTY_PACKAGE],
+        check=False,
+    )
+    return command if command.exists() else None
+
+
+# ------------------------------------------------------------------------------ one size
+ROWS: tuple[tuple[str, str], ...] = (
+    ("chaowen_cold_j1", "chaowen cold build, --jobs 1"),
+    ("chaowen_cold_all", "chaowen cold build, all cores"),
+    ("chaowen_nochange", "chaowen rebuild, nothing changed"),
+    ("chaowen_edit_cli", "chaowen rebuild after editing one essay (CLI)"),
+    ("chaowen_edit_serve", "chaowen rebuild after editing one essay (in-process, serve)"),
+    ("hugo_cold", "Hugo cold build"),
+    ("eleventy_cold", "Eleventy cold build"),
+)
+MEMORY_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("chaowen_cold_j1", "max_rss_mb", "peak memory: chaowen cold --jobs 1 (max RSS)"),
+    ("chaowen_cold_all", "tree_mb", "peak memory: chaowen cold, all cores (all processes, PSS)"),
+    ("chaowen_cold_all", "max_rss_mb", "peak memory: chaowen cold, all cores (largest process, RSS)"),
+    ("chaowen_nochange", "max_rss_mb", "peak memory: chaowen no-change rebuild (max RSS)"),
+    ("hugo_cold", "max_rss_mb", "peak memory: Hugo cold (max RSS)"),
+    ("eleventy_cold", "max_rss_mb", "peak memory: Eleventy cold (max RSS)"),
+)
+
+
+@dataclass
+class SizeResult:
+    docs: int
+    repeat: int
+    corpus: dict[str, object]
+    measurements: dict[str, Measurement] = field(default_factory=dict)
+    serve: dict[str, object] | None = None
+    pages: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def seconds(self, key: str) -> float | None:
+        found = self.measurements.get(key)
+        return found.seconds if found else None
+
+
+RETRIES = 2  # times a run disturbed by other programs is done again
+
+
+def repeat_runs(label: str, times: int, once: Callable[[], Run]) -> Measurement:
+    """``times`` runs of ``once``; a run during which other programs took the CPU is done again."""
+    measurement = Measurement()
+    for index in range(times):
+        for attempt in range(RETRIES + 1):
+            run = once()
+            if not run.disturbed or attempt == RETRIES:
+                break
+            log(
+                f"  {label} {index + 1}/{times}: {run.seconds:.2f} s, but other programs used "
+                f"{run.others_s:.1f} CPU seconds meanwhile: running it again"
+            )
+        measurement.runs.append(run)
+        memory = f", {run.max_rss_mb:.0f} MB max RSS" if run.max_rss_mb else ""
+        tree = f", {run.tree_mb:.0f} MB tree PSS" if run.tree_mb else ""
+        noise = f" (other programs used {run.others_s:.1f} CPU s meanwhile)" if run.disturbed else ""
+        log(f"  {label} {index + 1}/{times}: {run.seconds:.2f} s{memory}{tree}{noise}")
+    return measurement
+
+
+def bench_size(
+    docs: int, repeat: int, seed: int, work: Path, chaowen: Chaowen, hugo: str | None, eleventy: Path | None
+) -> SizeResult:
+    folder = work / f"n{docs}"
+    site, hugo_site, eleventy_site = folder / "site", folder / "hugo", folder / "eleventy"
+    out_chaowen, out_hugo, out_eleventy = folder / "out-chaowen", folder / "out-hugo", folder / "out-eleventy"
+    started = time.perf_counter()
+    corpus = generate(docs, seed, site)
+    log(f"N={docs}: generated {describe(corpus)} in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    write_hugo(site, hugo_site)
+    write_eleventy(site, eleventy_site)
+    log(f"N={docs}: converted for Hugo and Eleventy in {time.perf_counter() - started:.1f} s")
+    result = SizeResult(docs, repeat, corpus)
+    cache = site / ".chaowen-cache"
+
+    if hugo:
+        hugo_command = [hugo, "--quiet", "-s", str(hugo_site), "-d", str(out_hugo)]
+
+        def hugo_cold() -> Run:
+            remove(out_hugo, hugo_site / "resources")
+            return timed(hugo_command)
+
+        result.measurements["hugo_cold"] = repeat_runs("Hugo cold", repeat, hugo_cold)
+        result.pages["Hugo"] = count_pages(out_hugo)
+    if eleventy:
+        eleventy_command = [str(eleventy), "--quiet", f"--output={out_eleventy}"]
+
+        def eleventy_cold() -> Run:
+            remove(out_eleventy)
+            return timed(eleventy_command, cwd=eleventy_site)
+
+        result.measurements["eleventy_cold"] = repeat_runs("Eleventy cold", repeat, eleventy_cold)
+        result.pages["Eleventy"] = count_pages(out_eleventy)
+
+    def chaowen_cold(jobs: int) -> Callable[[], Run]:
+        def once() -> Run:
+            remove(out_chaowen, cache)
+            command = chaowen.build_args(site, out_chaowen, jobs=jobs, clean=True)
+            return timed(command, env=chaowen.env, tree=jobs > 1)
+
+        return once
+
+    result.measurements["chaowen_cold_j1"] = repeat_runs("chaowen cold --jobs 1", repeat, chaowen_cold(1))
+    result.measurements["chaowen_cold_all"] = repeat_runs(
+        f"chaowen cold --jobs {chaowen.jobs_all}", repeat, chaowen_cold(chaowen.jobs_all)
+    )
+    result.pages["chaowen"] = count_pages(out_chaowen)
+    rebuild = chaowen.build_args(site, out_chaowen)
+    result.measurements["chaowen_nochange"] = repeat_runs(
+        "chaowen no-change rebuild", repeat, lambda: timed(rebuild, env=chaowen.env)
+    )
+
+    target = str(corpus["edit_target"])
+    page = out_chaowen / "essays" / Path(target).stem / "index.html"
+    edits = iter(range(1, 1000))
+
+    def edit_and_rebuild() -> Run:
+        sentence = EDIT_SENTENCE.format(n=next(edits))
+        with open(site / "content" / target, "a", encoding="utf-8") as handle:
+            handle.write("\n" + sentence + "\n")
+        run = timed(rebuild, env=chaowen.env)
+        if page.exists() and sentence not in page.read_text("utf-8"):
+            result.notes.append(f"N={docs}: the edited sentence is missing from {page.relative_to(folder)}")
+        return run
+
+    result.measurements["chaowen_edit_cli"] = repeat_runs("chaowen one-essay edit (CLI)", repeat, edit_and_rebuild)
+
+    if chaowen.has_builder:
+        serve_out = folder / "out-serve"
+        remove(serve_out)
+        command = [sys.executable, "-c", IN_PROCESS, str(site), str(serve_out), target, str(repeat), EDIT_SENTENCE]
+        log("  chaowen in-process: first build, then rebuilds after one-essay edits")
+        settle()
+        finished = subprocess.run(command, env=chaowen.env, capture_output=True, text=True)
+        if finished.returncode != 0:
+            raise RuntimeError(f"in-process rebuild failed:\n{finished.stderr[-3000:]}")
+        data = json.loads(finished.stdout.splitlines()[-1])
+        result.serve = data
+        result.measurements["chaowen_edit_serve"] = Measurement([Run(t, None, None) for t in data["times"]])
+        log(f"  chaowen in-process: first build {data['first']:.2f} s, rebuilds {[round(t, 3) for t in data['times']]}")
+    else:
+        log("  chaowen in-process: n/a (chaowen.build.Builder does not exist in this chaowen)")
+    if len(set(result.pages.values())) > 1:
+        result.notes.append(f"N={docs}: the generators wrote different numbers of pages: {result.pages}")
+    return result
+
+
+# ------------------------------------------------------------------------------ the report
+def describe(corpus: dict[str, object]) -> str:
+    counts = corpus["counts"]
+    assert isinstance(counts, dict)
+    names = {"issue": "issues", "minutes": "minutes", "essay": "essays", "page": "pages"}
+    return ", ".join(f"{counts.get(kind, 0)} {name}" for kind, name in names.items())
+
+
+TARGETS_AT = 4000
+
+
+def targets(results: list[SizeResult]) -> list[str]:
+    """The issue's targets (measured at 4,000 documents), each with the measured value and met / not met."""
+    at = next((r for r in results if r.docs == TARGETS_AT), None)
+    if at is None:
+        return []
+    hugo, eleventy = at.seconds("hugo_cold"), at.seconds("eleventy_cold")
+    cold, nochange = at.seconds("chaowen_cold_all"), at.seconds("chaowen_nochange")
+    edit, serve = at.seconds("chaowen_edit_cli"), at.seconds("chaowen_edit_serve")
+    memory = [
+        v
+        for v in (
+            at.measurements["chaowen_cold_j1"].max_rss_mb,
+            at.measurements["chaowen_cold_all"].tree_mb,
+            at.measurements["chaowen_cold_all"].max_rss_mb,
+        )
+        if v
+    ]
+    # label, measured value, limit, unit, whether the limit itself still meets the target
+    checks: list[tuple[str, float | None, float, str, bool]] = [
+        ("cold build, all cores, vs Eleventy", cold / eleventy if cold and eleventy else None, 1.0, "x", False),
+        ("cold build, all cores, vs Hugo", cold / hugo if cold and hugo else None, 2.0, "x", True),
+        ("no-change rebuild vs Hugo's cold build", nochange / hugo if nochange and hugo else None, 0.5, "x", False),
+        ("one-essay edit, CLI rebuild", edit, 1.0, " s", False),
+        ("one-essay edit, in-process rebuild", serve, 0.3, " s", False),
+        ("peak memory", max(memory) if memory else None, 400.0, " MB", False),
+    ]
+    large = next((r for r in results if r.docs == 5 * TARGETS_AT), None)
+    if large is not None:
+        a, b = at.seconds("chaowen_cold_all"), large.seconds("chaowen_cold_all")
+        checks.append(("20,000 docs vs 4,000 (cold, all cores)", b / a if a and b else None, 5.5, "x", True))
+    lines = []
+    for label, value, limit, unit, inclusive in checks:
+        if value is None:
+            lines.append(f"{label}: n/a")
+            continue
+        met = value <= limit if inclusive else value < limit
+        shown = f"{value:.0f}" if unit == " MB" else f"{value:.2f}"
+        relation = "≤" if inclusive else "<"
+        verdict = "met" if met else "NOT met"
+        lines.append(f"{label}: {shown}{unit} (target {relation} {limit:g}{unit}) — {verdict}")
+    return lines
+
+
+def _cell_time(seconds: float | None, hugo: float | None) -> str:
+    if seconds is None:
+        return "n/a"
+    text = f"{seconds:.2f} s" if seconds < 100 else f"{seconds:.0f} s"
+    return f"{text} ({seconds / hugo:.2f}x)" if hugo else text
+
+
+def table(results: list[SizeResult]) -> list[list[str]]:
+    header = ["measurement", *(f"N = {r.docs:,}" for r in results)]
+    rows = [header]
+    for key, label in ROWS:
+        rows.append([label, *(_cell_time(r.seconds(key), r.seconds("hugo_cold")) for r in results)])
+    for key, attribute, label in MEMORY_ROWS:
+        cells = []
+        for r in results:
+            value = getattr(r.measurements[key], attribute) if key in r.measurements else None
+            cells.append(f"{value:.0f} MB" if value else "n/a")
+        rows.append([label, *cells])
+    names = ("chaowen", "Hugo", "Eleventy")
+    rows.append(
+        [
+            "HTML pages: chaowen / Hugo / Eleventy",
+            *(" / ".join(str(r.pages.get(n, "n/a")) for n in names) for r in results),
+        ]
+    )
+    return rows
+
+
+def markdown_table(rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" + "---:|" * (len(rows[0]) - 1)]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows[1:])
+    return "\n".join(lines)
+
+
+def text_table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in rows)
+
+
+def growth(results: list[SizeResult]) -> list[str]:
+    """How the time grows from each size to the next (the issue asks 20,000 <= 5.5x 4,000)."""
+    lines = []
+    for small, large in zip(results, results[1:], strict=False):
+        for key in ("chaowen_cold_all", "chaowen_cold_j1", "hugo_cold", "eleventy_cold"):
+            a, b = small.seconds(key), large.seconds(key)
+            if a and b:
+                lines.append(
+                    f"{key}: {large.docs:,} docs take {b / a:.2f}x the time of {small.docs:,} "
+                    f"({large.docs / small.docs:.0f}x the documents)"
+                )
+    return lines
+
+
+def machine() -> dict[str, object]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kb / 1024 / 1024:.0f} GB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return {"cores": os.cpu_count(), "cpu": model, "memory": memory, "system": platform.platform()}
+
+
+def report(
+    results: list[SizeResult], versions: dict[str, str], args: argparse.Namespace, folder: Path, elapsed: float
+) -> None:
+    rows = table(results)
+    print()
+    print(text_table(rows))
+    for line in growth(results):
+        print(line)
+    for line in targets(results):
+        print("target:", line)
+    for result in results:
+        for note in result.notes:
+            print("NOTE:", note)
+    info = machine()
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    sizes = " ".join(str(r.docs) for r in results)
+    lines = [
+        "# chaowen benchmark",
+        "",
+        f"Measured {now} on {info['cores']} cores ({info['cpu']}, {info['memory']}), {info['system']}.",
+        f"Command: `python bench/run.py --sizes {sizes}` (seed {args.seed}; the median of "
+        + ", ".join(f"{r.repeat} at N = {r.docs:,}" for r in results)
+        + f" runs per measurement; the whole run took {elapsed / 60:.1f} min).",
+        "",
+        "Versions: " + "; ".join(f"{name} {value}" for name, value in versions.items()) + ".",
+        "",
+        "Times are wall clock including start-up; in brackets the ratio to Hugo's cold build of the same corpus.",
+        "Cold: no output folder and no build cache. Memory: the largest process's max RSS, or the peak of the",
+        "summed proportional set size of all the build's processes (the pool of workers included).",
+        "",
+        markdown_table(rows),
+        "",
+    ]
+    lines += [f"- {line}" for line in growth(results)]
+    if targets(results):
+        lines += ["", f"Targets of issue 4 at N = {TARGETS_AT:,}:", ""]
+        lines += [f"- {line}" for line in targets(results)]
+        lines.append("")
+    for result in results:
+        corpus = result.corpus
+        lines.append(
+            f"- N = {result.docs:,}: {describe(corpus)}, {corpus['drafts']} of them drafts, "
+            f"{corpus['authors']} authors, {corpus['tags']} tags"
+        )
+        lines += [f"- NOTE: {note}" for note in result.notes]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "latest.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = {
+        "date": now,
+        "machine": info,
+        "versions": versions,
+        "seed": args.seed,
+        "elapsed_s": round(elapsed, 1),
+        "sizes": {
+            str(r.docs): {
+                "repeat": r.repeat,
+                "corpus": r.corpus,
+                "pages": r.pages,
+                "serve": r.serve,
+                "notes": r.notes,
+                "measurements": {key: m.as_dict() for key, m in r.measurements.items()},
+                "runs": {key: [asdict(run) for run in m.runs] for key, m in r.measurements.items()},
+            }
+            for r in results
+        },
+        "growth": growth(results),
+    }
+    (folder / "latest.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    log(f"wrote {folder / 'latest.md'} and {folder / 'latest.json'}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES), help="numbers of documents")
+    parser.add_argument("--quick", action="store_true", help="200 documents, one run each: a smoke test")
+    parser.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 3; 1 above 5,000)")
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="'all cores' for chaowen (default: all)")
+    parser.add_argument("--chaowen-root", type=Path, default=HERE.parent, help="chaowen source tree to measure")
+    parser.add_argument("--work", type=Path, default=HERE / "work", help="scratch folder (default bench/work)")
+    parser.add_argument("--results", type=Path, default=None, help="where latest.md/json go (default bench/results)")
+    parser.add_argument("--busy-limit", type=float, default=0.35, help="other CPU load tolerated, in cores")
+    parser.add_argument("--patience", type=float, default=60, help="seconds to wait for the machine to settle")
+    args = parser.parse_args(argv)
+    SETTLE.update(limit=args.busy_limit, patience=args.patience)
+    if args.quick:
+        args.sizes = [200]
+        args.repeat = args.repeat or 1
+    results_folder = args.results or (args.work / "quick-results" if args.quick else HERE / "results")
+    work: Path = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    begun = time.perf_counter()
+
+    chaowen = Chaowen(args.chaowen_root.resolve(), args.jobs)
+    chaowen.detect()
+    log(f"chaowen at {chaowen.root}: flags {sorted(chaowen.flags)}, Builder {'yes' if chaowen.has_builder else 'no'}")
+    hugo = ensure_hugo()
+    eleventy = ensure_eleventy(work)
+    versions = {
+        "chaowen": chaowen.version(),
+        "Python": platform.python_version(),
+        "Hugo": output([hugo, "version"]).split("+")[0].removeprefix("hugo ") if hugo else "n/a",
+        "Eleventy": output([str(eleventy), "--version"]) if eleventy else "n/a",
+        "Node.js": output(["node", "--version"]) if eleventy else "n/a",
+    }
+    log("versions: " + "; ".join(f"{k} {v}" for k, v in versions.items()))
+
+    results = []
+    for docs in args.sizes:
+        repeat = args.repeat or (3 if docs <= 5000 else 1)
+        log(f"N={docs}: {repeat} run(s) per measurement")
+        results.append(bench_size(docs, repeat, args.seed, work, chaowen, hugo, eleventy))
+    report(results, versions, args, results_folder, time.perf_counter() - begun)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

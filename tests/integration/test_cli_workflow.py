@@ -1,0 +1,295 @@
+"""The editors' commands end to end: init -> new -> check -> build, and what each refuses to do."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from chaowen.cli import main
+from tests.conftest import CONFIG_YAML, REPO, SiteFactory
+
+GOOD_ESSAY = "---\ntitle: 好文章\ndate: 2024-03-05\nauthor: 王小明\ntrack: iot\n---\n## 收获\n\n正文。\n"
+
+
+def chaowen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The installed command as an editor runs it: a new process, outside the repository."""
+    return subprocess.run(
+        [sys.executable, "-m", "chaowen", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=120,
+        check=False,
+    )
+
+
+def run(args: list[str]) -> tuple[int, str]:
+    result = CliRunner().invoke(main, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def tree(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file and folder under ``root`` with its bytes and modification time."""
+    found: dict[str, tuple[bytes, int]] = {}
+    for path in sorted(root.rglob("*")):
+        key = path.relative_to(root).as_posix()
+        found[key] = (path.read_bytes() if path.is_file() else b"", path.stat().st_mtime_ns)
+    return found
+
+
+def test_init_new_check_build_in_an_empty_folder_outside_the_repo(tmp_path: Path) -> None:
+    site = tmp_path / "我的 期刊"
+    done = chaowen("init", str(site), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "已创建" in done.stdout and "chaowen check" in done.stdout
+    assert {"output/", ".chaowen-cache/"} <= set((site / ".gitignore").read_text(encoding="utf-8").splitlines())
+
+    done = chaowen("new", "essay", "参观电池工厂", "--track", "新材料", "--author", "王小明", "--issue", "1", cwd=site)
+    assert done.returncode == 0, done.stderr
+    made = [done.stdout.strip()]
+    for args in (  # the same command in this process, to keep the test quick
+        ["minutes", "第二次沙龙", "--track", "health", "--author", "刘卫东"],
+        ["issue", "第二期"],
+        ["page", "投稿须知"],
+    ):
+        code, output = run(["new", *args, "--site", str(site)])
+        assert code == 0, output
+        path = Path(output.strip().splitlines()[-1])
+        assert path.is_file()
+        made.append(path.relative_to(site).as_posix())
+    assert made == [
+        "content/essays/can-guan-dian-chi-gong-chang.md",
+        "content/minutes/di-er-ci-sha-long.md",
+        "content/issues/di-er-qi.md",
+        "content/pages/tou-gao-xu-zhi.md",
+    ]
+    assert "\nnumber: 2\n" in (site / made[2]).read_text(encoding="utf-8")
+
+    done = chaowen("check", "--site", str(site), cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "检查完成：0 个错误，0 个警告" in done.stdout
+    assert not (site / "output").exists()
+
+    done = chaowen("build", "--site", str(site), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "0 个警告" in done.stdout
+    for page in ["essays/can-guan-dian-chi-gong-chang/index.html", "issues/2/index.html", "tou-gao-xu-zhi/index.html",
+                 "minutes/di-er-ci-sha-long/index.html", "issues/1/index.html", "images/示意图.svg"]:
+        assert (site / "output" / page).is_file(), page
+    assert "参观电池工厂" in (site / "output/issues/1/index.html").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------- init
+def test_init_refuses_a_folder_that_is_already_a_site(tmp_path: Path) -> None:
+    code, _ = run(["init", str(tmp_path / "s")])
+    assert code == 0
+    before = tree(tmp_path / "s")
+    code, output = run(["init", str(tmp_path / "s")])
+    assert code == 1
+    assert "已经是一个站点（里面有 chaowen.yaml），没有改动任何文件" in output
+    assert tree(tmp_path / "s") == before
+
+
+def test_init_in_a_folder_with_files_keeps_them(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("mine\n", encoding="utf-8")
+    code, output = run(["init", str(tmp_path), "--title", "新刊"])
+    assert code == 0
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "mine\n"
+    assert "已存在，保留原样" in output and ".gitignore" in output
+    assert "title: 新刊" in (tmp_path / "chaowen.yaml").read_text(encoding="utf-8")
+
+
+# ----------------------------------------------------------------------- new
+def test_new_never_overwrites(make_site: SiteFactory) -> None:
+    root = make_site({})
+    code, output = run(["new", "essay", "心得", "--site", str(root), "--track", "iot", "--author", "甲"])
+    assert code == 0
+    path = root / "content/essays/xin-de.md"
+    path.write_text("编辑写了一半的内容", encoding="utf-8")
+    code, output = run(["new", "essay", "心得", "--site", str(root)])
+    assert code == 1
+    assert "文件已存在，没有覆盖" in output and "xin-de.md" in output
+    assert path.read_text(encoding="utf-8") == "编辑写了一半的内容"
+
+
+def test_new_with_an_unknown_track_names_the_valid_ones(make_site: SiteFactory) -> None:
+    root = make_site({})
+    code, output = run(["new", "essay", "心得", "--site", str(root), "--track", "新材科"])
+    assert code == 1
+    assert "未知的赛道 “新材科”，可选：智能物联、生命健康、新材料（是否想写 “新材料”？）" in output
+    assert not (root / "content").exists()
+
+
+def test_new_on_an_english_site_speaks_english(make_site: SiteFactory) -> None:
+    root = make_site({"chaowen.yaml": CONFIG_YAML + "language: en\n"})
+    code, output = run(["new", "essay", "Visit", "--site", str(root), "--track", "iotx"])
+    assert code == 1
+    assert "error: --track: unknown track 'iotx'; choose one of: 智能物联, 生命健康, 新材料 (did you mean 'iot'?)" in output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["page", "关于", "--author", "甲"], "页面没有 --author 这一项"),
+        (["issue", "第三期", "--author", "甲"], "期刊没有 --author 这一项"),
+        (["page", "关于", "--track", "iot"], "页面没有 --track 这一项"),
+        (["essay", "   "], "字段 “title” 是空的"),
+        (["essay", "标题", "--issue", "0"], "--issue"),
+        (["poem", "标题"], "poem"),
+    ],
+)
+def test_new_usage_errors_exit_2(make_site: SiteFactory, args: list[str], message: str) -> None:
+    root = make_site({})
+    code, output = run(["new", *args, "--site", str(root)])
+    assert code == 2
+    assert message in output
+
+
+def test_new_outside_a_site_says_how_to_make_one(tmp_path: Path) -> None:
+    code, output = run(["new", "essay", "标题", "--site", str(tmp_path)])
+    assert code == 1
+    assert "找不到站点配置文件 chaowen.yaml" in output and "chaowen init" in output
+
+
+def test_required_fields_left_empty_by_new_are_named_by_check(make_site: SiteFactory) -> None:
+    root = make_site({})
+    code, _ = run(["new", "minutes", "沙龙", "--site", str(root)])
+    assert code == 0
+    code, output = run(["check", "--site", str(root)])
+    assert code == 1
+    assert "错误 content/minutes/sha-long.md:4: 缺少必填字段 “track”（在文件头加上 track: 智能物联）" in output
+    assert "未知的赛道" not in output
+
+
+def test_new_issue_numbers_follow_the_existing_ones(make_site: SiteFactory) -> None:
+    root = make_site({"content/issues/a.md": "---\ntitle: 一\ndate: 2024-01-01\nnumber: 7\n---\n"})
+    code, output = run(["new", "issue", "第八期", "--site", str(root)])
+    assert code == 0
+    assert "\nnumber: 8\n" in (root / "content/issues/di-ba-qi.md").read_text(encoding="utf-8")
+    code, output = run(["new", "issue", "又一期", "--issue", "7", "--site", str(root)])
+    assert code == 1 and "期号 7 重复：content/issues/a.md 也是第7期" in output
+
+
+# --------------------------------------------------------------------- check
+def test_check_writes_nothing(make_site: SiteFactory) -> None:
+    root = make_site({"content/essays/a.md": GOOD_ESSAY})
+    code, _ = run(["check", "--site", str(root)])
+    assert code == 0
+    assert sorted(p.name for p in root.iterdir()) == ["chaowen.yaml", "content"]
+    code, _ = run(["build", "--site", str(root)])
+    assert code == 0
+    (root / "content/essays/b.md").write_text(GOOD_ESSAY.replace("正文。", "[坏](#没有)").replace("好文章", "乙"), "utf-8")
+    before = tree(root)
+    code, output = run(["check", "--site", str(root), "--strict"])
+    assert code == 1 and "#没有" in output
+    assert tree(root) == before
+
+
+def test_check_lists_problems_grouped_by_file_and_sets_the_exit_code(make_site: SiteFactory) -> None:
+    root = make_site({
+        "content/essays/a.md": GOOD_ESSAY.replace("正文。", "见[乙](b.md#没有这节)。").replace("track: iot", "track: iot\nauther: x"),
+        "content/essays/b.md": GOOD_ESSAY.replace("好文章", "乙"),
+        "content/essays/c.md": GOOD_ESSAY.replace("好文章", "丙").replace("正文。", "[本文](#收获)"),
+    })
+    code, output = run(["check", "--site", str(root)])
+    assert code == 0, output
+    lines = output.splitlines()
+    assert lines[:3] == [
+        "警告 content/essays/a.md:6: 未知的字段 “auther”（是否想写 “author”？）",
+        "警告 content/essays/a.md:10: 链接 “/essays/b/#没有这节” 指向的页面上没有锚点 “#没有这节”"
+        "（标题的锚点就是标题文字（如 #收获）；检查 # 后面的写法是否和标题一致）",
+        "检查完成：0 个错误，2 个警告",
+    ]
+    code, output = run(["check", "--site", str(root), "--strict"])
+    assert code == 1
+    assert "检查完成：2 个错误，0 个警告" in output
+
+
+def test_check_drafts_only_with_the_flag(make_site: SiteFactory) -> None:
+    draft = GOOD_ESSAY.replace("track: iot", "track: iot\ndraft: true").replace("正文。", "[坏](#没有)")
+    root = make_site({"content/essays/a.md": draft})
+    assert run(["check", "--site", str(root)])[0] == 0
+    code, output = run(["check", "--site", str(root), "--drafts", "--strict"])
+    assert code == 1 and "content/essays/a.md:10" in output
+
+
+def test_readme_problem_matcher_reads_check_output(make_site: SiteFactory) -> None:
+    """The VS Code task in the README turns every line check prints into a problem at its file and line."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```json\n(\s*\{\s*\"version\": \"2\.0\.0\".*?)```", readme, re.S)
+    assert block is not None
+    matchers = json.loads(block.group(1))["tasks"][0]["problemMatcher"]
+    patterns = [(re.compile(m["pattern"]["regexp"]), m["severity"]) for m in matchers]
+    root = make_site({
+        "content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: 新材科"),
+        "content/essays/b.md": GOOD_ESSAY.replace("作者", "").replace("author:", "auther:"),
+        "content/essays/c.md": b"\x89PNG\r\n\x1a\n\x00\xff\xfe\x00" * 8,
+    })
+    code, output = run(["check", "--site", str(root)])
+    assert code == 1
+    found = []
+    for line in output.splitlines():
+        for pattern, severity in patterns:
+            match = pattern.match(line)
+            if match:
+                found.append((severity, match.group(1), match.group(2)))
+    assert ("error", "content/essays/a.md", "5") in found
+    assert ("warning", "content/essays/b.md", "4") in found
+    assert ("error", "content/essays/c.md", None) in found
+
+
+# -------------------------------------------------------------------- schema
+def test_schema_of_every_kind_with_the_sites_tracks(make_site: SiteFactory) -> None:
+    root = make_site({})
+    code, output = run(["schema", "--site", str(root)])
+    assert code == 0
+    schemas = json.loads(output)
+    assert sorted(schemas) == ["essay", "issue", "minutes", "page"]
+    essay = schemas["essay"]
+    assert essay["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert set(essay["properties"]["track"]["enum"]) == {"iot", "health", "materials", "智能物联", "生命健康", "新材料"}
+    assert essay["required"] == ["title", "date", "track"]
+    assert essay["additionalProperties"] is False
+    assert "track" not in schemas["page"]["properties"]
+
+
+def test_schema_of_one_kind_without_a_site(tmp_path: Path) -> None:
+    code, output = run(["schema", "issue", "--site", str(tmp_path)])
+    assert code == 0
+    schema = json.loads(output)
+    assert schema["required"] == ["title", "date", "number"]
+    assert "enum" not in schema["properties"]["track"]
+
+
+def test_schema_files_for_the_editor(make_site: SiteFactory) -> None:
+    root = make_site({})
+    out = root / ".vscode/schemas"
+    code, output = run(["schema", "--site", str(root), "--out", str(out)])
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == [f"{k}.schema.json" for k in ("essay", "issue", "minutes", "page")]
+    assert output.count("已写入") == 4
+    jsonschema = pytest.importorskip("jsonschema")
+    essay = json.loads((out / "essay.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(essay)
+    validator = jsonschema.Draft7Validator(essay)
+    good = {"title": "心得", "date": "2024-03-05", "track": "新材料", "author": "王小明", "tags": ["调研"]}
+    assert list(validator.iter_errors(good)) == []
+    for bad in ({**good, "track": "新材科"}, {k: v for k, v in good.items() if k != "author"}, {**good, "auther": "x"},
+                {**good, "date": "明天"}):
+        assert list(validator.iter_errors(bad)), bad
+
+
+def test_schema_with_a_broken_config_is_an_error(make_site: SiteFactory) -> None:
+    root = make_site({"chaowen.yaml": "title: x\ntrakcs: []\n"})
+    code, output = run(["schema", "--site", str(root)])
+    assert code == 1 and "trakcs" in output

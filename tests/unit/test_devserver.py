@@ -1,0 +1,241 @@
+"""The preview server's pure parts: which paths may be served, content types, the injected script, the hub."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from chaowen.devserver import (
+    CONTENT_TYPES,
+    Hub,
+    PreviewServer,
+    content_type,
+    inject,
+    live_script,
+    open_server,
+    problem_view,
+    safe_path,
+    sse_frame,
+    url_segments,
+)
+from chaowen.errors import Problem, Severity
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    site = tmp_path / "preview" / "site"
+    (site / "essays/foo").mkdir(parents=True)
+    (site / "essays/foo/index.html").write_text("<p>foo</p>", encoding="utf-8")
+    (site / "static").mkdir()
+    (site / "static/style.css").write_text("body{}", encoding="utf-8")
+    (site / "文件").mkdir()
+    (site / "文件/课程 表.pdf").write_bytes(b"%PDF")
+    (tmp_path / "preview/secret.txt").write_text("secret", encoding="utf-8")
+    return site
+
+
+TRAVERSALS = [
+    "/../secret.txt",
+    "/static/../../secret.txt",
+    "/%2e%2e/secret.txt",
+    "/%2E%2E/secret.txt",
+    "/.%2e/secret.txt",
+    "/%2e%2e%2fsecret.txt",
+    "/..%2fsecret.txt",
+    "/..%2Fsecret.txt",
+    "/static%2f..%2f..%2fsecret.txt",
+    "/..\\secret.txt",
+    "/..%5csecret.txt",
+    "/static/..%5c..%5csecret.txt",
+    "/%2fetc%2fpasswd",
+    "/%5cetc%5cpasswd",
+    "/C:/Windows/win.ini",
+    "/c%3a/Windows/win.ini",
+    "/static/style.css%00.html",
+    "/static/style.css::$DATA",
+    "/CON",
+    "/nul.txt",
+    "/%ff%fe",  # not UTF-8
+    "/./static/style.css",
+]
+
+
+@pytest.mark.parametrize("url", TRAVERSALS)
+def test_paths_that_could_step_outside_are_refused(root: Path, url: str) -> None:
+    assert safe_path(root, url) is None
+
+
+@pytest.mark.parametrize("url", ["//etc/passwd", "///secret.txt", "/etc/passwd"])
+def test_absolute_paths_stay_inside_the_folder(root: Path, url: str) -> None:
+    found = safe_path(root, url)
+    assert found is not None and root.resolve() in found.parents  # a file that does not exist there: a 404
+
+
+@pytest.mark.parametrize(
+    ("url", "relative"),
+    [
+        ("/", "."),
+        ("", "."),
+        ("/essays/foo/", "essays/foo"),
+        ("/essays//foo/index.html", "essays/foo/index.html"),
+        ("/static/style.css", "static/style.css"),
+        ("/%E6%96%87%E4%BB%B6/%E8%AF%BE%E7%A8%8B%20%E8%A1%A8.pdf", "文件/课程 表.pdf"),
+        ("/%252e%252e/x", "%2e%2e/x"),  # decoded once: a literal name, not a way up
+        ("/essays/a..b/", "essays/a..b"),
+    ],
+)
+def test_ordinary_paths_map_into_the_folder(root: Path, url: str, relative: str) -> None:
+    assert safe_path(root, url) == (root / relative).resolve()
+
+
+def test_segments_are_decoded_once() -> None:
+    assert url_segments("/a//b/%E6%BD%AE/") == ["a", "b", "潮"]
+    assert url_segments("/a/%2e%2e/b") is None
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_symlinks_pointing_out_are_refused_and_inside_allowed(root: Path) -> None:
+    (root / "out.txt").symlink_to(root.parent / "secret.txt")
+    (root / "up").symlink_to(root.parent, target_is_directory=True)
+    (root / "alias.css").symlink_to(root / "static/style.css")
+    assert safe_path(root, "/out.txt") is None
+    assert safe_path(root, "/up/secret.txt") is None
+    assert safe_path(root, "/up") is None
+    assert safe_path(root, "/alias.css") == (root / "static/style.css").resolve()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("index.html", "text/html; charset=utf-8"),
+        ("A.HTM", "text/html; charset=utf-8"),
+        ("style.css", "text/css; charset=utf-8"),
+        ("app.js", "text/javascript; charset=utf-8"),
+        ("atom.xml", "application/xml; charset=utf-8"),
+        ("search.json", "application/json; charset=utf-8"),
+        ("robots.txt", "text/plain; charset=utf-8"),
+        ("favicon.svg", "image/svg+xml; charset=utf-8"),
+        ("调研现场.png", "image/png"),
+        ("photo.JPG", "image/jpeg"),
+        ("font.woff2", "font/woff2"),
+        ("成长营课程表.pdf", "application/pdf"),
+        ("报告.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("data.bin", "application/octet-stream"),
+        ("noextension", "application/octet-stream"),
+    ],
+)
+def test_content_types(name: str, expected: str) -> None:
+    assert content_type(name) == expected
+
+
+def test_every_text_type_declares_utf8() -> None:
+    for suffix, kind in CONTENT_TYPES.items():
+        if kind.startswith("text/") or kind.split(";")[0].endswith(("xml", "json")):
+            assert kind.endswith("; charset=utf-8"), suffix
+
+
+# ------------------------------------------------------------------------ injection
+SCRIPT = b"<script data-chaowen-live>x</script>"
+
+
+def test_script_goes_before_the_last_body_end() -> None:
+    html = b"<html><body><pre>&lt;/body&gt; </body> in text</pre></BODY >\n</html>\n"
+    out = inject(html, SCRIPT)
+    assert out == b"<html><body><pre>&lt;/body&gt; </body> in text</pre>" + SCRIPT + b"</BODY >\n</html>\n"
+
+
+def test_script_without_body_end() -> None:
+    assert inject(b"<p>x</p></html>", SCRIPT) == b"<p>x</p>" + SCRIPT + b"</html>"
+    assert inject(b"<p>x</p>", SCRIPT) == b"<p>x</p>" + SCRIPT
+
+
+def test_live_script_settings_cannot_break_out_of_the_script() -> None:
+    hostile = "</script><script>alert(1)</script>\u2028<!--"
+    script = live_script({"page": hostile, "base": "/", "token": "t", "events": "/e", "lang": "zh", "text": {}})
+    text = script.decode()
+    assert text.startswith("<script data-chaowen-live>") and text.endswith("</script>")
+    assert text.count("</script") == 1 and "<!--" not in text and "\u2028" not in text
+    assert "alert(1)" in text  # still there, as inert JSON text
+    config = re.search(r"var C = (\{.*?\});\n", text)
+    assert config is not None and json.loads(config.group(1))["page"] == hostile
+
+
+def test_live_script_has_no_external_resources() -> None:
+    text = live_script({"page": None, "base": "/", "token": "t", "events": "/e", "lang": "zh", "text": {}}).decode()
+    assert "http://" not in text and "https://" not in text and "innerHTML" not in text
+
+
+# ------------------------------------------------------------------------------ hub
+def test_a_new_stream_starts_with_the_current_state() -> None:
+    hub = Hub("a-1")
+    stream, hello = hub.subscribe()
+    assert hello == sse_frame("hello", {"token": "a-1", "errors": [], "title": ""})
+    update = {"token": "a-2", "errors": [], "pages": ["index.html"], "css": [], "other": [], "removed": []}
+    hub.publish(update)
+    assert stream.get_nowait() == sse_frame("update", update)
+    later, hello = hub.subscribe()
+    assert b'"token": "a-2"' in hello
+    assert hub.token == "a-2" and hub.streams == 2
+
+
+def test_problems_reach_every_stream_and_closing_ends_them() -> None:
+    hub = Hub()
+    streams = [hub.subscribe()[0] for _ in range(3)]
+    hub.publish({"token": "0", "errors": [{"message": "坏了"}], "title": "构建失败"})
+    assert all(b"\xe5\x9d\x8f" in (s.get_nowait() or b"") for s in streams)  # 坏 in UTF-8
+    _, hello = hub.subscribe()
+    assert "坏了".encode() in hello
+    hub.close()
+    assert all(s.get_nowait() is None for s in streams)
+    late, _ = hub.subscribe()
+    assert late.get_nowait() is None
+
+
+def test_frames_are_one_data_line() -> None:
+    frame = sse_frame("update", {"message": "第一行\n第二行"})
+    assert frame.count(b"\n") == 3 and frame.startswith(b"event: update\ndata: {")
+
+
+def test_problem_view_names_file_and_line() -> None:
+    problem = Problem("content/essays/a.md", 3, "YAML 格式错误", "检查冒号")
+    view = problem_view(problem, "zh-CN")
+    assert view["place"] == "content/essays/a.md 第 3 行"
+    assert view["message"] == "YAML 格式错误" and view["hint"] == "检查冒号" and view["severity"] == "error"
+    warning = problem_view(Problem("chaowen.yaml", None, "x", severity=Severity.WARNING), "en")
+    assert warning["place"] == "chaowen.yaml" and warning["severity"] == "warning"
+
+
+# --------------------------------------------------------------------------- ports
+def test_a_busy_port_falls_through_to_the_next() -> None:
+    tried: list[int] = []
+
+    def make(address: tuple[str, int]) -> PreviewServer:
+        tried.append(address[1])
+        if address[1] < 8002:
+            raise OSError(errno.EADDRINUSE, "Address already in use")
+        return "server"  # type: ignore[return-value]
+
+    server, busy = open_server("127.0.0.1", 8000, make)
+    assert server == "server" and busy == [8000, 8001] and tried == [8000, 8001, 8002]
+
+
+def test_other_bind_errors_are_not_retried() -> None:
+    def make(address: tuple[str, int]) -> PreviewServer:
+        raise OSError(errno.EADDRNOTAVAIL, "Cannot assign requested address")
+
+    with pytest.raises(OSError) as raised:
+        open_server("10.255.255.1", 8000, make)
+    assert raised.value.errno == errno.EADDRNOTAVAIL
+
+
+def test_all_ports_busy_raises() -> None:
+    def make(address: tuple[str, int]) -> PreviewServer:
+        raise OSError(errno.EADDRINUSE, "busy")
+
+    with pytest.raises(OSError):
+        open_server("127.0.0.1", 8000, make, attempts=3)
