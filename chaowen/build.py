@@ -45,6 +45,7 @@ from .render import (
     static_urls,
     template_fingerprints,
 )
+from .search import SearchIndex, index_site
 from .site import build_site
 from .urls import output_file, remember_slugs, slugify
 from .views import ItemView
@@ -65,6 +66,7 @@ class BuildOptions:
     relative: bool | None = None
     jobs: int | None = None  # None: one per core
     cache: bool = True  # keep the build cache in SITE/.chaowen-cache
+    search: bool = True  # write the full-text search index (pagefind/)
 
     @property
     def output_dir(self) -> Path:
@@ -95,6 +97,8 @@ class BuildResult:
     removed: tuple[str, ...] = ()  # output paths that the previous build had and this one has not
     rendered: int = 0  # pages rendered (the others were unchanged and kept)
     markdown: int = 0  # documents whose Markdown was rendered (the others came from the cache)
+    indexed: int = 0  # pages in the search index (0: no index was made)
+    index_bytes: int = 0  # size of the search index files
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -254,6 +258,12 @@ class Builder:
         assert cache is not None
         outputs, copies, rendered, manifest = self._render(loaded, cache, output, progress)
         timings["render"] = time.perf_counter() - started - sum(timings.values())
+        pages = len(outputs)
+        index = self._index(outputs, output, cache, loaded.config, progress) if self.options.search else None
+        if index is not None:
+            outputs.extend(index.outputs)
+            manifest.update(index.entries)
+            timings["search"] = time.perf_counter() - started - sum(timings.values())
         reuse = not self.options.clean
         existing = self._written[1] if self._written and self._written[0] == output and reuse else None
         stats: WriteStats = write_site(output, outputs, copies, reuse=reuse, existing=existing)
@@ -264,7 +274,7 @@ class Builder:
             self.save_cache()
         timings["write"] = time.perf_counter() - started - sum(timings.values())
         return BuildResult(
-            pages=len(outputs),
+            pages=pages,
             files=stats.total,
             written=stats.written,
             warnings=loaded.warnings,
@@ -274,7 +284,19 @@ class Builder:
             removed=stats.removed,
             rendered=rendered,
             markdown=self._markdown_count,
+            indexed=index.pages if index else 0,
+            index_bytes=index.size if index else 0,
         )
+
+    def _index(
+        self, outputs: list[Output], output: Path, cache: BuildCache, config: SiteConfig, progress: Progress
+    ) -> SearchIndex:
+        """The search step: Pagefind over the rendered pages (kept when they did not change)."""
+        progress("search", 0, 1)
+        previous = {} if self.options.clean else cache.manifests.get(self._output_id(output), {})
+        index = index_site(outputs, output, previous, relative=config.relative_urls, language=config.language)
+        progress("search", 1, 1)
+        return index
 
     def _template_fingerprints(self, env: jinja2.Environment, theme: Theme) -> dict[str, str]:
         """Template fingerprints, worked out again only when a template file changed."""

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import click
@@ -19,6 +19,9 @@ import click
 from . import __version__, messages
 from .errors import BuildError, Problem, sort_problems
 from .model import Kind
+
+if TYPE_CHECKING:
+    from .build import BuildResult
 
 
 def _language(site: Path) -> str:
@@ -80,6 +83,7 @@ def main() -> None:
     "--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数，默认为 CPU 核数；1 为单进程。"
 )
 @click.option("--no-cache", is_flag=True, help="不读也不写构建缓存（站点/.chaowen-cache）。")
+@click.option("--no-search", is_flag=True, help="不建立全文搜索索引（output/pagefind/）。")
 @click.option("-v", "--verbose", count=True, help="显示更多信息。")
 @click.option("-q", "--quiet", is_flag=True, help="只显示错误。")
 def build(
@@ -92,6 +96,7 @@ def build(
     relative: bool | None,
     jobs: int | None,
     no_cache: bool,
+    no_search: bool,
     verbose: int,
     quiet: bool,
 ) -> None:
@@ -109,6 +114,7 @@ def build(
         relative=relative,
         jobs=jobs,
         cache=not no_cache,
+        search=not no_search,
     )
     language = _language(site)
     try:
@@ -139,6 +145,7 @@ def build(
                 warnings=len(result.warnings),
                 seconds=result.seconds,
             )
+            + _search_summary(result, language)
         )
         if verbose:
             stages = " · ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
@@ -403,6 +410,17 @@ class _ServeTerminal:
 
     def problems(self, problems: Sequence[Problem]) -> None:
         print_problems(problems, language=self.language)
+def _search_summary(result: BuildResult, language: str) -> str:
+    """How long the search index took and how big it is; nothing when none was made."""
+    if not result.indexed:
+        return ""
+    return messages.text(
+        "built_search",
+        language,
+        pages=result.indexed,
+        size=round(result.index_bytes / 1024),
+        seconds=result.timings.get("search", 0.0),
+    )
 
 
 class _progress:

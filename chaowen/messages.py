@@ -131,6 +131,16 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     ),
     "too_deep": ("内容嵌套过深（超过 {limit} 层）", "content is nested too deeply (more than {limit} levels)"),
     "too_deep_hint": ("请减少列表或引用的嵌套层数", "reduce the nesting of lists or quotes"),
+    "too_long": ("正文太长，排版要花的时间太久", "the text is so long that rendering it would take too long"),
+    "too_long_hint": ("请把内容拆成几篇", "split it into several documents"),
+    "too_complex": (
+        "这一段的 Markdown 标记太多，排版会慢得无法完成",
+        "this passage has so much Markdown markup that rendering it would take too long",
+    ),
+    "too_complex_hint": (
+        "检查是否有没配对的 [ 或 <，或用空行把很长的段落拆开",
+        "look for an unmatched [ or <, or split the long passage with blank lines",
+    ),
     # templates
     "template_syntax": ("模板语法错误：{reason}", "template syntax error: {reason}"),
     "template_undefined": ("模板用到了未定义的变量：{reason}", "template uses an undefined value: {reason}"),
@@ -152,6 +162,13 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "output_is_home": ("这是用户主目录", "it is the home folder"),
     "theme_missing": ("找不到主题 “{name}”", "theme '{name}' not found"),
     "theme_missing_hint": ("查找过：{searched}", "looked in: {searched}"),
+    # search index
+    "search_missing": ("找不到 Pagefind，无法建立搜索索引", "Pagefind not found: cannot build the search index"),
+    "search_failed": ("建立搜索索引失败：{reason}", "building the search index failed: {reason}"),
+    "search_hint": (
+        "请安装 pip install 'pagefind[extended]'（中文分词需要 extended 版本），或用 --no-search 跳过搜索",
+        "install it with pip install 'pagefind[extended]' (Chinese needs the extended build), or pass --no-search",
+    ),
     # command line
     "built": (
         "完成：生成 {pages} 个页面（{files} 个文件，其中 {written} 个有变化），{warnings} 个警告，用时 {seconds:.2f} 秒",
@@ -167,6 +184,11 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "stage_content": ("读取内容", "reading content"),
     "stage_markdown": ("转换 Markdown", "rendering Markdown"),
     "stage_render": ("生成页面", "rendering pages"),
+    "stage_search": ("建立搜索索引", "indexing for search"),
+    "built_search": (
+        "（搜索索引：{pages} 篇，{size} KB，用时 {seconds:.2f} 秒）",
+        " (search index: {pages} pages, {size} KB, {seconds:.2f} s)",
+    ),
     "io_error": ("写入失败：{reason}", "cannot write: {reason}"),
     # init / new
     "site_exists": (

@@ -16,6 +16,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python3 -m pip install -q -e '.[test]'
+# axe-core for the accessibility tests, at the version in tests/browser/package-lock.json.
+npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 python3 -m ruff check chaowen tests
 python3 -m mypy
 python3 -m pytest -n 2 -q "$@"
