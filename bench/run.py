@@ -78,6 +78,7 @@ class Run:
     max_rss_mb: float | None  # the largest single process
     tree_mb: float | None  # peak sum of PSS over the process and its descendants
     others_s: float | None = None  # CPU seconds other programs used meanwhile
+    cpu_s: float | None = None  # user + system CPU seconds of the command and its children
 
     @property
     def disturbed(self) -> bool:
@@ -106,6 +107,9 @@ class Measurement:
     def as_dict(self) -> dict[str, object]:
         return {
             "median_s": self.seconds,
+            "median_cpu_s": statistics.median(r.cpu_s for r in self.runs if r.cpu_s is not None)
+            if any(r.cpu_s is not None for r in self.runs)
+            else None,
             "runs_s": [round(r.seconds, 3) for r in self.runs],
             "max_rss_mb": self.max_rss_mb,
             "tree_pss_mb": self.tree_mb,
@@ -244,7 +248,7 @@ def timed(
     except (IndexError, ValueError):
         return Run(seconds, None, sampler.peak_kb / 1024 if sampler.peak_kb else None)
     others = max(0.0, machine_s - user - system - own_s) if machine_s >= 0 else None
-    return Run(seconds, max_rss, sampler.peak_kb / 1024 if sampler.peak_kb else None, others)
+    return Run(seconds, max_rss, sampler.peak_kb / 1024 if sampler.peak_kb else None, others, user + system)
 
 
 def _machine_cpu_s() -> float:
@@ -429,7 +433,8 @@ def repeat_runs(label: str, times: int, once: Callable[[], Run]) -> Measurement:
         memory = f", {run.max_rss_mb:.0f} MB max RSS" if run.max_rss_mb else ""
         tree = f", {run.tree_mb:.0f} MB tree PSS" if run.tree_mb else ""
         noise = f" (other programs used {run.others_s:.1f} CPU s meanwhile)" if run.disturbed else ""
-        log(f"  {label} {index + 1}/{times}: {run.seconds:.2f} s{memory}{tree}{noise}")
+        cpu = f" ({run.cpu_s:.2f} CPU s)" if run.cpu_s is not None else ""
+        log(f"  {label} {index + 1}/{times}: {run.seconds:.2f} s{cpu}{memory}{tree}{noise}")
     return measurement
 
 
@@ -575,18 +580,21 @@ def targets(results: list[SizeResult]) -> list[str]:
     return lines
 
 
-def _cell_time(seconds: float | None, hugo: float | None) -> str:
-    if seconds is None:
+def _cell_time(measurement: Measurement | None, hugo: float | None) -> str:
+    """``12.34 s (2.10x)``; a ``*`` marks a median that includes a run other programs disturbed."""
+    seconds = measurement.seconds if measurement else None
+    if measurement is None or seconds is None:
         return "n/a"
     text = f"{seconds:.2f} s" if seconds < 100 else f"{seconds:.0f} s"
-    return f"{text} ({seconds / hugo:.2f}x)" if hugo else text
+    text = f"{text} ({seconds / hugo:.2f}x)" if hugo else text
+    return text + ("*" if any(r.disturbed for r in measurement.runs) else "")
 
 
 def table(results: list[SizeResult]) -> list[list[str]]:
     header = ["measurement", *(f"N = {r.docs:,}" for r in results)]
     rows = [header]
     for key, label in ROWS:
-        rows.append([label, *(_cell_time(r.seconds(key), r.seconds("hugo_cold")) for r in results)])
+        rows.append([label, *(_cell_time(r.measurements.get(key), r.seconds("hugo_cold")) for r in results)])
     for key, attribute, label in MEMORY_ROWS:
         cells = []
         for r in results:
@@ -675,6 +683,8 @@ def report(
         "Times are wall clock including start-up; in brackets the ratio to Hugo's cold build of the same corpus.",
         "Cold: no output folder and no build cache. Memory: the largest process's max RSS, or the peak of the",
         "summed proportional set size of all the build's processes (the pool of workers included).",
+        "A run during which other programs used over a quarter of a core was done again (up to twice); a `*`",
+        "marks a median that still includes such a run. Per-run times and CPU seconds are in latest.json.",
         "",
         markdown_table(rows),
         "",
