@@ -69,6 +69,10 @@ class BuildOptions:
     jobs: int | None = None  # None: one per core
     cache: bool = True  # keep the build cache in SITE/.chaowen-cache
     search: bool = True  # write the full-text search index (pagefind/)
+    # False: keep the previous search index while one is on disk, even when pages changed.
+    # The preview uses it: Pagefind re-indexes every page (about 10 ms each), and a search
+    # that lags behind the last save costs an editor less than a slow reload does.
+    search_refresh: bool = True
 
     @property
     def output_dir(self) -> Path:
@@ -261,7 +265,7 @@ class Builder:
         outputs, copies, rendered, manifest = self._render(loaded, cache, output, progress)
         timings["render"] = time.perf_counter() - started - sum(timings.values())
         pages = len(outputs)
-        index = self._index(outputs, output, cache, loaded.config, progress) if self.options.search else None
+        index = self._index(outputs, manifest, output, cache, loaded.config, progress) if self.options.search else None
         if index is not None:
             outputs.extend(index.outputs)
             manifest.update(index.entries)
@@ -291,12 +295,27 @@ class Builder:
         )
 
     def _index(
-        self, outputs: list[Output], output: Path, cache: BuildCache, config: SiteConfig, progress: Progress
+        self,
+        outputs: list[Output],
+        manifest: Mapping[str, PageEntry],
+        output: Path,
+        cache: BuildCache,
+        config: SiteConfig,
+        progress: Progress,
     ) -> SearchIndex:
         """The search step: Pagefind over the rendered pages (kept when they did not change)."""
         progress("search", 0, 1)
         previous = {} if self.options.clean else cache.manifests.get(self._output_id(output), {})
-        index = index_site(outputs, output, previous, relative=config.relative_urls, language=config.language)
+        index = index_site(
+            outputs,
+            output,
+            previous,
+            relative=config.relative_urls,
+            language=config.language,
+            refresh=self.options.search_refresh,
+            # equal entries mean equal bytes (what incremental rendering rests on): no page is read
+            fingerprints={path: f"{e.base} {e.state} {e.size}" for path, e in manifest.items()},
+        )
         progress("search", 1, 1)
         return index
 

@@ -373,8 +373,18 @@ def _create(root: Path, relative: str, text: str, language: str) -> bool:
 @click.option("--drafts", is_flag=True, help="包含草稿和未来日期的文章。")
 @click.option("--open", "open_browser", is_flag=True, help="启动后在浏览器中打开预览。")
 @click.option("--base-url", default=None, help="覆盖 chaowen.yaml 中的 base_url，例如 https://example.org/chaowen/。")
+@click.option("--no-search", is_flag=True, help="不建立搜索索引（大型站点启动更快）。索引只在启动时建立一次。")
 @click.option("-v", "--verbose", count=True, help="显示每次变化的文件和每个请求。")
-def serve(site: Path, host: str, port: int, drafts: bool, open_browser: bool, base_url: str | None, verbose: int) -> None:
+def serve(
+    site: Path,
+    host: str,
+    port: int,
+    drafts: bool,
+    open_browser: bool,
+    base_url: str | None,
+    no_search: bool,
+    verbose: int,
+) -> None:
     """预览网站：保存文件后，浏览器中的页面自动更新。"""
     try:
         from .serve import ServeOptions, run
@@ -389,6 +399,7 @@ def serve(site: Path, host: str, port: int, drafts: bool, open_browser: bool, ba
             open_browser=open_browser,
             verbose=verbose,
             language=language,
+            search=not no_search,
         )
         code = run(options, _ServeTerminal(language))
     except KeyboardInterrupt:  # Ctrl-C while starting, before there is anything to clean up

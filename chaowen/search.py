@@ -67,27 +67,40 @@ def index_site(
     *,
     relative: bool = False,
     language: str = "zh-CN",
+    refresh: bool = True,
+    fingerprints: Mapping[str, str] | None = None,
 ) -> SearchIndex:
     """Index ``pages`` (content None: the file already in ``output``) into Pagefind's files.
 
     ``previous`` is the manifest of the last build into ``output``: when its index
-    was made from the same inputs and is still on disk, it is kept. Raises
-    BuildError when Pagefind is missing or fails.
+    was made from the same inputs and is still on disk, it is kept; with
+    ``refresh=False`` it is kept whenever it is still on disk (the preview's choice).
+    ``fingerprints`` (output path -> what the page was made from, equal only for equal
+    bytes) lets that check skip reading every page; without it the pages' bytes count.
+    Raises BuildError when Pagefind is missing or fails.
     """
     started = time.perf_counter()
-    documents = indexed_pages(pages, output, relative=relative)
     executable = get_executable()
     if executable is None or not executable.is_file():
         raise BuildError(
             [Problem("pagefind", None, messages.text("search_missing", language), messages.text("search_hint", language))]
         )
-    key = _key(documents, executable)
-    kept = _kept_index(previous, output, key)
+    documents: list[tuple[str, str]] | None = None
+    if fingerprints is not None:
+        html = sorted(p.path for p in pages if p.path.endswith(".html"))
+        key = _key([(path, fingerprints.get(path, "")) for path in html], executable, relative)
+    else:
+        documents = indexed_pages(pages, output, relative=relative)
+        key = _key(documents, executable, relative)
+    kept = _kept_index(previous, output, key if refresh else None)
     if kept is not None:
         outputs = tuple(Output(path, None) for path in sorted(kept))
+        count = max((int(e.state) for e in kept.values() if e.state.isdigit()), default=0)
         return SearchIndex(
-            outputs, kept, len(documents), sum(e.size for e in kept.values()), time.perf_counter() - started, True
+            outputs, kept, count, sum(e.size for e in kept.values()), time.perf_counter() - started, True
         )
+    if documents is None:
+        documents = indexed_pages(pages, output, relative=relative)
     try:
         files = _run_apart(documents)
     except (OSError, RuntimeError, ValueError) as error:  # the binary failed to start, died or answered nonsense
@@ -102,7 +115,8 @@ def index_site(
             ]
         ) from error
     outputs = tuple(Output(FOLDER + name, data) for name, data in sorted(files.items()) if not name.startswith(UNUSED))
-    entries = {o.path: PageEntry(key, (), "", len(o.content or b"")) for o in outputs}
+    # state carries the number of pages indexed, for the summary of a build that keeps the index
+    entries = {o.path: PageEntry(key, (), str(len(documents)), len(o.content or b"")) for o in outputs}
     size = sum(len(o.content or b"") for o in outputs)
     return SearchIndex(outputs, entries, len(documents), size, time.perf_counter() - started, False)
 
@@ -146,18 +160,20 @@ def _run_apart(documents: Sequence[tuple[str, str]]) -> dict[str, bytes]:
         return pool.submit(lambda: asyncio.run(run_pagefind(documents))).result()
 
 
-def _key(documents: Sequence[tuple[str, str]], executable: Path) -> str:
+def _key(documents: Sequence[tuple[str, str]], executable: Path, relative: bool) -> str:
     stat = executable.stat()
     parts = [str(executable), str(stat.st_size), str(stat.st_mtime_ns), repr(sorted(CONFIG.items())), repr(UNUSED)]
+    parts.append(str(relative))
     for url, html in documents:
         parts += [url, html]
     return digest(*parts)
 
 
-def _kept_index(previous: Mapping[str, PageEntry], output: Path, key: str) -> dict[str, PageEntry] | None:
-    """The previous build's index files, when made from the same inputs and still on disk unchanged."""
+def _kept_index(previous: Mapping[str, PageEntry], output: Path, key: str | None) -> dict[str, PageEntry] | None:
+    """The previous build's index files, when made from the same inputs (any, for ``key`` None)
+    and still on disk unchanged."""
     entries = {path: entry for path, entry in previous.items() if path.startswith(FOLDER)}
-    if not entries or any(entry.base != key for entry in entries.values()):
+    if not entries or (key is not None and any(entry.base != key for entry in entries.values())):
         return None
     for path, entry in entries.items():
         try:

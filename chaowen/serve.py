@@ -17,6 +17,7 @@ and removes the preview folder.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import secrets
 import shutil
 import signal
@@ -51,6 +52,7 @@ class ServeOptions:
     open_browser: bool = False
     verbose: int = 0
     language: str = "zh-CN"  # of the terminal messages and the overlay
+    search: bool = True  # index the preview for search (once, at start: see PreviewBuilder)
 
 
 class Terminal(Protocol):
@@ -81,6 +83,7 @@ class PreviewBuilder:
             base_url=options.base_url,
             drafts=options.drafts,
             jobs=1,  # no worker processes: Ctrl-C must stop one process, without their tracebacks
+            search=options.search,
         )
         # Stylesheet URLs without a content hash: a stylesheet edit then changes the stylesheet
         # alone, and the open tabs swap it in without reloading.
@@ -90,6 +93,10 @@ class PreviewBuilder:
     def rebuild(self, changes: Batch | None = None) -> BuildResult:
         """Bring the preview up to date after ``changes``; the folder is left as it was on BuildError."""
         result = self._builder.build(save_cache=not self._cache_saved)
+        if not self._cache_saved:
+            # From now on the search index made at start is kept: Pagefind indexes every page
+            # again for any change (seconds on a large journal), which a save must not wait for.
+            self._builder.options = dataclasses.replace(self._builder.options, search_refresh=False)
         self._cache_saved = True
         return result
 

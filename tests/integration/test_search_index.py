@@ -127,6 +127,28 @@ def test_the_index_follows_the_content_and_is_kept_when_it_did_not_change(exampl
     assert all(p.read_bytes() == (clean / p.relative_to(site / "output")).read_bytes() for p in pagefind if p.is_file())
 
 
+def test_the_preview_indexes_once_and_keeps_that_index_while_pages_change(
+    example_site: Path, tmp_path: Path
+) -> None:
+    from chaowen.serve import PreviewBuilder, ServeOptions
+
+    site = tmp_path / "site"
+    shutil.copytree(example_site / "content", site / "content")
+    shutil.copy2(example_site / "chaowen.yaml", site / "chaowen.yaml")
+    preview = PreviewBuilder(ServeOptions(site_root=site), tmp_path / "preview")
+    first = preview.rebuild()
+    assert first.indexed >= 25 and any(p.startswith("pagefind/") for p in first.changed)
+    index_files = {p: p.read_bytes() for p in (tmp_path / "preview/pagefind").rglob("*") if p.is_file()}
+    path = site / ESSAY
+    path.write_text(path.read_text(encoding="utf-8") + "\n我们还去看了一家做扫地机器人的企业。\n", encoding="utf-8")
+    edited = preview.rebuild()
+    assert "essays/wang-xiaoming-iot/index.html" in edited.changed
+    assert not [p for p in edited.changed if p.startswith("pagefind/")] and edited.indexed == first.indexed
+    assert {p: p.read_bytes() for p in (tmp_path / "preview/pagefind").rglob("*") if p.is_file()} == index_files
+    quiet = PreviewBuilder(ServeOptions(site_root=site, search=False), tmp_path / "unindexed").rebuild()
+    assert quiet.indexed == 0 and not (tmp_path / "unindexed/pagefind").exists()
+
+
 def test_the_index_serves_any_base_path(example_site: Path, tmp_path: Path) -> None:
     out = tmp_path / "sub"
     build(BuildOptions(site_root=example_site, output=out, base_url="https://example.org/chaowen/", jobs=1), now=NOW)

@@ -110,6 +110,26 @@ def test_a_changed_page_or_a_damaged_index_is_indexed_again(tmp_path: Path) -> N
     assert not damaged.kept
 
 
+def test_without_refresh_an_index_on_disk_is_kept_even_for_changed_pages(tmp_path: Path) -> None:
+    first = index_site([Output("a/index.html", html("标题", "正文"))], tmp_path, {})
+    write(tmp_path, first.outputs)
+    changed = [Output("a/index.html", html("标题", "改过的正文"))]
+    kept = index_site(changed, tmp_path, first.entries, refresh=False)
+    assert kept.kept and kept.pages == 1 and all(o.content is None for o in kept.outputs)
+    assert not index_site(changed, tmp_path / "elsewhere", first.entries, refresh=False).kept  # nothing on disk
+
+
+def test_fingerprints_decide_without_reading_the_pages(tmp_path: Path) -> None:
+    pages = [Output("a/index.html", html("标题", "正文")), Output("b/index.html", html("别的", "内容"))]
+    first = index_site(pages, tmp_path, {}, fingerprints={"a/index.html": "1", "b/index.html": "1"})
+    write(tmp_path, first.outputs)
+    unread = [Output("a/index.html", None), Output("b/index.html", None)]  # not on disk: reading would fail
+    same = index_site(unread, tmp_path, first.entries, fingerprints={"a/index.html": "1", "b/index.html": "1"})
+    assert same.kept and same.pages == 2
+    other = index_site(pages, tmp_path, first.entries, fingerprints={"a/index.html": "2", "b/index.html": "1"})
+    assert not other.kept and other.pages == 2
+
+
 def test_a_missing_pagefind_is_an_error_with_a_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
     with pytest.raises(BuildError) as raised:
