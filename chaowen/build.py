@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,10 +32,11 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from . import __version__
-from .cache import CACHE_DIR, BuildCache, MarkupEntry, PageEntry, digest
+from .cache import CACHE_DIR, BuildCache, FileStat, MarkupEntry, PageEntry, digest
 from .config import load_config
 from .content import Recent, load_content
 from .errors import BuildError, Problem
+from .frontmatter import cut_body
 from .model import Brief, Document, Markup, Output, PageSpec, Site, SiteConfig
 from .render import (
     Renderer,
@@ -168,15 +169,31 @@ class Builder:
         self._templates: tuple[tuple[tuple[str, int, int], ...], dict[str, str]] = ((), {})
 
     # ------------------------------------------------------------------ load
-    def load(self, *, now: datetime | None = None, progress: Progress = _no_progress) -> LoadedSite:
-        """config -> content -> site -> markup, all checked; raises BuildError with every problem."""
+    def load(
+        self, *, now: datetime | None = None, progress: Progress = _no_progress, bodies: bool = True
+    ) -> LoadedSite:
+        """config -> content -> site -> markup, all checked; raises BuildError with every problem.
+
+        With ``bodies=False`` (what ``build`` asks for) a file whose stat is the one the
+        cache recorded is not read: its document comes from the cache without its body,
+        which is read only if its Markdown has to be rendered again.
+        """
         options = self.options
         config = load_config(options.site_root, base_url=options.base_url, relative=options.relative)
         theme = find_theme(config.root, config.theme, config.language)
         cache = self._cache_for(config)
         progress("content", 0, 1)
-        content = load_content(config, cache.documents, self._recent)
+        recent = dict(self._recent) if bodies else {**_recorded(cache, config.content_dir), **self._recent}
+        read_ns = time.time_ns()
+        content = load_content(config, cache.documents, recent)
         self._recent = dict(content.recent)
+        stats: dict[str, FileStat] = {}
+        for source, entry in content.recent.items():
+            if entry is not recent.get(source):  # read just now
+                stats[source] = FileStat(*entry[0], entry[1].digest, read_ns)
+            elif source in cache.stats:  # trusted by its stat: recorded when it was read
+                stats[source] = cache.stats[source]
+        cache.stats = stats
         cache.documents.update(content.parsed)
         self._live_digests = set(content.parsed)
         remember_slugs(cache.slugs)
@@ -230,7 +247,7 @@ class Builder:
             ):
                 valid.append(source)
             else:
-                stale.append(document)
+                stale.append(document if document.body else _with_body(document, site.config.content_dir))
         fresh = render_markup(site, stale, jobs=self.options.jobs, progress=progress)
         problems: list[Problem] = []
         for source in valid:
@@ -258,7 +275,7 @@ class Builder:
         started = time.perf_counter()
         output = self.options.output_dir
         check_output_dir(output, self.options.site_root)
-        loaded = self.load(now=now, progress=progress)
+        loaded = self.load(now=now, progress=progress, bodies=False)
         timings = {"load": time.perf_counter() - started}
         cache = self._cache
         assert cache is not None
@@ -404,6 +421,28 @@ class Builder:
         progress("render", len(todo), len(todo))
         rendered = len(todo)
         return outputs, _copies(site, static), rendered, manifest
+
+
+def _recorded(cache: BuildCache, content_dir: Path) -> dict[str, Recent]:
+    """The files the cache saw, as :func:`load_content` takes them: trusted by stat alone."""
+    recorded: dict[str, Recent] = {}
+    for source, stat in cache.stats.items():
+        parsed = cache.documents.get(stat.digest)
+        if parsed is None or parsed[0].source != source:
+            continue
+        key = stat.trusted_key()
+        if key is not None:  # load_content compares it with the file's stat now
+            recorded[source] = (key, parsed[0], parsed[1])
+    return recorded
+
+
+def _with_body(document: Document, content_dir: Path) -> Document:
+    """A document loaded by stat alone, with its body read now that its Markdown is needed."""
+    try:
+        text = (content_dir / document.source).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return document  # gone or changed since: the next build reads it in full
+    return replace(document, body=cut_body(text))
 
 
 _RenderedPage = tuple[Output | None, Problem | None, tuple[str, ...]]

@@ -7,7 +7,10 @@ Three memos, each valid only for the exact inputs it was made from:
 * markup: what a document's Markdown produced, keyed by its bytes, the Markdown
   configuration, the base path and the URLs of every target it links to;
 * manifest: for each output file of the last build, the key of the inputs it was
-  rendered from, so an unchanged page is neither rendered nor rewritten.
+  rendered from, so an unchanged page is neither rendered nor rewritten;
+* stats: each Markdown file's modification time, size and inode when it was read,
+  with the hash of its bytes, so that a file whose stat is unchanged is not read
+  again (see :data:`RACY_NS` for when a stat is not trusted).
 
 Everything is JSON (never pickle: a cache file from elsewhere must not be able to
 run code). A file that is corrupt, truncated, from another version or simply
@@ -32,8 +35,12 @@ from .errors import Problem, Severity
 from .model import Brief, Document, Heading, Kind, Markup
 
 CACHE_DIR = ".chaowen-cache"
-FORMAT = 1
+FORMAT = 2
 MANIFESTS_KEPT = 4
+# A file saved again within this long of being read could keep its modification time
+# (coarse clocks: 2 s on FAT) while its bytes change; such a stat is never trusted, the
+# file is read again, as git does with "racily clean" entries.
+RACY_NS = 2_000_000_000
 
 
 def digest(*parts: str) -> str:
@@ -169,6 +176,23 @@ class PageEntry:
     size: int  # bytes of the output file, to notice it was edited or deleted since
 
 
+@dataclass(frozen=True, slots=True)
+class FileStat:
+    """A Markdown file as it was when read: if its stat is the same now, so are its bytes."""
+
+    mtime_ns: int
+    size: int
+    inode: int
+    digest: str  # hash of its bytes (the documents memo's key)
+    read_ns: int  # wall clock when it was read
+
+    def trusted_key(self) -> tuple[int, int, int] | None:
+        """The stat a file must still have to be taken as unchanged; None when read too soon after a save."""
+        if self.mtime_ns >= self.read_ns - RACY_NS:
+            return None
+        return (self.mtime_ns, self.size, self.inode)
+
+
 @dataclass
 class BuildCache:
     """The memos of one site, in memory; :meth:`load` and :meth:`save` move them to and from disk.
@@ -183,6 +207,9 @@ class BuildCache:
     markups: dict[str, MarkupEntry] = field(default_factory=dict)  # source -> entry
     manifests: dict[str, dict[str, PageEntry]] = field(default_factory=dict)  # output id -> path -> entry
     slugs: dict[str, str] = field(default_factory=dict)  # name -> slug (pinyin), see urls.remember_slugs
+    stats: dict[str, FileStat] = field(default_factory=dict)  # source -> the file as last read
+    # digest of index.json as read or written: a build that changed nothing does not rewrite it
+    _on_disk: bytes = field(default=b"", repr=False)
 
     # -------------------------------------------------------------------- disk
     def load(self) -> None:
@@ -190,7 +217,8 @@ class BuildCache:
         if self.folder is None:
             return
         header = {"format": FORMAT, "version": __version__, "settings": self.settings}
-        data = _read_json(self.folder / "index.json")
+        raw = _read_bytes(self.folder / "index.json")
+        data = _parse_json(raw)
         if not isinstance(data, dict) or data.get("header") != header:
             return
         try:
@@ -210,11 +238,17 @@ class BuildCache:
                 self.manifests[_str(output_id)] = {
                     _str(p): PageEntry(_str(e[0]), _strs(e[1]), _str(e[2]), int(e[3])) for p, e in pages.items()
                 }
+            self.stats = {
+                _str(source): FileStat(int(m), int(size), int(inode), _str(d), int(read))
+                for source, (m, size, inode, d, read) in data["stats"].items()
+            }
+            self._on_disk = _fingerprint(raw or b"")
         except (KeyError, TypeError, ValueError, AttributeError):
             self.documents.clear()
             self.markups.clear()
             self.manifests.clear()
             self.slugs.clear()
+            self.stats.clear()
 
     def markup(self, source: str) -> Markup | None:
         """The cached markup of ``source``, read from its file on first use; None when unusable."""
@@ -244,10 +278,13 @@ class BuildCache:
         markup_dir.mkdir(parents=True, exist_ok=True)
         self.documents = {d: v for d, v in self.documents.items() if d in live_digests}
         self.markups = {s: e for s, e in self.markups.items() if s in live_sources}
+        self.stats = {s: st for s, st in self.stats.items() if st.digest in self.documents}
         wanted = {f"{digest(s)}.json" for s in self.markups}
         for source, entry in self.markups.items():
+            if entry.markup is None:  # never loaded, so its file is the one on disk
+                continue
             path = markup_dir / f"{digest(source)}.json"
-            if entry.markup is not None and not _has_key(path, entry.key):
+            if not _has_key(path, entry.key):
                 _write_json(path, {"key": entry.key, "markup": markup_to_json(entry.markup)})
         for stale in markup_dir.iterdir():
             if stale.name not in wanted:
@@ -257,8 +294,7 @@ class BuildCache:
         for stale_id in list(self.manifests)[:-MANIFESTS_KEPT]:
             del self.manifests[stale_id]
         header = {"format": FORMAT, "version": __version__, "settings": self.settings}
-        _write_json(
-            self.folder / "index.json",
+        index = orjson.dumps(
             {
                 "header": header,
                 "documents": [document_to_json(doc, problems) for doc, problems in self.documents.values()],
@@ -276,8 +312,12 @@ class BuildCache:
                     o: {p: [e.base, list(e.touched), e.state, e.size] for p, e in pages.items()}
                     for o, pages in self.manifests.items()
                 },
+                "stats": {s: [st.mtime_ns, st.size, st.inode, st.digest, st.read_ns] for s, st in self.stats.items()},
             },
         )
+        if _fingerprint(index) != self._on_disk:  # a build that changed nothing leaves the file alone
+            _write_bytes(self.folder / "index.json", index)
+            self._on_disk = _fingerprint(index)
 
 
 def _has_key(path: Path, key: str) -> bool:
@@ -289,15 +329,34 @@ def _has_key(path: Path, key: str) -> bool:
         return False
 
 
-def _read_json(path: Path) -> Any:
+def _read_bytes(path: Path) -> bytes | None:
     try:
-        return orjson.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError):  # orjson.JSONDecodeError is a ValueError
+        return path.read_bytes()
+    except OSError:
         return None
 
 
+def _parse_json(raw: bytes | None) -> Any:
+    try:
+        return None if raw is None else orjson.loads(raw)
+    except (ValueError, RecursionError):  # orjson.JSONDecodeError is a ValueError
+        return None
+
+
+def _read_json(path: Path) -> Any:
+    return _parse_json(_read_bytes(path))
+
+
+def _fingerprint(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
 def _write_json(path: Path, data: Any) -> None:
+    _write_bytes(path, orjson.dumps(data))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
     """Write through a temporary file and rename, so a crash never leaves half a file."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(orjson.dumps(data))
+    temporary.write_bytes(data)
     os.replace(temporary, path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -185,3 +186,56 @@ def test_cache_keeps_a_few_manifests_only(site: Path, tmp_path: Path) -> None:
         build(BuildOptions(site_root=site, output=tmp_path / f"out{n}", jobs=1), now=NOW)
     index = orjson.loads((site / ".chaowen-cache/index.json").read_bytes())
     assert len(index["manifests"]) == 4
+
+
+def age(root: Path) -> None:
+    """Give every content file a modification time an hour old, as files an editor saved earlier."""
+    past = int(time.time()) - 3600
+    for path in (root / "content").rglob("*"):
+        os.utime(path, (past, past))
+
+
+def rename_linked_essay(root: Path) -> None:
+    """Another essay links to this one: its Markdown must be rendered again from a body not yet read."""
+    (root / "content/essays/sun-liqun-battery.md").rename(root / "content/essays/sun-renamed.md")
+    edit(root / "content/essays/han-lei-materials.md", "(sun-liqun-battery.md)", "(sun-renamed.md)")
+
+
+@pytest.mark.parametrize("change", sorted([*CHANGES, "rename_linked"]))
+def test_files_trusted_by_their_stat_give_the_clean_build_too(site: Path, tmp_path: Path, change: str) -> None:
+    age(site)
+    build(BuildOptions(site_root=site, jobs=1), now=NOW)  # records the aged files: trusted from now on
+    (rename_linked_essay if change == "rename_linked" else CHANGES[change])(site)
+    build(BuildOptions(site_root=site, jobs=1), now=NOW)
+    clean_out = tmp_path / "clean"
+    build(BuildOptions(site_root=site, output=clean_out, clean=True, cache=False, jobs=1), now=NOW)
+    assert files(site / "output") == files(clean_out)
+
+
+def test_unchanged_files_are_not_read_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import chaowen.content
+
+    age(site)
+    build(BuildOptions(site_root=site, jobs=1), now=NOW)
+    reads: list[str] = []
+    original = chaowen.content._read
+    monkeypatch.setattr(chaowen.content, "_read", lambda path, *a: reads.append(path.name) or original(path, *a))
+    build(BuildOptions(site_root=site, jobs=1), now=NOW)
+    assert reads == []
+    edit_body(site)
+    result = build(BuildOptions(site_root=site, jobs=1), now=NOW)
+    assert reads == ["wang-xiaoming-iot.md"] and result.markdown == 1
+
+
+def test_a_same_size_save_right_after_a_build_is_still_seen(site: Path) -> None:
+    """A file saved just before it was read: its stat alone proves nothing (the racy window)."""
+    path = site / ESSAY
+    path.write_bytes(path.read_bytes())
+    build(BuildOptions(site_root=site, jobs=1), now=NOW)
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: ", "title: 乙", 1).replace("。", "", 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size - len("。".encode()) + len("乙".encode())
+    build(BuildOptions(site_root=site, jobs=1), now=NOW)
+    assert "乙" in (site / "output/essays/wang-xiaoming-iot/index.html").read_text(encoding="utf-8")
