@@ -165,6 +165,20 @@ def static_urls(config_base: str, files: Mapping[str, bytes]) -> dict[str, str]:
     }
 
 
+def pager_window(number: int, total: int, around: int = 2) -> list[int]:
+    """Page numbers a pager links to, 0 for a gap: all of them would make every page of a
+    long track list link to every other (quadratic in size, and unusable on a phone)."""
+    shown = sorted({1, total, *range(max(1, number - around), min(total, number + around) + 1)})
+    window: list[int] = []
+    for n in shown:
+        if window and n - window[-1] == 2:
+            window.append(n - 1)  # a gap of one page: show the page rather than "…"
+        elif window and n - window[-1] > 2:
+            window.append(0)
+        window.append(n)
+    return window
+
+
 class Renderer:
     """Renders pages of one site. Built once per build; :meth:`render` is called per page."""
 
@@ -423,7 +437,7 @@ class Renderer:
             total=total,
             prev_url=self.url(page_path(number - 1)) if number > 1 else "",
             next_url=self.url(page_path(number + 1)) if number < total else "",
-            pages=tuple(Link(str(n), self.url(page_path(n))) for n in range(1, total + 1)),
+            pages=tuple(Link(str(n), self.url(page_path(n))) if n else Link("…", "") for n in pager_window(number, total)),
         )
         title = track.name if number == 1 else f"{track.name}（第{number}页）"
         return {

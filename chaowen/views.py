@@ -136,6 +136,8 @@ class Pager:
     total: int
     prev_url: str  # "" on the first page
     next_url: str  # "" on the last page
+    # a window of page links: the first, the last and two either side of this one;
+    # a Link with an empty url stands for the numbers left out ("…")
     pages: tuple[Link, ...]  # title is the page number as text
 
 

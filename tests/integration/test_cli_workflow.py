@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from chaowen.cli import main
 from tests.conftest import CONFIG_YAML, REPO, SiteFactory
+from tests.sitecheck import html_errors
 
 GOOD_ESSAY = "---\ntitle: 好文章\ndate: 2024-03-05\nauthor: 王小明\ntrack: iot\n---\n## 收获\n\n正文。\n"
 
@@ -293,3 +294,20 @@ def test_schema_with_a_broken_config_is_an_error(make_site: SiteFactory) -> None
     root = make_site({"chaowen.yaml": "title: x\ntrakcs: []\n"})
     code, output = run(["schema", "--site", str(root)])
     assert code == 1 and "trakcs" in output
+
+
+def test_a_long_track_list_has_a_windowed_pager_that_validates(make_site: SiteFactory) -> None:
+    essays = {
+        f"content/essays/e{n}.md": GOOD_ESSAY.replace("好文章", f"第{n}篇").replace("2024-03-05", f"2024-03-{n:02d}")
+        for n in range(1, 13)
+    }
+    root = make_site({"chaowen.yaml": CONFIG_YAML + "per_page: 1\n", **essays})
+    done = chaowen("build", "--no-search", "-q", cwd=root)
+    assert done.returncode == 0, done.stderr
+    first = (root / "output/tracks/iot/index.html").read_text(encoding="utf-8")
+    pager = first[first.index('<nav class="pager"') :]
+    pager = pager[: pager.index("</nav>")]
+    assert re.findall(r">(\d+)<span", pager) == ["1", "2", "3", "12"] and pager.count("…") == 1
+    middle = (root / "output/tracks/iot/page/6/index.html").read_text(encoding="utf-8")
+    assert 'aria-current="page"><span class="vh">第</span>6<' in middle
+    assert html_errors(root / "output/tracks/iot") == []

@@ -80,3 +80,13 @@ def test_missing_theme_names_where_it_looked(tmp_path: Path) -> None:
     with pytest.raises(BuildError) as caught:
         find_theme(tmp_path, "nope")
     assert "nope" in caught.value.problems[0].message
+
+
+def test_the_pager_links_a_window_of_pages_not_all_of_them() -> None:
+    from chaowen.render import pager_window
+
+    assert pager_window(1, 1) == [1]
+    assert pager_window(4, 7) == [1, 2, 3, 4, 5, 6, 7]
+    assert pager_window(10, 667) == [1, 0, 8, 9, 10, 11, 12, 0, 667]
+    assert pager_window(1, 30) == [1, 2, 3, 0, 30]
+    assert pager_window(30, 30) == [1, 0, 28, 29, 30]

@@ -107,3 +107,24 @@ def test_duplicate_number_url_and_missing_issue(config: SiteConfig) -> None:
     assert "content/issues/1b.md" in text and "content/issues/1.md" in text
     assert "/essays/a/" in text and "content/essays/x/a.md" in text
     assert "content/essays/z.md" in text and "第9期不存在" in text
+
+
+def test_related_ranking_equals_counting_every_shared_tag() -> None:
+    """The merged walk that stops early ranks exactly as counting all shared tags would."""
+    import random
+    from collections import Counter
+
+    from chaowen.site import RELATED_SIZE, _most_shared
+
+    rng = random.Random(7)
+    for _ in range(300):
+        docs = [f"d{i}" for i in range(rng.randint(1, 60))]
+        tags = {d: rng.sample("abcdefg", rng.randint(0, 4)) for d in docs}
+        position = {d: i for i, d in enumerate(docs)}
+        members = {t: [d for d in docs if t in tags[d]] for t in "abcdefg"}
+        source = rng.choice(docs)
+        shared: Counter[str] = Counter()
+        for tag in tags[source]:
+            shared.update(other for other in members[tag] if other != source)
+        expected = sorted(shared, key=lambda s: (-shared[s], position[s]))[:RELATED_SIZE]
+        assert _most_shared(source, [members[t] for t in tags[source]], position) == expected
