@@ -208,7 +208,7 @@ class BuildCache:
     manifests: dict[str, dict[str, PageEntry]] = field(default_factory=dict)  # output id -> path -> entry
     slugs: dict[str, str] = field(default_factory=dict)  # name -> slug (pinyin), see urls.remember_slugs
     stats: dict[str, FileStat] = field(default_factory=dict)  # source -> the file as last read
-    # digest of index.json as read or written: a build that changed nothing does not rewrite it
+    # index.json as read or written: a build that changed nothing does not rewrite it
     _on_disk: bytes = field(default=b"", repr=False)
 
     # -------------------------------------------------------------------- disk
@@ -242,7 +242,7 @@ class BuildCache:
                 _str(source): FileStat(int(m), int(size), int(inode), _str(d), int(read))
                 for source, (m, size, inode, d, read) in data["stats"].items()
             }
-            self._on_disk = _fingerprint(raw or b"")
+            self._on_disk = raw or b""
         except (KeyError, TypeError, ValueError, AttributeError):
             self.documents.clear()
             self.markups.clear()
@@ -315,9 +315,9 @@ class BuildCache:
                 "stats": {s: [st.mtime_ns, st.size, st.inode, st.digest, st.read_ns] for s, st in self.stats.items()},
             },
         )
-        if _fingerprint(index) != self._on_disk:  # a build that changed nothing leaves the file alone
+        if index != self._on_disk:  # a build that changed nothing leaves the file alone
             _write_bytes(self.folder / "index.json", index)
-            self._on_disk = _fingerprint(index)
+            self._on_disk = index
 
 
 def _has_key(path: Path, key: str) -> bool:
@@ -345,10 +345,6 @@ def _parse_json(raw: bytes | None) -> Any:
 
 def _read_json(path: Path) -> Any:
     return _parse_json(_read_bytes(path))
-
-
-def _fingerprint(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -173,11 +173,19 @@ def _copy(source: Path, target: Path) -> None:
 
 
 def _files_under(folder: Path) -> set[str]:
+    """Every file below ``folder``, relative with '/' (scandir: os.walk's relpath per folder
+    and stat per entry cost a tenth of a second on a large site's no-change rebuild)."""
     found: set[str] = set()
-    for current, _, names in os.walk(folder):
-        prefix = os.path.relpath(current, folder).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
-        found.update(prefix + name for name in names)
+    pending = [(os.fspath(folder), "")]
+    while pending:
+        path, prefix = pending.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir():  # as os.walk: a link to a folder is neither entered nor listed
+                    if not entry.is_symlink():
+                        pending.append((entry.path, f"{prefix}{entry.name}/"))
+                else:
+                    found.add(prefix + entry.name)
     return found
 
 
