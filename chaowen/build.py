@@ -17,6 +17,8 @@ and its output is byte-identical to a clean build's.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -52,7 +54,7 @@ from .search import SearchIndex, index_site
 from .site import build_site
 from .urls import output_file, remember_slugs, slugify
 from .views import ItemView
-from .write import WriteStats, check_output_dir, write_site
+from .write import Staging, WriteStats, check_output_dir
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
 _POOL_THRESHOLD = 48  # below this many documents to render, a process pool costs more than it saves
@@ -279,17 +281,25 @@ class Builder:
         timings = {"load": time.perf_counter() - started}
         cache = self._cache
         assert cache is not None
-        outputs, copies, rendered, manifest = self._render(loaded, cache, output, progress)
-        timings["render"] = time.perf_counter() - started - sum(timings.values())
-        pages = len(outputs)
-        index = self._index(outputs, manifest, output, cache, loaded.config, progress) if self.options.search else None
-        if index is not None:
-            outputs.extend(index.outputs)
-            manifest.update(index.entries)
-            timings["search"] = time.perf_counter() - started - sum(timings.values())
         reuse = not self.options.clean
         existing = self._written[1] if self._written and self._written[0] == output and reuse else None
-        stats: WriteStats = write_site(output, outputs, copies, reuse=reuse, existing=existing)
+        # Pages go to the staging folder as they are rendered (the site's bytes are never
+        # all in memory); the output folder changes only in commit(), after everything worked.
+        index: SearchIndex | None = None
+        with Staging(output, reuse=reuse, existing=existing) as staging:
+            outputs, copies, rendered, manifest = self._render(loaded, cache, output, progress, staging)
+            timings["render"] = time.perf_counter() - started - sum(timings.values())
+            pages = len(outputs)
+            if self.options.search:
+                index = self._index(outputs, manifest, output, cache, loaded.config, progress, staging.read)
+                for item in index.outputs:
+                    staging.put(item)
+                outputs.extend(index.outputs)
+                manifest.update(index.entries)
+                timings["search"] = time.perf_counter() - started - sum(timings.values())
+            for path, source in copies.items():
+                staging.copy(path, source)
+            stats: WriteStats = staging.commit()
         self._written = (output, {o.path for o in outputs} | set(copies))
         cache.manifests.pop(self._output_id(output), None)  # re-inserted last: the most recent
         cache.manifests[self._output_id(output)] = manifest
@@ -319,6 +329,7 @@ class Builder:
         cache: BuildCache,
         config: SiteConfig,
         progress: Progress,
+        read: Callable[[str], bytes],
     ) -> SearchIndex:
         """The search step: Pagefind over the rendered pages (kept when they did not change)."""
         progress("search", 0, 1)
@@ -330,6 +341,7 @@ class Builder:
             relative=config.relative_urls,
             language=config.language,
             refresh=self.options.search_refresh,
+            read=read,
             # equal entries mean equal bytes (what incremental rendering rests on): no page is read
             fingerprints={path: f"{e.base} {e.state} {e.size}" for path, e in manifest.items()},
         )
@@ -352,9 +364,10 @@ class Builder:
         return digest(str(output.resolve()), str(self.hash_static))
 
     def _render(
-        self, loaded: LoadedSite, cache: BuildCache, output: Path, progress: Progress
+        self, loaded: LoadedSite, cache: BuildCache, output: Path, progress: Progress, staging: Staging
     ) -> tuple[list[Output], dict[str, Path], int, dict[str, PageEntry]]:
-        """Render the pages whose inputs changed; the others are kept from the previous output."""
+        """Render the pages whose inputs changed into ``staging``; the others are kept from the
+        previous output. Returns every page without its bytes (content None)."""
         site = loaded.site
         env = make_environment(loaded.theme, cache.folder / "jinja" if cache.folder else None)
         static = static_files(loaded.theme)
@@ -397,6 +410,7 @@ class Builder:
                 and old.state == _state(old.touched, dependencies)
                 and _unchanged_file(output / path, old.size)
             ):
+                staging.put(Output(path, None))
                 outputs.append(Output(path, None))
                 manifest[path] = old
             else:
@@ -410,7 +424,8 @@ class Builder:
                 problems.setdefault((problem.path, problem.line, problem.message), problem)
                 continue
             assert page is not None and page.content is not None
-            outputs.append(page)
+            staging.put(page)
+            outputs.append(Output(page.path, None))
             manifest[page.path] = PageEntry(base_key, touched, _state(touched, dependencies), len(page.content))
         if problems:
             raise BuildError(list(problems.values()))
@@ -450,8 +465,9 @@ _RENDER_POOL_THRESHOLD = 400  # pages; below this forking workers costs more tha
 _FORKED: list[tuple[Renderer, list[PageSpec]]] = []  # what a forked worker inherits
 
 
-def _render_pages(renderer: Renderer, specs: list[PageSpec], jobs: int | None) -> list[_RenderedPage]:
-    """Render ``specs`` in order; many pages are split over forked processes that share the model.
+def _render_pages(renderer: Renderer, specs: list[PageSpec], jobs: int | None) -> Iterator[_RenderedPage]:
+    """Render ``specs``, yielding in order; many pages are split over forked processes that
+    share the model. Pages come back in small chunks, to be written as they arrive.
 
     Forking lets the workers inherit the site model and the Jinja environment
     instead of receiving them pickled. It is only used where fork is safe: on
@@ -464,12 +480,13 @@ def _render_pages(renderer: Renderer, specs: list[PageSpec], jobs: int | None) -
         or threading.active_count() > 1
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        return [_render_one_with(renderer, spec) for spec in specs]
+        yield from (_render_one_with(renderer, spec) for spec in specs)
+        return
     _FORKED[:] = [(renderer, specs)]
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            chunk = max(1, len(specs) // (workers * 4))
-            return list(pool.map(_render_forked, range(len(specs)), chunksize=chunk))
+        with _frozen_heap(), ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            chunk = max(1, min(64, len(specs) // (workers * 4)))
+            yield from pool.map(_render_forked, range(len(specs)), chunksize=chunk)
     finally:
         _FORKED.clear()
 
@@ -575,12 +592,27 @@ def render_markup(
             progress("markdown", done, total)
         return results
     chunk = max(1, min(32, total // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=shared) as pool:
+    with _frozen_heap(), ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=shared) as pool:
         for done, (source, markup, found) in enumerate(pool.map(_markup_one, map(_job, documents), chunksize=chunk), 1):
             results[source] = (markup, found)
             if done % 50 == 0 or done == total:
                 progress("markdown", done, total)
     return results
+
+
+@contextlib.contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Keep the garbage collector of forked workers off the objects they inherit.
+
+    A collection in a child writes to the header of every object it scans, which
+    copies the parent's pages one by one: each worker of a large build ended up with
+    a private copy of the whole site model. Frozen objects are never scanned.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 _WORKER: dict[str, object] = {}

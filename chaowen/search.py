@@ -25,7 +25,7 @@ import base64
 import binascii
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +69,7 @@ def index_site(
     language: str = "zh-CN",
     refresh: bool = True,
     fingerprints: Mapping[str, str] | None = None,
+    read: Callable[[str], bytes] | None = None,
 ) -> SearchIndex:
     """Index ``pages`` (content None: the file already in ``output``) into Pagefind's files.
 
@@ -77,6 +78,7 @@ def index_site(
     ``refresh=False`` it is kept whenever it is still on disk (the preview's choice).
     ``fingerprints`` (output path -> what the page was made from, equal only for equal
     bytes) lets that check skip reading every page; without it the pages' bytes count.
+    ``read`` gives the bytes of a page whose content is None (default: the file in ``output``).
     Raises BuildError when Pagefind is missing or fails.
     """
     started = time.perf_counter()
@@ -90,7 +92,7 @@ def index_site(
         html = sorted(p.path for p in pages if p.path.endswith(".html"))
         key = _key([(path, fingerprints.get(path, "")) for path in html], executable, relative)
     else:
-        documents = indexed_pages(pages, output, relative=relative)
+        documents = indexed_pages(pages, output, relative=relative, read=read)
         key = _key(documents, executable, relative)
     kept = _kept_index(previous, output, key if refresh else None)
     if kept is not None:
@@ -100,7 +102,7 @@ def index_site(
             outputs, kept, count, sum(e.size for e in kept.values()), time.perf_counter() - started, True
         )
     if documents is None:
-        documents = indexed_pages(pages, output, relative=relative)
+        documents = indexed_pages(pages, output, relative=relative, read=read)
     try:
         files = _run_apart(documents)
     except (OSError, RuntimeError, ValueError) as error:  # the binary failed to start, died or answered nonsense
@@ -121,13 +123,22 @@ def index_site(
     return SearchIndex(outputs, entries, len(documents), size, time.perf_counter() - started, False)
 
 
-def indexed_pages(pages: Sequence[Output], output: Path, *, relative: bool = False) -> list[tuple[str, str]]:
+def indexed_pages(
+    pages: Sequence[Output],
+    output: Path,
+    *,
+    relative: bool = False,
+    read: Callable[[str], bytes] | None = None,
+) -> list[tuple[str, str]]:
     """(result URL, HTML) of every HTML page that marks text for the index, sorted by URL."""
     documents = []
     for page in pages:
         if not page.path.endswith(".html"):
             continue
-        data = page.content if page.content is not None else (output / page.path).read_bytes()
+        if page.content is not None:
+            data = page.content
+        else:
+            data = read(page.path) if read is not None else (output / page.path).read_bytes()
         if MARKER in data:
             documents.append((result_url(page.path, relative=relative), data.decode("utf-8")))
     return sorted(documents)

@@ -2,9 +2,9 @@
 
 The only module that writes the built site. The previous ``output/`` stays as it
 was until a complete new one exists beside it; then the two are swapped with
-renames. A file whose bytes did not change is hard-linked from the previous
-output instead of written, so its modification time stays and a sync to the host
-uploads only what changed.
+renames, or, on a rebuild, the changed files are renamed into place. A file whose
+bytes did not change is not written at all, so its modification time stays and a
+sync to the host uploads only what changed.
 """
 
 from __future__ import annotations
@@ -67,104 +67,108 @@ def write_site(
 ) -> WriteStats:
     """Write ``pages`` and copy ``copies`` (output path -> source file) as the new ``output``.
 
-    Raises OSError only for real I/O failures; ``output`` is untouched then. Without
-    ``reuse`` (``--clean``) or without a previous output, the whole site is written to
-    a staging folder that then replaces ``output`` by a rename. Otherwise only the
-    files that differ are staged, and once all of them are written they are renamed
-    into place and files no longer built are removed: a failed build still leaves
-    ``output`` as it was, and a rebuild costs what changed, not the size of the site.
-    ``existing`` is the list of files in ``output`` when the caller knows it (it
-    wrote them), which saves walking the folder.
+    :class:`Staging` in one call: see there. Raises OSError only for real I/O
+    failures; ``output`` is untouched then.
     """
-    output = output.absolute()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = output.with_name(f".{output.name}.staging-{os.getpid()}")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
-    try:
-        if reuse and output.is_dir():
-            return _update(output, staging, pages, copies, existing)
-        return _replace(output, staging, pages, copies)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with Staging(output, reuse=reuse, existing=existing) as staging:
+        for page in pages:
+            staging.put(page)
+        for path, source in copies.items():
+            staging.copy(path, source)
+        return staging.commit()
 
 
-def _replace(output: Path, staging: Path, pages: Iterable[Output], copies: Mapping[str, Path]) -> WriteStats:
-    paths: list[str] = []
-    jobs: list[tuple[Path, bytes | Path]] = []
-    for page in pages:
+class Staging:
+    """The new site, file by file, beside ``output``; :meth:`commit` puts it in place.
+
+    Pages are written as they are rendered (:meth:`put`), so a build never holds the
+    bytes of the whole site in memory. Without ``reuse`` (``--clean``) or without a
+    previous output, every file goes to a staging folder that then replaces
+    ``output`` by a rename. Otherwise only the files whose bytes differ are staged,
+    and :meth:`commit` renames them into place and removes the files no longer
+    built: a build that fails before :meth:`commit` (leaving the ``with`` block by
+    an exception) leaves ``output`` exactly as it was, and a rebuild costs what
+    changed, not the size of the site. ``existing`` is the list of files in
+    ``output`` when the caller knows it (it wrote them), which saves walking it.
+    """
+
+    def __init__(self, output: Path, *, reuse: bool = True, existing: set[str] | None = None) -> None:
+        self.output = output.absolute()
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = self.output.with_name(f".{self.output.name}.staging-{os.getpid()}")
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+        self.folder.mkdir()
+        self.updating = reuse and self.output.is_dir()
+        self._existing = existing
+        self._placed: set[str] = set()
+        self._staged: list[str] = []
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    @property
+    def existing(self) -> set[str]:
+        """The files of the previous output (none when it is being replaced)."""
+        if self._existing is None:
+            self._existing = _files_under(self.output) if self.updating else set()
+        return self._existing
+
+    def put(self, page: Output) -> None:
+        """Stage ``page``; content None keeps the file the previous output has."""
+        self._placed.add(page.path)
         if page.content is None:
-            raise FileNotFoundError(page.path)  # nothing to keep: the caller must render every page
-        jobs.append((staging / page.path, page.content))
-        paths.append(page.path)
-    for path, source in copies.items():
-        jobs.append((staging / path, source))
-        paths.append(path)
-    _put_all(jobs)
-    _swap(staging, output)
-    return WriteStats(len(paths), 0, len(paths), tuple(sorted(paths)), ())
+            if not self.updating or page.path not in self.existing:
+                raise FileNotFoundError(self.output / page.path)  # nothing to keep: it must be rendered
+            return
+        if self.updating and page.path in self.existing and _same(self.output / page.path, page.content, None):
+            return
+        _write(self.folder / page.path, page.content)
+        self._staged.append(page.path)
 
+    def copy(self, path: str, source: Path) -> None:
+        """Stage a copy of ``source`` as ``path`` (unless the previous output has the same file)."""
+        self._placed.add(path)
+        if self.updating and path in self.existing and _same(self.output / path, None, source):
+            return
+        _copy(source, self.folder / path)
+        self._staged.append(path)
 
-def _update(
-    output: Path, staging: Path, pages: Iterable[Output], copies: Mapping[str, Path], known: set[str] | None
-) -> WriteStats:
-    existing = known if known is not None else _files_under(output)
-    staged: list[str] = []
-    placed: set[str] = set()
-    jobs: list[tuple[Path, bytes | Path]] = []
-    for page in pages:
-        placed.add(page.path)
-        if page.content is None:
-            if page.path not in existing:
-                raise FileNotFoundError(output / page.path)
-        elif page.path not in existing or not _same(output / page.path, page.content, None):
-            jobs.append((staging / page.path, page.content))
-            staged.append(page.path)
-    for path, source in copies.items():
-        placed.add(path)
-        if path not in existing or not _same(output / path, None, source):
-            jobs.append((staging / path, source))
-            staged.append(path)
-    _put_all(jobs)
-    # Everything new is on disk; from here on only renames and deletions.
-    for path in staged:
-        target = output / path
-        if target.is_dir():
-            shutil.rmtree(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / path, target)
-    removed = sorted(existing - placed)
-    for path in removed:
-        (output / path).unlink(missing_ok=True)
-    _prune_empty_dirs(output, removed)
-    total = len(placed)
-    return WriteStats(len(staged), total - len(staged), total, tuple(sorted(staged)), tuple(removed))
+    def read(self, path: str) -> bytes:
+        """The bytes ``path`` has in the new site, staged or kept."""
+        staged = self.folder / path
+        return (staged if staged.exists() else self.output / path).read_bytes()
 
-
-def _put_all(jobs: list[tuple[Path, bytes | Path]]) -> None:
-    """Write bytes or copy files to their targets; threads overlap the file-system calls."""
-    if len(jobs) < 64:
-        for target, what in jobs:
-            _put(target, what)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        for _ in pool.map(lambda job: _put(*job), jobs):
-            pass  # iterating re-raises the first failure
-
-
-def _put(target: Path, what: bytes | Path) -> None:
-    if isinstance(what, bytes):
-        _write(target, what)
-    else:
-        _copy(what, target)
+    def commit(self) -> WriteStats:
+        """Put the staged site in place of ``output``."""
+        total = len(self._placed)
+        if not self.updating:
+            _swap(self.folder, self.output)
+            return WriteStats(total, 0, total, tuple(sorted(self._placed)), ())
+        # Everything new is on disk; from here on only renames and deletions.
+        for path in self._staged:
+            target = self.output / path
+            if target.is_dir():
+                shutil.rmtree(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.folder / path, target)
+        removed = sorted(self.existing - self._placed)
+        for path in removed:
+            (self.output / path).unlink(missing_ok=True)
+        _prune_empty_dirs(self.output, removed)
+        written = len(self._staged)
+        return WriteStats(written, total - written, total, tuple(sorted(self._staged)), tuple(removed))
 
 
 def _write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    try:
+        target.write_bytes(data)
+    except FileNotFoundError:  # the first file of its folder
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def _copy(source: Path, target: Path) -> None:
