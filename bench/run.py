@@ -306,12 +306,17 @@ class Chaowen:
     def detect(self) -> None:
         """Read ``build --help`` and look for ``Builder``: the benchmark adapts to what main has."""
         help_text = output(self.command("build", "--help"), env=self.env, cwd=self.root)
-        self.flags = {flag for flag in ("--jobs", "--clean", "--no-cache", "--quiet") if flag in help_text}
+        self.flags = {flag for flag in ("--jobs", "--clean", "--no-cache", "--quiet", "--no-search") if flag in help_text}
         probe = "import chaowen.build as b; print(hasattr(b, 'Builder') and hasattr(b, 'BuildOptions'))"
         self.has_builder = output([sys.executable, "-c", probe], env=self.env, cwd=self.root) == "True"
 
-    def build_args(self, site: Path, out: Path, *, jobs: int | None = None, clean: bool = False) -> list[str]:
+    def build_args(
+        self, site: Path, out: Path, *, jobs: int | None = None, clean: bool = False, search: bool = False
+    ) -> list[str]:
+        """Without ``search`` the search index is left out: Hugo and Eleventy build none either."""
         args = ["build", "--site", str(site), "--output", str(out)]
+        if not search and "--no-search" in self.flags:
+            args.append("--no-search")
         if jobs is not None and "--jobs" in self.flags:
             args += ["--jobs", str(jobs)]
         if clean and "--clean" in self.flags:
@@ -333,17 +338,24 @@ from pathlib import Path
 from chaowen.build import Builder, BuildOptions
 
 site, out, target, repeat, sentence = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
-extra = {"hash_static": False} if "hash_static" in inspect.signature(Builder).parameters else {}  # as the dev server
-builder = Builder(BuildOptions(site_root=site, output=out), **extra)
+try:  # the dev server's own builder; it keeps its search index while editing, so none is made here
+    from chaowen.serve import PreviewBuilder, ServeOptions
+
+    if "search" not in inspect.signature(ServeOptions).parameters:
+        raise ImportError("this preview re-indexes on every edit")
+    build = PreviewBuilder(ServeOptions(site_root=site, search=False), out).rebuild
+except ImportError:
+    extra = {"hash_static": False} if "hash_static" in inspect.signature(Builder).parameters else {}
+    build = Builder(BuildOptions(site_root=site, output=out), **extra).build
 started = time.perf_counter()
-builder.build()
+build()
 first = time.perf_counter() - started
 times = []
 for n in range(repeat):
     with open(site / "content" / target, "a", encoding="utf-8") as handle:
         handle.write("\\n" + sentence.format(n=f"serve-{n}") + "\\n")
     started = time.perf_counter()
-    result = builder.build()
+    result = build()
     times.append(time.perf_counter() - started)
 print(json.dumps({"first": first, "times": times, "rendered": getattr(result, "rendered", None)}))
 """
@@ -386,6 +398,8 @@ ROWS: tuple[tuple[str, str], ...] = (
     ("chaowen_nochange", "chaowen rebuild, nothing changed"),
     ("chaowen_edit_cli", "chaowen rebuild after editing one essay (CLI)"),
     ("chaowen_edit_serve", "chaowen rebuild after editing one essay (in-process, serve)"),
+    ("chaowen_search_cold", "chaowen cold build with the search index, all cores (plain `chaowen build`)"),
+    ("chaowen_search_edit", "chaowen rebuild with the search index after editing one essay (CLI)"),
     ("hugo_cold", "Hugo cold build"),
     ("eleventy_cold", "Eleventy cold build"),
 )
@@ -394,6 +408,7 @@ MEMORY_ROWS: tuple[tuple[str, str, str], ...] = (
     ("chaowen_cold_all", "tree_mb", "peak memory: chaowen cold, all cores (all processes, PSS)"),
     ("chaowen_cold_all", "max_rss_mb", "peak memory: chaowen cold, all cores (largest process, RSS)"),
     ("chaowen_nochange", "max_rss_mb", "peak memory: chaowen no-change rebuild (max RSS)"),
+    ("chaowen_search_cold", "tree_mb", "peak memory: chaowen cold with the search index (all processes, PSS)"),
     ("hugo_cold", "max_rss_mb", "peak memory: Hugo cold (max RSS)"),
     ("eleventy_cold", "max_rss_mb", "peak memory: Eleventy cold (max RSS)"),
 )
@@ -505,6 +520,33 @@ def bench_size(
         return run
 
     result.measurements["chaowen_edit_cli"] = repeat_runs("chaowen one-essay edit (CLI)", repeat, edit_and_rebuild)
+
+    if "--no-search" in chaowen.flags:  # this chaowen builds a search index: measure that too
+        out_search = folder / "out-search"
+
+        def search_cold() -> Run:
+            remove(out_search, cache)
+            command = chaowen.build_args(site, out_search, jobs=chaowen.jobs_all, clean=True, search=True)
+            return timed(command, env=chaowen.env, tree=True)
+
+        result.measurements["chaowen_search_cold"] = repeat_runs(
+            "chaowen cold with search index", 1, search_cold
+        )
+        with_search = chaowen.build_args(site, out_search, search=True)
+        page = out_search / "essays" / Path(target).stem / "index.html"
+
+        def search_edit() -> Run:
+            sentence = EDIT_SENTENCE.format(n=next(edits))
+            with open(site / "content" / target, "a", encoding="utf-8") as handle:
+                handle.write("\n" + sentence + "\n")
+            run = timed(with_search, env=chaowen.env)
+            if sentence not in page.read_text("utf-8"):
+                result.notes.append(f"N={docs}: the edited sentence is missing from {page.relative_to(folder)}")
+            return run
+
+        result.measurements["chaowen_search_edit"] = repeat_runs(
+            "chaowen one-essay edit with search index (CLI)", repeat, search_edit
+        )
 
     if chaowen.has_builder:
         serve_out = folder / "out-serve"
