@@ -36,7 +36,7 @@ from .cache import CACHE_DIR, BuildCache, MarkupEntry, PageEntry, digest
 from .config import load_config
 from .content import Recent, load_content
 from .errors import BuildError, Problem
-from .model import Brief, Document, Markup, Output, PageSpec, Site, SiteConfig
+from .model import Brief, Document, Kind, Markup, Output, PageSpec, Site, SiteConfig
 from .render import (
     Renderer,
     Theme,
@@ -47,7 +47,7 @@ from .render import (
     static_urls,
     template_fingerprints,
 )
-from .search import SearchIndex, index_site
+from .search import UNDATED, SearchIndex, index_site
 from .site import build_site
 from .urls import output_file, remember_slugs, slugify
 from .views import ItemView
@@ -105,6 +105,7 @@ class BuildResult:
     markdown: int = 0  # documents whose Markdown was rendered (the others came from the cache)
     indexed: int = 0  # pages in the search index (0: no index was made)
     index_bytes: int = 0  # size of the search index files
+    shards_indexed: tuple[str, ...] = ()  # search shards made in this build (the others were kept)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -265,7 +266,7 @@ class Builder:
         outputs, copies, rendered, manifest = self._render(loaded, cache, output, progress)
         timings["render"] = time.perf_counter() - started - sum(timings.values())
         pages = len(outputs)
-        index = self._index(outputs, manifest, output, cache, loaded.config, progress) if self.options.search else None
+        index = self._index(outputs, manifest, output, cache, loaded.site, progress) if self.options.search else None
         if index is not None:
             outputs.extend(index.outputs)
             manifest.update(index.entries)
@@ -292,6 +293,7 @@ class Builder:
             markdown=self._markdown_count,
             indexed=index.pages if index else 0,
             index_bytes=index.size if index else 0,
+            shards_indexed=index.made if index else (),
         )
 
     def _index(
@@ -300,12 +302,13 @@ class Builder:
         manifest: Mapping[str, PageEntry],
         output: Path,
         cache: BuildCache,
-        config: SiteConfig,
+        site: Site,
         progress: Progress,
     ) -> SearchIndex:
-        """The search step: Pagefind over the rendered pages (kept when they did not change)."""
+        """The search step: Pagefind over the rendered pages, a shard per year, each kept while its pages are."""
         progress("search", 0, 1)
         previous = {} if self.options.clean else cache.manifests.get(self._output_id(output), {})
+        config = site.config
         index = index_site(
             outputs,
             output,
@@ -315,6 +318,8 @@ class Builder:
             refresh=self.options.search_refresh,
             # equal entries mean equal bytes (what incremental rendering rests on): no page is read
             fingerprints={path: f"{e.base} {e.state} {e.size}" for path, e in manifest.items()},
+            shards=search_shards(site),
+            jobs=self.options.jobs,
         )
         progress("search", 1, 1)
         return index
@@ -404,6 +409,24 @@ class Builder:
         progress("render", len(todo), len(todo))
         rendered = len(todo)
         return outputs, _copies(site, static), rendered, manifest
+
+
+def search_shards(site: Site) -> dict[str, str]:
+    """Output path -> search shard of every page that shows one document: the year of its date, or ``undated``.
+
+    A year's documents are rarely edited once the year is over, so a shard per year
+    keeps most of the index untouched by an edit (see :mod:`chaowen.search`).
+    Standalone pages (``/about/``) go to ``undated`` even when dated: they show no
+    date and are in no list by date, so a search sorted by date puts them last.
+    """
+    shards = {}
+    for spec in site.pages:
+        source = spec.data.get("source")
+        document = site.documents.get(source) if isinstance(source, str) else None
+        if document is not None:
+            date = document.date if document.kind is not Kind.PAGE else None
+            shards[output_file(spec.path)] = str(date.year) if date is not None else UNDATED
+    return shards
 
 
 _RenderedPage = tuple[Output | None, Problem | None, tuple[str, ...]]
