@@ -70,7 +70,7 @@ class BuildOptions:
     cache: bool = True  # keep the build cache in SITE/.chaowen-cache
     search: bool = True  # write the full-text search index (pagefind/)
     # False: keep the previous search index while one is on disk, even when pages changed.
-    # The preview uses it: Pagefind re-indexes every page (about 10 ms each), and a search
+    # The preview uses it: Pagefind re-indexes every page of a year (about 10 ms each), and a search
     # that lags behind the last save costs an editor less than a slow reload does.
     search_refresh: bool = True
 
