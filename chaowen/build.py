@@ -39,7 +39,7 @@ from .config import load_config
 from .content import Recent, load_content
 from .errors import BuildError, Problem
 from .frontmatter import cut_body
-from .model import Brief, Document, Markup, Output, PageSpec, Site, SiteConfig
+from .model import Brief, Document, Kind, Markup, Output, PageSpec, Site, SiteConfig
 from .render import (
     Renderer,
     Theme,
@@ -50,7 +50,7 @@ from .render import (
     static_urls,
     template_fingerprints,
 )
-from .search import SearchIndex, index_site
+from .search import UNDATED, SearchIndex, index_site
 from .site import build_site
 from .urls import output_file, remember_slugs, slugify
 from .views import ItemView
@@ -73,7 +73,7 @@ class BuildOptions:
     cache: bool = True  # keep the build cache in SITE/.chaowen-cache
     search: bool = True  # write the full-text search index (pagefind/)
     # False: keep the previous search index while one is on disk, even when pages changed.
-    # The preview uses it: Pagefind re-indexes every page (about 10 ms each), and a search
+    # The preview uses it: Pagefind re-indexes every page of a year (about 10 ms each), and a search
     # that lags behind the last save costs an editor less than a slow reload does.
     search_refresh: bool = True
 
@@ -108,6 +108,7 @@ class BuildResult:
     markdown: int = 0  # documents whose Markdown was rendered (the others came from the cache)
     indexed: int = 0  # pages in the search index (0: no index was made)
     index_bytes: int = 0  # size of the search index files
+    shards_indexed: tuple[str, ...] = ()  # search shards made in this build (the others were kept)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -291,7 +292,7 @@ class Builder:
             timings["render"] = time.perf_counter() - started - sum(timings.values())
             pages = len(outputs)
             if self.options.search:
-                index = self._index(outputs, manifest, output, cache, loaded.config, progress, staging.read)
+                index = self._index(outputs, manifest, output, cache, loaded.site, progress, staging.read)
                 for item in index.outputs:
                     staging.put(item)
                 outputs.extend(index.outputs)
@@ -319,6 +320,7 @@ class Builder:
             markdown=self._markdown_count,
             indexed=index.pages if index else 0,
             index_bytes=index.size if index else 0,
+            shards_indexed=index.made if index else (),
         )
 
     def _index(
@@ -327,13 +329,14 @@ class Builder:
         manifest: Mapping[str, PageEntry],
         output: Path,
         cache: BuildCache,
-        config: SiteConfig,
+        site: Site,
         progress: Progress,
         read: Callable[[str], bytes],
     ) -> SearchIndex:
-        """The search step: Pagefind over the rendered pages (kept when they did not change)."""
+        """The search step: Pagefind over the rendered pages, a shard per year, each kept while its pages are."""
         progress("search", 0, 1)
         previous = {} if self.options.clean else cache.manifests.get(self._output_id(output), {})
+        config = site.config
         index = index_site(
             outputs,
             output,
@@ -344,6 +347,8 @@ class Builder:
             read=read,
             # equal entries mean equal bytes (what incremental rendering rests on): no page is read
             fingerprints={path: f"{e.base} {e.state} {e.size}" for path, e in manifest.items()},
+            shards=search_shards(site),
+            jobs=self.options.jobs,
         )
         progress("search", 1, 1)
         return index
@@ -458,6 +463,24 @@ def _with_body(document: Document, content_dir: Path) -> Document:
     except (OSError, UnicodeDecodeError):
         return document  # gone or changed since: the next build reads it in full
     return replace(document, body=cut_body(text))
+
+
+def search_shards(site: Site) -> dict[str, str]:
+    """Output path -> search shard of every page that shows one document: the year of its date, or ``undated``.
+
+    A year's documents are rarely edited once the year is over, so a shard per year
+    keeps most of the index untouched by an edit (see :mod:`chaowen.search`).
+    Standalone pages (``/about/``) go to ``undated`` even when dated: they show no
+    date and are in no list by date, so a search sorted by date puts them last.
+    """
+    shards = {}
+    for spec in site.pages:
+        source = spec.data.get("source")
+        document = site.documents.get(source) if isinstance(source, str) else None
+        if document is not None:
+            date = document.date if document.kind is not Kind.PAGE else None
+            shards[output_file(spec.path)] = str(date.year) if date is not None else UNDATED
+    return shards
 
 
 _RenderedPage = tuple[Output | None, Problem | None, tuple[str, ...]]

@@ -7,15 +7,22 @@ extended binary segments Chinese, chosen by ``<html lang="zh-…">``), and the i
 files come back as bytes. They go through the write stage like every page, so a
 failed build leaves ``output/`` as it was and an unchanged file keeps its mtime.
 
-The index is made from all indexed pages at once (Pagefind cannot update one), so
-it is keyed on everything it is made from: every indexed page's URL and bytes,
-the Pagefind binary and this stage's settings. When the key equals the previous
-build's, the previous index files are kept instead of made again, exactly as an
-unchanged page is (same inputs, same bytes; the incremental tests hold it to that).
+The index is split into shards, one Pagefind bundle per year of the documents
+(``pagefind/2025/``) and one for pages without a date (``pagefind/undated/``), and
+``pagefind/shards.json`` lists them newest year first for the search page, which
+searches them all and merges the results. Pagefind cannot update an index, so a
+shard is made from all its pages at once; splitting by year means an edit makes
+again only the shard of that document's year, and a clean build makes the shards
+side by side, one Pagefind process per core. Each shard is keyed on everything it
+is made from: its pages' URLs and bytes, the Pagefind binary and this stage's
+settings. When the key equals the previous build's, that shard's files are kept
+instead of made again, exactly as an unchanged page is (same inputs, same bytes;
+the incremental tests hold it to that).
 
 Result URLs are stored relative to the site root (``/essays/foo/``); Pagefind's
-script prefixes the folder it was loaded from, so one index serves any base path.
-For ``relative_urls`` builds they name ``index.html`` explicitly, like every link.
+script prefixes the folder that holds ``pagefind/`` (it reads it from the bundle's
+address), so one index serves any base path. For ``relative_urls`` builds they name
+``index.html`` explicitly, like every link.
 """
 
 from __future__ import annotations
@@ -24,8 +31,9 @@ import asyncio
 import base64
 import binascii
 import json
+import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,11 +49,15 @@ from .errors import BuildError, Problem
 from .model import Output
 
 FOLDER = "pagefind/"
+SHARDS = FOLDER + "shards.json"  # the list of shard folders, which the search page reads first
+UNDATED = "undated"  # the shard of pages without a year: standalone pages, or a page the build did not place
 MARKER = b"data-pagefind-body"
 # Pagefind's ready-made interfaces: the default theme talks to pagefind.js itself
 # (search.js), so these half a megabyte of scripts and styles would only be uploaded.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 CONFIG: IndexConfig = {}  # Pagefind's defaults: language from <html lang>, text from data-pagefind-body
+
+Documents = list[tuple[str, str]]  # (result URL, HTML), sorted by URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +66,16 @@ class SearchIndex:
 
     outputs: tuple[Output, ...]  # under pagefind/; content None when kept from the previous build
     entries: Mapping[str, PageEntry] = field(default_factory=dict)  # manifest entries, for the next build
-    pages: int = 0  # pages in the index
+    pages: int = 0  # pages in the index, all shards together
     size: int = 0  # bytes of the index files
     seconds: float = 0.0
-    kept: bool = False  # the previous build's index was still valid
+    kept: bool = False  # no shard was made again: the previous build's files were all still valid
+    made: tuple[str, ...] = ()  # the shards indexed in this build (the others were kept)
+
+
+def shard_order(names: Iterable[str]) -> list[str]:
+    """Shard names as the search page reads them: years newest first, then other names, ``undated`` last."""
+    return sorted(set(names), key=lambda n: (0, -int(n), n) if n.isdigit() else (1 + (n == UNDATED), 0, n))
 
 
 def index_site(
@@ -69,42 +87,45 @@ def index_site(
     language: str = "zh-CN",
     refresh: bool = True,
     fingerprints: Mapping[str, str] | None = None,
+    shards: Mapping[str, str] | None = None,
+    jobs: int | None = None,
     read: Callable[[str], bytes] | None = None,
 ) -> SearchIndex:
-    """Index ``pages`` (content None: the file already in ``output``) into Pagefind's files.
+    """Index ``pages`` (content None: the file already in ``output``) into Pagefind's files, one bundle per shard.
 
-    ``previous`` is the manifest of the last build into ``output``: when its index
-    was made from the same inputs and is still on disk, it is kept; with
-    ``refresh=False`` it is kept whenever it is still on disk (the preview's choice).
-    ``fingerprints`` (output path -> what the page was made from, equal only for equal
-    bytes) lets that check skip reading every page; without it the pages' bytes count.
-    ``read`` gives the bytes of a page whose content is None (default: the file in ``output``).
-    Raises BuildError when Pagefind is missing or fails.
+    ``shards`` names the shard of each page the build placed (output path -> ``"2025"``);
+    any other page that marks its text goes to ``undated``. ``previous`` is the manifest
+    of the last build into ``output``: a shard made from the same inputs and still on
+    disk is kept; with ``refresh=False`` a shard is kept whenever it is still on disk
+    (the preview's choice). ``fingerprints`` (output path -> what the page was made from,
+    equal only for equal bytes) lets that check skip reading the placed pages; without
+    it the pages' bytes count. At most ``jobs`` shards (None: one per core) are indexed
+    at once. ``read`` gives the bytes of a page whose content is None (default: the
+    file in ``output``; the build reads through its staging folder). Raises BuildError
+    when Pagefind is missing or fails.
     """
     started = time.perf_counter()
+    reader = read if read is not None else _reader(output)
     executable = get_executable()
     if executable is None or not executable.is_file():
         raise BuildError(
             [Problem("pagefind", None, messages.text("search_missing", language), messages.text("search_hint", language))]
         )
-    documents: list[tuple[str, str]] | None = None
-    if fingerprints is not None:
-        html = sorted(p.path for p in pages if p.path.endswith(".html"))
-        key = _key([(path, fingerprints.get(path, "")) for path in html], executable, relative)
-    else:
-        documents = indexed_pages(pages, output, relative=relative, read=read)
-        key = _key(documents, executable, relative)
-    kept = _kept_index(previous, output, key if refresh else None)
-    if kept is not None:
-        outputs = tuple(Output(path, None) for path in sorted(kept))
-        count = max((int(e.state) for e in kept.values() if e.state.isdigit()), default=0)
-        return SearchIndex(
-            outputs, kept, count, sum(e.size for e in kept.values()), time.perf_counter() - started, True
-        )
-    if documents is None:
-        documents = indexed_pages(pages, output, relative=relative, read=read)
+    members = _members(pages, reader, shards or {}, fingerprints is not None)
+    keys: dict[str, str] = {}
+    kept: dict[str, dict[str, PageEntry]] = {}
+    for name, paths in members.items():
+        if fingerprints is not None:
+            inputs = [(path, fingerprints.get(path, "")) for path in paths]
+        else:
+            inputs = _documents(pages, paths, reader, relative)
+        keys[name] = _key(name, inputs, executable, relative)
+        files = _kept_index(previous, output, name, keys[name] if refresh else None)
+        if files is not None:
+            kept[name] = files
+    todo = {name: _documents(pages, paths, reader, relative) for name, paths in members.items() if name not in kept}
     try:
-        files = _run_apart(documents)
+        made = _run_apart(todo, jobs) if todo else {}
     except (OSError, RuntimeError, ValueError) as error:  # the binary failed to start, died or answered nonsense
         raise BuildError(
             [
@@ -116,29 +137,77 @@ def index_site(
                 )
             ]
         ) from error
-    outputs = tuple(Output(FOLDER + name, data) for name, data in sorted(files.items()) if not name.startswith(UNUSED))
-    # state carries the number of pages indexed, for the summary of a build that keeps the index
-    entries = {o.path: PageEntry(key, (), str(len(documents)), len(o.content or b"")) for o in outputs}
-    size = sum(len(o.content or b"") for o in outputs)
-    return SearchIndex(outputs, entries, len(documents), size, time.perf_counter() - started, False)
+    outputs: list[Output] = []
+    entries: dict[str, PageEntry] = {}
+    count = 0
+    for name in shard_order(members):
+        if name in kept:
+            outputs += [Output(path, None) for path in sorted(kept[name])]
+            entries.update(kept[name])
+            # state carries the number of pages indexed, for the summary of a build that keeps the shard
+            count += max((int(e.state) for e in kept[name].values() if e.state.isdigit()), default=0)
+            continue
+        prefix = f"{FOLDER}{name}/"
+        fresh = [Output(prefix + n, d) for n, d in sorted(made[name].items()) if not n.startswith(UNUSED)]
+        outputs += fresh
+        entries.update({o.path: PageEntry(keys[name], (), str(len(todo[name])), len(o.content or b"")) for o in fresh})
+        count += len(todo[name])
+    listing = json.dumps({"shards": shard_order(members)}).encode() + b"\n"
+    outputs.append(Output(SHARDS, listing))
+    entries[SHARDS] = PageEntry(digest(listing.decode()), (), "", len(listing))
+    size = sum(e.size for e in entries.values())
+    return SearchIndex(
+        tuple(outputs), entries, count, size, time.perf_counter() - started, not todo, tuple(shard_order(todo))
+    )
+
+
+def _members(
+    pages: Sequence[Output], read: Callable[[str], bytes], shards: Mapping[str, str], trust: bool
+) -> dict[str, list[str]]:
+    """Shard name -> output paths of its pages, sorted.
+
+    A page the build placed counts without being read when ``trust`` (its fingerprint
+    stands for its bytes; the key decides whether it is read at all). Any other HTML
+    page is read to see whether it marks its text: a theme may mark a listing page.
+    """
+    members: dict[str, list[str]] = {}
+    for page in pages:
+        if not page.path.endswith(".html"):
+            continue
+        name = shards.get(page.path)
+        if (name is None or not trust) and MARKER not in _read(page, read):
+            continue
+        members.setdefault(name or UNDATED, []).append(page.path)
+    return {name: sorted(paths) for name, paths in members.items()}
+
+
+def _read(page: Output, read: Callable[[str], bytes]) -> bytes:
+    return page.content if page.content is not None else read(page.path)
+
+
+def _reader(output: Path) -> Callable[[str], bytes]:
+    return lambda path: (output / path).read_bytes()
+
+
+def _documents(pages: Sequence[Output], paths: Sequence[str], read: Callable[[str], bytes], relative: bool) -> Documents:
+    """(result URL, HTML) of the pages at ``paths`` that mark their text, sorted by URL."""
+    wanted = set(paths)
+    return indexed_pages([p for p in pages if p.path in wanted], read=read, relative=relative)
 
 
 def indexed_pages(
     pages: Sequence[Output],
-    output: Path,
+    output: Path | None = None,
     *,
     relative: bool = False,
     read: Callable[[str], bytes] | None = None,
-) -> list[tuple[str, str]]:
+) -> Documents:
     """(result URL, HTML) of every HTML page that marks text for the index, sorted by URL."""
     documents = []
     for page in pages:
         if not page.path.endswith(".html"):
             continue
-        if page.content is not None:
-            data = page.content
-        else:
-            data = read(page.path) if read is not None else (output / page.path).read_bytes()
+        data = _read(page, read if read is not None else _reader(output or Path()))
         if MARKER in data:
             documents.append((result_url(page.path, relative=relative), data.decode("utf-8")))
     return sorted(documents)
@@ -152,7 +221,7 @@ def result_url(path: str, *, relative: bool = False) -> str:
 
 
 async def run_pagefind(documents: Sequence[tuple[str, str]], config: IndexConfig = CONFIG) -> dict[str, bytes]:
-    """Pagefind's files (name relative to ``pagefind/`` -> bytes) for ``documents`` (URL, HTML)."""
+    """Pagefind's files (name relative to the bundle's folder -> bytes) for ``documents`` (URL, HTML)."""
     async with _Service() as service:
         index: PagefindIndex = await service.create_index(config)
         for url, html in documents:  # one at a time: the service indexes serially anyway
@@ -160,30 +229,59 @@ async def run_pagefind(documents: Sequence[tuple[str, str]], config: IndexConfig
         return {file["path"]: file["content"] for file in await index.get_files()}
 
 
-def _run_apart(documents: Sequence[tuple[str, str]]) -> dict[str, bytes]:
-    """:func:`run_pagefind` on an event loop of its own, also when the caller already runs one."""
+async def run_shards(
+    shards: Mapping[str, Sequence[tuple[str, str]]], jobs: int | None = None
+) -> dict[str, dict[str, bytes]]:
+    """:func:`run_pagefind` for each shard, at most ``jobs`` (None: one per core) binaries at a time.
+
+    A Pagefind process indexes on one thread, so shards side by side use the cores.
+    Each shard's files depend on its own pages only: the order they finish in changes nothing.
+    """
+    gate = asyncio.Semaphore(max(1, jobs if jobs is not None else (os.cpu_count() or 1)))
+
+    async def one(documents: Sequence[tuple[str, str]]) -> dict[str, bytes]:
+        async with gate:
+            return await run_pagefind(documents)
+
+    # biggest first, so that a large year does not start last and finish alone
+    names = sorted(shards, key=lambda n: (-len(shards[n]), n))
+    tasks = [asyncio.ensure_future(one(shards[name])) for name in names]
+    try:
+        done = await asyncio.gather(*tasks)
+    finally:  # one shard failed: stop the others' binaries too before reporting it
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return dict(zip(names, done, strict=True))
+
+
+def _run_apart(shards: Mapping[str, Sequence[tuple[str, str]]], jobs: int | None) -> dict[str, dict[str, bytes]]:
+    """:func:`run_shards` on an event loop of its own, also when the caller already runs one."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(run_pagefind(documents))
+        return asyncio.run(run_shards(shards, jobs))
     # A loop runs in this thread (a notebook, an async server, Playwright's sync API): use another thread.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(run_pagefind(documents))).result()
+        return pool.submit(lambda: asyncio.run(run_shards(shards, jobs))).result()
 
 
-def _key(documents: Sequence[tuple[str, str]], executable: Path, relative: bool) -> str:
+def _key(shard: str, documents: Sequence[tuple[str, str]], executable: Path, relative: bool) -> str:
     stat = executable.stat()
     parts = [str(executable), str(stat.st_size), str(stat.st_mtime_ns), repr(sorted(CONFIG.items())), repr(UNUSED)]
-    parts.append(str(relative))
+    parts += [str(relative), shard]
     for url, html in documents:
         parts += [url, html]
     return digest(*parts)
 
 
-def _kept_index(previous: Mapping[str, PageEntry], output: Path, key: str | None) -> dict[str, PageEntry] | None:
-    """The previous build's index files, when made from the same inputs (any, for ``key`` None)
+def _kept_index(
+    previous: Mapping[str, PageEntry], output: Path, shard: str, key: str | None
+) -> dict[str, PageEntry] | None:
+    """The previous build's files of ``shard``, when made from the same inputs (any, for ``key`` None)
     and still on disk unchanged."""
-    entries = {path: entry for path, entry in previous.items() if path.startswith(FOLDER)}
+    prefix = f"{FOLDER}{shard}/"
+    entries = {path: entry for path, entry in previous.items() if path.startswith(prefix)}
     if not entries or (key is not None and any(entry.base != key for entry in entries.values())):
         return None
     for path, entry in entries.items():

@@ -94,8 +94,8 @@ class PreviewBuilder:
         """Bring the preview up to date after ``changes``; the folder is left as it was on BuildError."""
         result = self._builder.build(save_cache=not self._cache_saved)
         if not self._cache_saved:
-            # From now on the search index made at start is kept: Pagefind indexes every page
-            # again for any change (seconds on a large journal), which a save must not wait for.
+            # From now on the search index made at start is kept: Pagefind indexes every page of
+            # the year again for any change (seconds on a large journal), which a save must not wait for.
             self._builder.options = dataclasses.replace(self._builder.options, search_refresh=False)
         self._cache_saved = True
         return result

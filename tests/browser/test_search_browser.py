@@ -39,6 +39,17 @@ ABSENT = "熊猫"  # in no document of the example journal
 TITLE_WORD, TITLED_ESSAY = "回收", "/essays/wu-jianguo-recycling/"
 
 
+# The engine search.js uses (all shards, merged), made in the page from the script's own data-engine.
+ENGINE = """(async () => {
+  const script = document.querySelector("script[data-engine]");
+  const { createEngine } = await import(new URL(script.dataset.engine, script.src).href);
+  return createEngine(new URL("../pagefind/", script.src).href, "zh-cn");
+})()"""
+# In exactly one document of each shard: 2026 (an issue), 2025 (an issue) and undated (a standalone page).
+EVERY_SHARD = "联系"
+DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
 def results(page: Page) -> list[str]:
     """The result links shown, as paths."""
     hrefs = page.locator("#cw-search-results .item-title a").evaluate_all("links => links.map(a => a.href)")
@@ -91,17 +102,18 @@ def test_each_word_of_one_essay_finds_that_essay_first(page: Page, example_url: 
     page.goto(example_url + "search/")
     found = page.evaluate(
         """async (words) => {
-             const pagefind = await import("/pagefind/pagefind.js");
+             const engine = await searchEngine();
              const out = {};
+             let ticket = 0;
              for (const word of words) {
-               const search = await pagefind.search(word);
-               out[word] = search.results.length ? (await search.results[0].data()).url : null;
+               const answer = await engine.search(++ticket, word, {}, 1);
+               out[word] = answer.pages.length ? answer.pages[0].url : null;
              }
              return out;
-           }""",
+           }""".replace("searchEngine()", ENGINE),
         list(RECALL),
     )
-    assert found == RECALL
+    assert found == RECALL  # every shard searched, the scores merged: the essay first whatever its year
 
 
 def test_a_word_in_no_document_finds_nothing(page: Page, example_url: str) -> None:
@@ -211,3 +223,43 @@ def test_a_worker_that_cannot_start_falls_back_to_the_page(
     expect(page.locator("#cw-search-status")).to_contain_text("找到")
     assert results(page)[0] == SENSOR_ESSAY
     console_errors.clear()  # the browser reports the missing worker script itself
+
+
+def show_all(page: Page) -> list[str]:
+    """Click "more" until every result is listed; the meta lines of all of them."""
+    items = page.locator("#cw-search-results > li")
+    while page.locator("#cw-search-more").is_visible():
+        shown = items.count()
+        page.locator("#cw-search-more").click()
+        expect(items.nth(shown)).to_be_visible()
+    return page.locator("#cw-search-results .meta").all_inner_texts()
+
+
+def dates_of(metas: list[str]) -> list[tuple[int, ...]]:
+    return [tuple(map(int, m.groups())) for meta in metas if (m := DATE.search(meta))]
+
+
+def test_date_order_runs_across_the_yearly_shards(page: Page, example_url: str) -> None:
+    page.goto(example_url + "search/?q=" + quote("企业") + "&sort=new")
+    total = found_count(page)
+    newest_first = show_all(page)
+    assert len(newest_first) == total > 10  # more than one screen: "more" continues the merged list
+    dates = dates_of(newest_first)
+    assert {d[0] for d in dates} == {2025, 2026}, dates  # documents of both shards …
+    assert dates == sorted(dates, reverse=True)  # … in one date order, newest first
+    assert dates_of(newest_first[: len(dates)]) == dates  # pages without a date, if any, come last
+    page.locator("select[name=sort]").select_option("old")
+    expect(page.locator("#cw-search-results .meta").first).not_to_have_text(newest_first[0])
+    oldest_first = show_all(page)
+    assert dates_of(oldest_first) == sorted(dates) and len(oldest_first) == total
+
+
+def test_relevance_search_finds_documents_in_every_shard(page: Page, example_url: str) -> None:
+    page.goto(example_url + "search/?q=" + quote(EVERY_SHARD))
+    assert found_count(page) == 3
+    found = results(page)
+    shards = page.evaluate("""async () => (await (await fetch("../pagefind/shards.json")).json()).shards""")
+    assert shards == ["2026", "2025", "undated"]
+    years = sorted(d[0] for d in dates_of(page.locator("#cw-search-results .meta").all_inner_texts()))
+    assert years == [2025, 2026], found  # one of each year's shard …
+    assert "/about/" in found  # … and the standalone page, in the undated shard

@@ -77,9 +77,20 @@ def edit_css(root: Path) -> None:
     target.write_text((REPO / "themes/default/static/style.css").read_text(encoding="utf-8") + "\nbody{margin:0}\n")
 
 
+def add_year(root: Path) -> None:  # a year no document had: a new search shard
+    (root / "content/essays/older.md").write_text(
+        "---\ntitle: 更早的心得\ndate: 2024-03-05\nauthor: 新作者\ntrack: iot\n---\n正文。\n", encoding="utf-8"
+    )
+
+
+def move_year(root: Path) -> None:  # from the 2025 shard to the 2026 one
+    edit(root / ESSAY, "date: 2025-", "date: 2026-")
+
+
 CHANGES: dict[str, Callable[[Path], None]] = {
     "edit_body": edit_body, "edit_title": edit_title, "add": add_essay, "delete": delete_essay,
     "rename": rename_essay, "template": edit_template, "config": edit_config, "css": edit_css,
+    "add_year": add_year, "move_year": move_year,
 }
 
 
@@ -97,7 +108,7 @@ def test_no_change_rebuild_renders_nothing_and_keeps_mtimes(site: Path) -> None:
     page = site / "output/index.html"
     os.utime(page, (1_000_000_000, 1_000_000_000))
     result = build(BuildOptions(site_root=site, jobs=1), now=NOW)
-    assert (result.rendered, result.markdown, result.written) == (0, 0, 0)
+    assert (result.rendered, result.markdown, result.written, result.shards_indexed) == (0, 0, 0, ())
     assert page.stat().st_mtime == 1_000_000_000
 
 
@@ -108,6 +119,28 @@ def test_body_edit_rerenders_only_pages_that_show_the_essay(site: Path) -> None:
     assert "essays/wang-xiaoming-iot/index.html" in result.changed
     assert 0 < result.rendered < result.pages / 2
     assert "tracks/health/index.html" not in result.changed
+
+
+def test_body_edit_indexes_only_the_search_shard_of_its_year(site: Path, tmp_path: Path) -> None:
+    """wang-xiaoming-iot is of 2025: the 2026 and undated shards stay as they are, file for file."""
+    index = site / "output/pagefind"
+    others = [p for p in sorted(index.rglob("*")) if p.is_file() and not p.is_relative_to(index / "2025")]
+    assert any(p.is_relative_to(index / "2026") for p in others) and any(
+        p.is_relative_to(index / "undated") for p in others
+    )
+    for path in others:
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    before = {p: p.read_bytes() for p in others}
+    edit_body(site)
+    result = build(BuildOptions(site_root=site, jobs=2), now=NOW)
+    assert result.shards_indexed == ("2025",)
+    changed = [p for p in result.changed if p.startswith("pagefind/")]
+    assert changed and all(p.startswith("pagefind/2025/") for p in changed), changed
+    assert {p: p.read_bytes() for p in others} == before
+    assert all(p.stat().st_mtime == 1_000_000_000 for p in others)
+    clean_out = tmp_path / "clean"
+    build(BuildOptions(site_root=site, output=clean_out, clean=True, cache=False, jobs=1), now=NOW)
+    assert files(site / "output") == files(clean_out)
 
 
 def test_template_edit_rerenders_only_pages_using_it(site: Path) -> None:

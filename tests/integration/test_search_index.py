@@ -27,9 +27,18 @@ ESSAY = "content/essays/wang-xiaoming-iot.md"
 
 
 def fragments(output: Path) -> dict[str, dict[str, Any]]:
-    """URL -> what Pagefind stored for that page (text with its word breaks removed)."""
+    """URL -> what Pagefind stored for that page (text with its word breaks removed), over every shard."""
+    found: dict[str, dict[str, Any]] = {}
+    for shard in (output / "pagefind").iterdir():
+        if shard.is_dir():
+            found.update(fragments_of(shard))
+    return found
+
+
+def fragments_of(bundle: Path) -> dict[str, dict[str, Any]]:
+    """URL -> what one Pagefind bundle (a shard) stored for each of its pages."""
     found = {}
-    for path in (output / "pagefind/fragment").iterdir():
+    for path in (bundle / "fragment").iterdir():
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd")
         fragment = json.loads(data[len(b"pagefind_dcd") :])
@@ -57,18 +66,37 @@ def test_every_issue_minutes_essay_and_page_is_indexed_and_nothing_else(output: 
     pages = {"/about/", "/submit/"}
     assert len(documents) >= 25
     assert set(indexed) == documents | pages
-    entry = json.loads((output / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["version"] == "1.4.0"
-    assert list(entry["languages"]) == ["zh-cn"]  # from <html lang="zh-CN">: the extended, segmenting build
-    assert entry["languages"]["zh-cn"]["page_count"] == len(indexed)
+    counted = 0
+    for shard in shards(output):
+        entry = json.loads((output / "pagefind" / shard / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert entry["version"] == "1.4.0"
+        assert list(entry["languages"]) == ["zh-cn"]  # from <html lang="zh-CN">: the extended, segmenting build
+        counted += entry["languages"]["zh-cn"]["page_count"]
+    assert counted == len(indexed)
+
+
+def shards(output: Path) -> list[str]:
+    """The shard folders, as the search page reads them from pagefind/shards.json."""
+    return list(json.loads((output / "pagefind/shards.json").read_text(encoding="utf-8"))["shards"])
+
+
+def test_the_index_has_a_shard_per_year_newest_first(output: Path) -> None:
+    assert shards(output) == ["2026", "2025", "undated"]
+    assert {p.name for p in (output / "pagefind").iterdir()} == {"shards.json", "2026", "2025", "undated"}
+    for shard in ("2026", "2025"):
+        dates = [f["meta"].get("date", "") for f in fragments_of(output / "pagefind" / shard).values()]
+        assert dates and all(date.startswith(shard + "年") for date in dates), (shard, dates)
+    assert set(fragments_of(output / "pagefind/undated")) == {"/about/", "/submit/"}
 
 
 def test_only_the_files_the_search_page_uses_are_published(output: Path) -> None:
-    names = {p.relative_to(output / "pagefind").as_posix() for p in (output / "pagefind").rglob("*") if p.is_file()}
-    top = {n for n in names if "/" not in n}
-    assert {"pagefind.js", "pagefind-entry.json"} <= top
-    assert not [n for n in top if "-ui." in n or "highlight" in n or "playground" in n]
-    assert {n.split("/")[0] for n in names if "/" in n} <= {"fragment", "index", "filter"}
+    for shard in shards(output):
+        bundle = output / "pagefind" / shard
+        names = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()}
+        top = {n for n in names if "/" not in n}
+        assert {"pagefind.js", "pagefind-entry.json"} <= top
+        assert not [n for n in top if "-ui." in n or "highlight" in n or "playground" in n]
+        assert {n.split("/")[0] for n in names if "/" in n} <= {"fragment", "index", "filter"}
 
 
 def test_documents_carry_kind_track_and_date(indexed: dict[str, dict[str, Any]]) -> None:
@@ -116,7 +144,7 @@ def test_the_index_follows_the_content_and_is_kept_when_it_did_not_change(exampl
     path = site / ESSAY
     path.write_text(path.read_text(encoding="utf-8") + "\n我们还去看了一家做扫地机器人的企业。\n", encoding="utf-8")
     edited = build(BuildOptions(site_root=site, jobs=1), now=NOW)
-    assert any(p.startswith("pagefind/fragment/") for p in edited.changed)
+    assert any(p.startswith("pagefind/2025/fragment/") for p in edited.changed)  # the essay is of 2025
     assert "扫地机器人" in fragments(site / "output")["/essays/wang-xiaoming-iot/"]["content"]
     clean = tmp_path / "clean"
     build(BuildOptions(site_root=site, output=clean, clean=True, cache=False, jobs=1), now=NOW)

@@ -14,7 +14,7 @@ import pytest
 from chaowen import search
 from chaowen.errors import BuildError
 from chaowen.model import Output
-from chaowen.search import FOLDER, index_site, indexed_pages, result_url, run_pagefind
+from chaowen.search import FOLDER, SHARDS, UNDATED, index_site, indexed_pages, result_url, run_pagefind, shard_order
 
 
 def _run(coroutine: Any) -> Any:
@@ -75,10 +75,80 @@ def test_the_index_is_written_under_pagefind_without_the_unused_interfaces(tmp_p
     index = index_site([Output("a/index.html", html("标题", "正文"))], tmp_path / "out", {})
     paths = [o.path for o in index.outputs]
     assert all(p.startswith(FOLDER) for p in paths)
-    assert f"{FOLDER}pagefind.js" in paths and f"{FOLDER}pagefind-entry.json" in paths
+    bundle = f"{FOLDER}{UNDATED}/"  # a page the build did not place in a year
+    assert f"{bundle}pagefind.js" in paths and f"{bundle}pagefind-entry.json" in paths and SHARDS in paths
+    assert all(p.startswith(bundle) for p in paths if p != SHARDS)
     assert not [p for p in paths if "-ui." in p or "highlight" in p]
     assert index.pages == 1 and index.size == sum(len(o.content or b"") for o in index.outputs)
-    assert set(index.entries) == set(paths) and not index.kept
+    assert set(index.entries) == set(paths) and not index.kept and index.made == (UNDATED,)
+
+
+def shards_listed(index: search.SearchIndex) -> list[str]:
+    listing = next(o.content for o in index.outputs if o.path == SHARDS)
+    assert listing is not None
+    return list(json.loads(listing)["shards"])
+
+
+def test_shards_are_listed_newest_year_first_and_undated_last() -> None:
+    assert shard_order(["2019", UNDATED, "2025", "2020", "2025"]) == ["2025", "2020", "2019", UNDATED]
+
+
+def test_each_shard_is_a_bundle_of_its_own_pages(tmp_path: Path) -> None:
+    pages = [
+        Output("a/index.html", html("甲", "二〇二五年的文章")),
+        Output("b/index.html", html("乙", "二〇二六年的文章")),
+        Output("about/index.html", html("关于", "没有日期的页面")),
+        Output("tags/x/index.html", html("标签", "不索引的列表", indexed=False)),
+    ]
+    shards = {"a/index.html": "2025", "b/index.html": "2026", "tags/x/index.html": "2026"}
+    index = index_site(pages, tmp_path, {}, shards=shards)
+    assert shards_listed(index) == ["2026", "2025", UNDATED]
+    assert index.pages == 3 and sorted(index.made) == ["2025", "2026", UNDATED]
+    for name, count in [("2026", 1), ("2025", 1), (UNDATED, 1)]:
+        entry = next(o.content for o in index.outputs if o.path == f"{FOLDER}{name}/pagefind-entry.json")
+        assert json.loads(entry or b"")["languages"]["zh-cn"]["page_count"] == count, name
+
+
+def test_only_the_shard_of_a_changed_page_is_indexed_again(tmp_path: Path) -> None:
+    shards = {"a/index.html": "2025", "b/index.html": "2026"}
+    pages = [Output("a/index.html", html("甲", "正文")), Output("b/index.html", html("乙", "正文"))]
+    prints = {"a/index.html": "1", "b/index.html": "1"}
+    first = index_site(pages, tmp_path, {}, shards=shards, fingerprints=prints)
+    write(tmp_path, first.outputs)
+    changed = [Output("a/index.html", html("甲", "改过的正文")), Output("b/index.html", None)]
+    again = index_site(changed, tmp_path, first.entries, shards=shards, fingerprints={**prints, "a/index.html": "2"})
+    assert again.made == ("2025",) and not again.kept and again.pages == 2
+    assert all((o.content is None) == o.path.startswith(f"{FOLDER}2026/") for o in again.outputs if o.path != SHARDS)
+    assert {p: e for p, e in again.entries.items() if "/2026/" in p} == {
+        p: e for p, e in first.entries.items() if "/2026/" in p
+    }
+    assert all(e.state == "1" for p, e in again.entries.items() if p != SHARDS)  # pages per shard
+
+
+def test_the_files_do_not_depend_on_how_many_shards_are_indexed_at_once(tmp_path: Path) -> None:
+    pages = [Output(f"p{n}/index.html", html(f"第{n}篇", f"内容{n} 企业")) for n in range(12)]
+    shards = {page.path: str(2015 + n % 4) for n, page in enumerate(pages)}
+    serial = index_site(pages, tmp_path, {}, shards=shards, jobs=1)
+    parallel = index_site(pages, tmp_path, {}, shards=shards, jobs=4)
+    assert serial.outputs == parallel.outputs and serial.entries == parallel.entries
+    assert len(serial.made) == 4 and shards_listed(serial) == ["2018", "2017", "2016", "2015"]
+
+
+def test_at_most_jobs_pagefind_processes_run_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    running, most = 0, 0
+
+    async def fake(documents: Any, config: Any = None) -> dict[str, bytes]:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.02)
+        running -= 1
+        return {"pagefind.js": str(len(documents)).encode()}
+
+    monkeypatch.setattr(search, "run_pagefind", fake)
+    shards = {str(year): [("/a/", "")] * (year - 2000) for year in range(2010, 2017)}
+    made = _run(search.run_shards(shards, 3))
+    assert most == 3 and made == {name: {"pagefind.js": str(len(d)).encode()} for name, d in shards.items()}
 
 
 def write(folder: Path, outputs: tuple[Output, ...]) -> None:
@@ -95,7 +165,7 @@ def test_an_index_made_from_the_same_pages_is_kept(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a/index.html").write_bytes(pages[0].content or b"")
     again = index_site([Output("a/index.html", None)], tmp_path, first.entries)
-    assert again.kept and all(o.content is None for o in again.outputs)
+    assert again.kept and again.made == () and all(o.content is None for o in again.outputs if o.path != SHARDS)
     assert [o.path for o in again.outputs] == [o.path for o in first.outputs]
     assert again.size == first.size
 
@@ -105,7 +175,7 @@ def test_a_changed_page_or_a_damaged_index_is_indexed_again(tmp_path: Path) -> N
     write(tmp_path, first.outputs)
     changed = index_site([Output("a/index.html", html("标题", "改过的正文"))], tmp_path, first.entries)
     assert not changed.kept and all(o.content for o in changed.outputs)
-    (tmp_path / FOLDER / "pagefind.js").write_text("damaged")
+    (tmp_path / FOLDER / UNDATED / "pagefind.js").write_text("damaged")
     damaged = index_site([Output("a/index.html", html("标题", "正文"))], tmp_path, first.entries)
     assert not damaged.kept
 
@@ -115,19 +185,29 @@ def test_without_refresh_an_index_on_disk_is_kept_even_for_changed_pages(tmp_pat
     write(tmp_path, first.outputs)
     changed = [Output("a/index.html", html("标题", "改过的正文"))]
     kept = index_site(changed, tmp_path, first.entries, refresh=False)
-    assert kept.kept and kept.pages == 1 and all(o.content is None for o in kept.outputs)
+    assert kept.kept and kept.pages == 1 and all(o.content is None for o in kept.outputs if o.path != SHARDS)
     assert not index_site(changed, tmp_path / "elsewhere", first.entries, refresh=False).kept  # nothing on disk
 
 
 def test_fingerprints_decide_without_reading_the_pages(tmp_path: Path) -> None:
     pages = [Output("a/index.html", html("标题", "正文")), Output("b/index.html", html("别的", "内容"))]
-    first = index_site(pages, tmp_path, {}, fingerprints={"a/index.html": "1", "b/index.html": "1"})
+    shards = {"a/index.html": "2025", "b/index.html": "2025"}  # placed by the build: not read to find the marker
+    first = index_site(pages, tmp_path, {}, fingerprints={"a/index.html": "1", "b/index.html": "1"}, shards=shards)
     write(tmp_path, first.outputs)
     unread = [Output("a/index.html", None), Output("b/index.html", None)]  # not on disk: reading would fail
-    same = index_site(unread, tmp_path, first.entries, fingerprints={"a/index.html": "1", "b/index.html": "1"})
+    prints = {"a/index.html": "1", "b/index.html": "1"}
+    same = index_site(unread, tmp_path, first.entries, fingerprints=prints, shards=shards)
     assert same.kept and same.pages == 2
-    other = index_site(pages, tmp_path, first.entries, fingerprints={"a/index.html": "2", "b/index.html": "1"})
+    other = index_site(pages, tmp_path, first.entries, fingerprints={**prints, "a/index.html": "2"}, shards=shards)
     assert not other.kept and other.pages == 2
+
+
+def test_a_page_the_build_did_not_place_is_indexed_when_it_marks_its_text(tmp_path: Path) -> None:
+    pages = [Output("a/index.html", html("甲", "正文")), Output("x/index.html", html("列表", "主题标了它"))]
+    index = index_site(
+        pages, tmp_path, {}, fingerprints={"a/index.html": "1", "x/index.html": "1"}, shards={"a/index.html": "2025"}
+    )
+    assert shards_listed(index) == ["2025", UNDATED] and index.pages == 2
 
 
 def test_a_missing_pagefind_is_an_error_with_a_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -174,4 +254,6 @@ def test_indexing_works_where_an_event_loop_already_runs(tmp_path: Path) -> None
 
 def test_unused_is_only_pagefinds_own_interfaces() -> None:
     assert all(name.startswith("pagefind-") for name in search.UNUSED)
-    assert not any(name.startswith(search.UNUSED) for name in ("pagefind.js", "pagefind-entry.json", "pagefind-worker.js"))
+    assert not any(
+        name.startswith(search.UNUSED) for name in ("pagefind.js", "pagefind-entry.json", "pagefind-worker.js")
+    )

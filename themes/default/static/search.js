@@ -1,8 +1,9 @@
 /* 潮闻 search page: full-text search over the Pagefind index that `chaowen build` writes to pagefind/.
    Loaded by search.html only. Reads ?q=&track=&kind=&sort= (the header search box sends ?q=), searches as the
    reader types, and keeps the address in step so a search can be shared. No external requests.
-   Pagefind runs in search-worker.js, off the main thread; where module workers are missing it runs here.
-   pagefind/ sits beside static/, so it is found from this script's own address under any base path. */
+   The engine (search-engine.js: every yearly shard of the index, searched and merged) runs in search-worker.js,
+   off the main thread; where module workers are missing it runs here. pagefind/ sits beside static/, so it is
+   found from this script's own address under any base path. */
 (function () {
   "use strict";
   var PAGE = 10;
@@ -34,7 +35,8 @@
     if (Array.prototype.some.call(select.options, function (o) { return o.value === wanted; })) select.value = wanted;
   });
 
-  var bundle = new URL("../pagefind/pagefind.js", script.src).href;
+  var index = new URL("../pagefind/", script.src).href;
+  var engineUrl = new URL(script.dataset.engine, script.src).href;
   var language = (document.documentElement.lang || "unknown").toLowerCase();
   var RETRY = {};  // thrown when the worker could not start: ask the main-thread engine instead
 
@@ -46,7 +48,8 @@
     var next = 0;
     function ask(message) {
       message.id = ++next;
-      message.bundle = bundle;
+      message.engine = engineUrl;
+      message.index = index;
       message.language = language;
       return new Promise(function (resolve, reject) {
         waiting[message.id] = { resolve: resolve, reject: reject };
@@ -75,32 +78,19 @@
     };
   }
 
+  // The same engine as the worker's, imported into the page.
   function onMainThread() {
-    var loading = null;
-    var current = { ticket: 0, results: [] };
-    function load() {
-      loading = loading || import(bundle).then(function (pagefind) {
-        return pagefind.options({ excerptLength: 40 }).then(function () { return pagefind; });
-      });
-      return loading;
-    }
-    function pages(results) {
-      return Promise.all(results.map(function (r) { return r.data(); })).then(function (data) {
-        return data.map(function (page) { return { url: page.url, meta: page.meta || {}, excerpt: page.excerpt }; });
-      });
+    var ready = null;
+    function started() {
+      ready = ready || import(engineUrl).then(function (module) { return module.createEngine(index, language); });
+      return ready;
     }
     return {
-      load: load,
+      load: function () { return started().then(function (e) { return e.load(); }); },
       search: function (ticket, term, opts, count) {
-        return load().then(function (pagefind) { return pagefind.search(term, opts); }).then(function (found) {
-          current = { ticket: ticket, results: found.results };
-          return pages(found.results.slice(0, count)).then(function (p) { return { total: found.results.length, pages: p }; });
-        });
+        return started().then(function (e) { return e.search(ticket, term, opts, count); });
       },
-      more: function (ticket, from, count) {
-        var chosen = ticket === current.ticket ? current.results.slice(from, from + count) : [];
-        return pages(chosen).then(function (p) { return { pages: p }; });
-      }
+      more: function (ticket, from, count) { return started().then(function (e) { return e.more(ticket, from, count); }); }
     };
   }
 
