@@ -24,7 +24,7 @@ import jinja2
 from . import messages
 from .errors import BuildError, Problem
 from .model import KIND_LABELS, Brief, Document, Kind, Markup, Output, PageSpec, Site
-from .urls import output_file, with_base
+from .urls import list_page_path, output_file, with_base
 from .views import (
     Counted,
     FeedEntry,
@@ -425,26 +425,31 @@ class Renderer:
         content, toc = self._document_body(source)
         return {"page": self.meta(spec, "page", doc.title, doc.summary), "doc": doc, "content": content, "toc": toc}
 
-    def _ctx_track(self, spec: PageSpec) -> dict[str, Any]:
-        track = self.tracks[spec.data["track"]]
+    def _pager(self, spec: PageSpec, first: str) -> Pager:
+        """The pager of page ``spec.data["number"]`` of a list whose first page is ``first``."""
         number, total = spec.data["number"], spec.data["total"]
-
-        def page_path(n: int) -> str:
-            return f"tracks/{track.key}/" if n == 1 else f"tracks/{track.key}/page/{n}/"
-
-        pager = Pager(
+        return Pager(
             number=number,
             total=total,
-            prev_url=self.url(page_path(number - 1)) if number > 1 else "",
-            next_url=self.url(page_path(number + 1)) if number < total else "",
-            pages=tuple(Link(str(n), self.url(page_path(n))) if n else Link("…", "") for n in pager_window(number, total)),
+            prev_url=self.url(list_page_path(first, number - 1)) if number > 1 else "",
+            next_url=self.url(list_page_path(first, number + 1)) if number < total else "",
+            pages=tuple(
+                Link(str(n), self.url(list_page_path(first, n))) if n else Link("…", "") for n in pager_window(number, total)
+            ),
         )
-        title = track.name if number == 1 else f"{track.name}（第{number}页）"
+
+    @staticmethod
+    def _paged_title(title: str, spec: PageSpec) -> str:
+        number = spec.data["number"]
+        return title if number == 1 else f"{title}（第{number}页）"
+
+    def _ctx_track(self, spec: PageSpec) -> dict[str, Any]:
+        track = self.tracks[spec.data["track"]]
         return {
-            "page": self.meta(spec, "track", title, track.description, breadcrumbs=()),
+            "page": self.meta(spec, "track", self._paged_title(track.name, spec), track.description, breadcrumbs=()),
             "track": track,
             "items": self.items(spec.data["items"]),
-            "pager": pager,
+            "pager": self._pager(spec, f"tracks/{track.key}/"),
         }
 
     def _ctx_archive(self, spec: PageSpec) -> dict[str, Any]:
@@ -486,11 +491,14 @@ class Renderer:
 
     def _ctx_tag(self, spec: PageSpec) -> dict[str, Any]:
         tag = spec.data["tag"]
-        counted = Counted(tag, self.url(spec.path), len(spec.data["items"]))
+        first = f"tags/{self.site.tag_slugs[tag]}/"
         return {
-            "page": self.meta(spec, "tag", f"标签：{tag}", breadcrumbs=(Link("标签", self.url("tags/")),)),
-            "tag": counted,
+            "page": self.meta(
+                spec, "tag", self._paged_title(f"标签：{tag}", spec), breadcrumbs=(Link("标签", self.url("tags/")),)
+            ),
+            "tag": Counted(tag, self.url(first), spec.data["count"]),
             "items": self.items(spec.data["items"]),
+            "pager": self._pager(spec, first),
         }
 
     def _ctx_authors(self, spec: PageSpec) -> dict[str, Any]:
@@ -501,13 +509,18 @@ class Renderer:
 
     def _ctx_author(self, spec: PageSpec) -> dict[str, Any]:
         author = spec.data["author"]
-        sources = spec.data["items"]
-        units = tuple(dict.fromkeys(self.site.documents[s].unit for s in sources if self.site.documents[s].unit))
+        first = f"authors/{self.site.author_slugs[author]}/"
         return {
-            "page": self.meta(spec, "author", f"作者：{author}", breadcrumbs=(Link("作者", self.url("authors/")),)),
-            "author": Counted(author, self.url(spec.path), len(sources)),
-            "units": units,
-            "items": self.items(sources),
+            "page": self.meta(
+                spec,
+                "author",
+                self._paged_title(f"作者：{author}", spec),
+                breadcrumbs=(Link("作者", self.url("authors/")),),
+            ),
+            "author": Counted(author, self.url(first), spec.data["count"]),
+            "units": spec.data["units"],
+            "items": self.items(spec.data["items"]),
+            "pager": self._pager(spec, first),
         }
 
     def _ctx_plain(self, spec: PageSpec) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 from . import messages
 from .errors import Problem
 from .model import Asset, Document, Kind, PageSpec, Site, SiteConfig
-from .urls import unique_slugs
+from .urls import list_page_path, unique_slugs
 
 FEED_SIZE = 20
 RELATED_SIZE = 4
@@ -289,6 +289,20 @@ def _most_shared(source: str, lists: list[list[str]], position: Mapping[str, int
     return [s for level in sorted(levels, reverse=True) for s in levels[level]][:RELATED_SIZE]
 
 
+def _paged(
+    first: str, template: str, sources: tuple[str, ...], per_page: int, data: Mapping[str, Any]
+) -> list[PageSpec]:
+    """A list of documents as pages of ``per_page``: a list of thousands is slow to render
+    again after every edit and long to scroll on a phone (tracks, tags and authors alike)."""
+    total = max(1, math.ceil(len(sources) / per_page))
+    specs = []
+    for number in range(1, total + 1):
+        chunk = sources[(number - 1) * per_page : number * per_page]
+        values = {**data, "number": number, "total": total, "count": len(sources), "items": chunk}
+        specs.append(PageSpec(list_page_path(first, number), template, MappingProxyType(values), frozenset(chunk)))
+    return specs
+
+
 def plan_pages(site: Site) -> list[PageSpec]:
     """Every page of the site: its path, template, data and the documents it shows."""
     docs = site.documents
@@ -321,12 +335,7 @@ def plan_pages(site: Site) -> list[PageSpec]:
         pages.append(PageSpec(f"archive/{year}/", "archive.html", MappingProxyType({"year": year})))
     for track in site.config.tracks:
         sources = site.by_track.get(track.key, ())
-        total = max(1, math.ceil(len(sources) / per_page))
-        for number in range(1, total + 1):
-            chunk = sources[(number - 1) * per_page : number * per_page]
-            path = f"tracks/{track.key}/" if number == 1 else f"tracks/{track.key}/page/{number}/"
-            data = {"track": track.key, "number": number, "total": total, "items": chunk}
-            pages.append(PageSpec(path, "track.html", MappingProxyType(data), frozenset(chunk)))
+        pages.extend(_paged(f"tracks/{track.key}/", "track.html", sources, per_page, {"track": track.key}))
         feed_items = sources[:FEED_SIZE]
         pages.append(
             PageSpec(
@@ -337,21 +346,11 @@ def plan_pages(site: Site) -> list[PageSpec]:
             )
         )
     for tag, sources in site.by_tag.items():
-        pages.append(
-            PageSpec(
-                f"tags/{site.tag_slugs[tag]}/",
-                "tag.html",
-                MappingProxyType({"tag": tag, "items": sources}),
-                frozenset(sources),
-            )
-        )
+        pages.extend(_paged(f"tags/{site.tag_slugs[tag]}/", "tag.html", sources, per_page, {"tag": tag}))
     for author, sources in site.by_author.items():
-        pages.append(
-            PageSpec(
-                f"authors/{site.author_slugs[author]}/",
-                "author.html",
-                MappingProxyType({"author": author, "items": sources}),
-                frozenset(sources),
-            )
-        )
+        # units over all the author's documents, not only this page's: a page's data is part
+        # of its key, so a unit changed on another page still renders this one again
+        units = tuple(dict.fromkeys(docs[s].unit for s in sources if docs[s].unit))
+        data = {"author": author, "units": units}
+        pages.extend(_paged(f"authors/{site.author_slugs[author]}/", "author.html", sources, per_page, data))
     return sorted(pages, key=lambda p: p.path)

@@ -90,3 +90,8 @@ def unique_slugs(names: list[str], fallback: str) -> dict[str, str]:
         used.add(slug)
         result[name] = slug
     return result
+
+
+def list_page_path(first: str, number: int) -> str:
+    """Where page ``number`` of a list whose first page is ``first`` lives (``tags/x/page/2/``)."""
+    return first if number == 1 else f"{first}page/{number}/"

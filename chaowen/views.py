@@ -19,9 +19,9 @@ track.html          track: TrackView, items: tuple[ItemView], pager: Pager
 archive.html        years: tuple[YearGroup] (every year, months without items), year: YearGroup | None
                     (on /archive/<year>/: that year, months with their items; None on /archive/)
 tags.html           tags: tuple[Counted]
-tag.html            tag: Counted, items: tuple[ItemView]
+tag.html            tag: Counted, items: tuple[ItemView] (this page's), pager: Pager
 authors.html        authors: tuple[Counted]
-author.html         author: Counted, units: tuple[str], items: tuple[ItemView]
+author.html         author: Counted, units: tuple[str], items: tuple[ItemView], pager: Pager
 search.html         (nothing more)
 404.html            (nothing more)
 atom.xml            feed: FeedView

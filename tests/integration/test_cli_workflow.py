@@ -311,3 +311,23 @@ def test_a_long_track_list_has_a_windowed_pager_that_validates(make_site: SiteFa
     middle = (root / "output/tracks/iot/page/6/index.html").read_text(encoding="utf-8")
     assert 'aria-current="page"><span class="vh">第</span>6<' in middle
     assert html_errors(root / "output/tracks/iot") == []
+
+
+def test_tag_and_author_pages_are_paged_like_tracks(make_site: SiteFactory) -> None:
+    essays = {
+        f"content/essays/e{n}.md": GOOD_ESSAY.replace("好文章", f"第{n}篇")
+        .replace("2024-03-05", f"2024-03-{n:02d}")
+        .replace("track: iot", "track: iot\ntags: [产业链]\nunit: 临浦镇" if n == 1 else "track: iot\ntags: [产业链]")
+        for n in range(1, 4)
+    }
+    root = make_site({"chaowen.yaml": CONFIG_YAML + "per_page: 2\n", **essays})
+    done = chaowen("build", "--no-search", "-q", cwd=root)
+    assert done.returncode == 0, done.stderr
+    out = root / "output"
+    tag_first = (out / "tags/chan-ye-lian/index.html").read_text(encoding="utf-8")
+    tag_second = (out / "tags/chan-ye-lian/page/2/index.html").read_text(encoding="utf-8")
+    assert "共 3 篇" in tag_first and "第3篇" in tag_first and "第1篇" not in tag_first
+    assert "第1篇" in tag_second and "<title>标签：产业链（第2页）" in tag_second and 'rel="prev"' in tag_second
+    author_second = (out / "authors/wang-xiao-ming/page/2/index.html").read_text(encoding="utf-8")
+    assert "临浦镇" in author_second and "共 3 篇" in author_second  # units of all the author's documents
+    assert html_errors(out / "tags") == [] and html_errors(out / "authors") == []
