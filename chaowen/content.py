@@ -129,10 +129,7 @@ def load_content(
         file_digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
         hit = known.get(file_digest)
         if hit is not None and hit[0].source == source:
-            try:
-                body = cut_body(raw.decode("utf-8-sig"))
-            except UnicodeDecodeError:
-                body = None
+            body = _cached_body(raw)
             if body is not None:
                 cached = replace(hit[0], body=body)
                 documents.append(cached)
@@ -157,6 +154,26 @@ def load_content(
                     now_read[source] = (stat_key, document, tuple(problems[before:]))
     assets = tuple(Asset(source, content_dir / source) for source in asset_sources if (content_dir / source).is_file())
     return ContentResult(tuple(documents), assets, tuple(problems), parsed, now_read)
+
+
+def with_body(document: Document, content_dir: Path) -> Document:
+    """``document`` as taken from the cache by its stat (body left empty), with its body read.
+
+    Unchanged when the file is gone or no longer UTF-8: the next build reads it in full.
+    """
+    try:
+        body = _cached_body((content_dir / document.source).read_bytes())
+    except OSError:
+        return document
+    return document if body is None else replace(document, body=body)
+
+
+def _cached_body(raw: bytes) -> str | None:
+    """The body of a file whose front matter comes from the cache; None when it is not UTF-8."""
+    try:
+        return cut_body(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return None
 
 
 def _stat_key(path: Path) -> StatKey | None:

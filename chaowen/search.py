@@ -202,12 +202,19 @@ def indexed_pages(
     relative: bool = False,
     read: Callable[[str], bytes] | None = None,
 ) -> Documents:
-    """(result URL, HTML) of every HTML page that marks text for the index, sorted by URL."""
+    """(result URL, HTML) of every HTML page that marks text for the index, sorted by URL.
+
+    A page whose content is None is read with ``read``, or else from ``output``.
+    """
+    if read is None:
+        if output is None:
+            raise TypeError("indexed_pages needs output or read for pages without content")
+        read = _reader(output)
     documents = []
     for page in pages:
         if not page.path.endswith(".html"):
             continue
-        data = _read(page, read if read is not None else _reader(output or Path()))
+        data = _read(page, read)
         if MARKER in data:
             documents.append((result_url(page.path, relative=relative), data.decode("utf-8")))
     return sorted(documents)

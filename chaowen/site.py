@@ -8,6 +8,7 @@ markup stage can rewrite and check links between documents.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -274,7 +275,7 @@ def _most_shared(source: str, lists: list[list[str]], position: Mapping[str, int
     levels: dict[int, list[str]] = defaultdict(list)  # shared tags -> documents in track order
     merged = heapq.merge(*(((position[s], s) for s in members) for members in lists))
     current, count = "", 0
-    for _, other in merged:
+    for _, other in itertools.chain(merged, [(-1, "")]):  # "": an end mark that flushes the last document
         if other == current:
             count += 1
             continue
@@ -283,9 +284,6 @@ def _most_shared(source: str, lists: list[list[str]], position: Mapping[str, int
         if len(levels[best]) >= RELATED_SIZE:
             break
         current, count = other, 1
-    else:
-        if current and current != source and len(levels[count]) < RELATED_SIZE:
-            levels[count].append(current)
     return [s for level in sorted(levels, reverse=True) for s in levels[level]][:RELATED_SIZE]
 
 
