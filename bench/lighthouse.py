@@ -55,8 +55,13 @@ def run_lighthouse(url: str, report: Path) -> dict[str, int]:
     chrome_flags = "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking"
     subprocess.run(
         [
-            "npx", "--yes", LIGHTHOUSE, url,
-            "--output=json", f"--output-path={report}", "--quiet",
+            "npx",
+            "--yes",
+            LIGHTHOUSE,
+            url,
+            "--output=json",
+            f"--output-path={report}",
+            "--quiet",
             f"--only-categories={','.join(CATEGORIES)}",
             f"--chrome-flags={chrome_flags}",
         ],

@@ -306,7 +306,9 @@ class Chaowen:
     def detect(self) -> None:
         """Read ``build --help`` and look for ``Builder``: the benchmark adapts to what main has."""
         help_text = output(self.command("build", "--help"), env=self.env, cwd=self.root)
-        self.flags = {flag for flag in ("--jobs", "--clean", "--no-cache", "--quiet", "--no-search") if flag in help_text}
+        self.flags = {
+            flag for flag in ("--jobs", "--clean", "--no-cache", "--quiet", "--no-search") if flag in help_text
+        }
         probe = "import chaowen.build as b; print(hasattr(b, 'Builder') and hasattr(b, 'BuildOptions'))"
         self.has_builder = output([sys.executable, "-c", probe], env=self.env, cwd=self.root) == "True"
 
@@ -529,9 +531,7 @@ def bench_size(
             command = chaowen.build_args(site, out_search, jobs=chaowen.jobs_all, clean=True, search=True)
             return timed(command, env=chaowen.env, tree=True)
 
-        result.measurements["chaowen_search_cold"] = repeat_runs(
-            "chaowen cold with search index", 1, search_cold
-        )
+        result.measurements["chaowen_search_cold"] = repeat_runs("chaowen cold with search index", 1, search_cold)
         with_search = chaowen.build_args(site, out_search, search=True)
         page = out_search / "essays" / Path(target).stem / "index.html"
 

@@ -49,8 +49,13 @@ def browser_latency(saves: int, chromium: str) -> tuple[list[float], list[float]
                 browser = playwright.chromium.launch(
                     executable_path=chromium,
                     headless=True,
-                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                          "--disable-component-update", "--no-first-run"],
+                    args=[
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--no-first-run",
+                    ],
                 )
                 page = browser.new_page()
                 page.add_init_script(MARK_PAINT)
@@ -108,8 +113,10 @@ def main() -> None:
     args = parser.parse_args()
     latencies, rebuilds = browser_latency(args.saves, args.chromium)
     full, incremental = build_times()
-    print(f"save -> visible in the browser, {len(latencies)} saves: median {statistics.median(latencies):.0f} ms, "
-          f"min {min(latencies):.0f} ms, max {max(latencies):.0f} ms")
+    print(
+        f"save -> visible in the browser, {len(latencies)} saves: median {statistics.median(latencies):.0f} ms, "
+        f"min {min(latencies):.0f} ms, max {max(latencies):.0f} ms"
+    )
     if rebuilds:
         print(f"rebuild as reported by the server: median {statistics.median(rebuilds):.0f} ms")
     print(f"in process: full preview build {full:.0f} ms, incremental rebuild after an essay edit {incremental:.0f} ms")

@@ -497,7 +497,10 @@ def _render_pages(renderer: Renderer, specs: list[PageSpec], jobs: int | None) -
         return
     _FORKED[:] = [(renderer, specs)]
     try:
-        with _frozen_heap(), ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with (
+            _frozen_heap(),
+            ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool,
+        ):
             chunk = max(1, min(64, len(specs) // (workers * 4)))
             yield from pool.map(_render_forked, range(len(specs)), chunksize=chunk)
     finally:

@@ -364,9 +364,12 @@ def _create(root: Path, relative: str, text: str, language: str) -> bool:
         )
     return True
 
+
 @main.command()
 @site_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="监听的地址；0.0.0.0 让同一网络中的其他电脑也能访问。")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="监听的地址；0.0.0.0 让同一网络中的其他电脑也能访问。"
+)
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口；被占用时自动改用下一个。"
 )
@@ -421,6 +424,8 @@ class _ServeTerminal:
 
     def problems(self, problems: Sequence[Problem]) -> None:
         print_problems(problems, language=self.language)
+
+
 def _search_summary(result: BuildResult, language: str) -> str:
     """How long the search index took and how big it is; nothing when none was made."""
     if not result.indexed:

@@ -155,8 +155,13 @@ _SCRIPT_ATTRIBUTE = "data-chaowen-live"
 def _json_for_script(value: object) -> str:
     """JSON that is safe inside an inline <script>: no ``</script>``, no line separators."""
     text = json.dumps(value, ensure_ascii=False)
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                          ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return text
 
@@ -352,8 +357,9 @@ class _Handler(BaseHTTPRequestHandler):
             return False
         if self.command not in ("GET", "HEAD"):
             self.close_connection = True  # a body we will not read may follow
-            self._respond(HTTPStatus.METHOD_NOT_ALLOWED, b"405 Method Not Allowed\n", "text/plain" + _UTF8,
-                          {"Allow": "GET, HEAD"})
+            self._respond(
+                HTTPStatus.METHOD_NOT_ALLOWED, b"405 Method Not Allowed\n", "text/plain" + _UTF8, {"Allow": "GET, HEAD"}
+            )
             return False
         return True
 
@@ -422,7 +428,7 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._redirect(self.server.base_path, body)
             return
-        path = safe_join(self.server.root, segments[len(base):])
+        path = safe_join(self.server.root, segments[len(base) :])
         if path is None:
             self._not_found(body)
             return
@@ -544,4 +550,3 @@ def problem_view(problem: Problem, language: str) -> dict[str, Any]:
         "hint": problem.hint,
         "severity": "error" if problem.is_error else "warning",
     }
-

@@ -255,7 +255,10 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "无法在 {host} 上启动预览：端口 {first}–{last} 都已被占用或不可用",
         "cannot start the preview on {host}: ports {first}–{last} are all in use or unavailable",
     ),
-    "serve_bind_failed": ("无法在 {host}:{port} 上启动预览：{reason}", "cannot start the preview on {host}:{port}: {reason}"),
+    "serve_bind_failed": (
+        "无法在 {host}:{port} 上启动预览：{reason}",
+        "cannot start the preview on {host}:{port}: {reason}",
+    ),
     "serve_bind_hint": (
         "请检查 --host 是否是本机的地址，或用 --port 换一个端口",
         "check that --host is an address of this computer, or choose another --port",
@@ -271,7 +274,10 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "已更新：{written} 个文件有变化，用时 {seconds:.2f} 秒",
         "updated: {written} files changed in {seconds:.2f} s",
     ),
-    "serve_fixed": ("错误已修正，页面已更新，用时 {seconds:.2f} 秒", "fixed: the preview is up to date again ({seconds:.2f} s)"),
+    "serve_fixed": (
+        "错误已修正，页面已更新，用时 {seconds:.2f} 秒",
+        "fixed: the preview is up to date again ({seconds:.2f} s)",
+    ),
     "serve_failed": (
         "构建失败：{errors} 个错误，{warnings} 个警告；浏览器中仍是上一次成功生成的页面",
         "build failed: {errors} errors, {warnings} warnings; the browser keeps the last good pages",

@@ -434,7 +434,8 @@ class Renderer:
             prev_url=self.url(list_page_path(first, number - 1)) if number > 1 else "",
             next_url=self.url(list_page_path(first, number + 1)) if number < total else "",
             pages=tuple(
-                Link(str(n), self.url(list_page_path(first, n))) if n else Link("…", "") for n in pager_window(number, total)
+                Link(str(n), self.url(list_page_path(first, n))) if n else Link("…", "")
+                for n in pager_window(number, total)
             ),
         )
 

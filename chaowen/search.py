@@ -109,7 +109,11 @@ def index_site(
     executable = get_executable()
     if executable is None or not executable.is_file():
         raise BuildError(
-            [Problem("pagefind", None, messages.text("search_missing", language), messages.text("search_hint", language))]
+            [
+                Problem(
+                    "pagefind", None, messages.text("search_missing", language), messages.text("search_hint", language)
+                )
+            ]
         )
     members = _members(pages, reader, shards or {}, fingerprints is not None)
     keys: dict[str, str] = {}
@@ -189,7 +193,9 @@ def _reader(output: Path) -> Callable[[str], bytes]:
     return lambda path: (output / path).read_bytes()
 
 
-def _documents(pages: Sequence[Output], paths: Sequence[str], read: Callable[[str], bytes], relative: bool) -> Documents:
+def _documents(
+    pages: Sequence[Output], paths: Sequence[str], read: Callable[[str], bytes], relative: bool
+) -> Documents:
     """(result URL, HTML) of the pages at ``paths`` that mark their text, sorted by URL."""
     wanted = set(paths)
     return indexed_pages([p for p in pages if p.path in wanted], read=read, relative=relative)

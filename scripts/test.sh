@@ -18,6 +18,7 @@ fi
 python3 -m pip install -q -e '.[test]'
 # axe-core for the accessibility tests, at the version in tests/browser/package-lock.json.
 npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
-python3 -m ruff check chaowen tests
+python3 -m ruff check chaowen tests bench
+python3 -m ruff format --check chaowen tests bench
 python3 -m mypy
 python3 -m pytest -n 2 -q "$@"

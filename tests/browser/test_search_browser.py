@@ -173,9 +173,7 @@ def test_essay_pages_load_no_search_code(page: Page, example_url: str) -> None:
     assert not [url for url in requested if "pagefind" in url or url.endswith(".js") or ".js?" in url]
 
 
-def test_markup_in_a_document_is_shown_as_text_in_results(
-    page: Page, make_site: SiteFactory, tmp_path: Path
-) -> None:
+def test_markup_in_a_document_is_shown_as_text_in_results(page: Page, make_site: SiteFactory, tmp_path: Path) -> None:
     root = make_site(
         {
             "content/essays/x.md": """\

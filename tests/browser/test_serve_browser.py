@@ -107,9 +107,7 @@ def test_a_stylesheet_edit_restyles_the_page_without_a_reload(server: Serve, pag
         page.wait_for_timeout(300)  # let the rebuild for the new override settle
         page.evaluate("window.__marker = 1")
         override.write_text(original + "\nbody { background-color: rgb(1, 2, 3) !important; }\n", encoding="utf-8")
-        page.wait_for_function(
-            "() => getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)'", timeout=5000
-        )
+        page.wait_for_function("() => getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)'", timeout=5000)
         assert marker(page) == 1  # swapped in place, not reloaded
         assert page.locator('link[rel~="stylesheet"]').count() == 1  # the old sheet is gone
     finally:

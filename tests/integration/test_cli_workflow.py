@@ -84,8 +84,14 @@ def test_init_new_check_build_in_an_empty_folder_outside_the_repo(tmp_path: Path
     done = chaowen("build", "--site", str(site), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "0 个警告" in done.stdout
-    for page in ["essays/can-guan-dian-chi-gong-chang/index.html", "issues/2/index.html", "tou-gao-xu-zhi/index.html",
-                 "minutes/di-er-ci-sha-long/index.html", "issues/1/index.html", "images/示意图.svg"]:
+    for page in [
+        "essays/can-guan-dian-chi-gong-chang/index.html",
+        "issues/2/index.html",
+        "tou-gao-xu-zhi/index.html",
+        "minutes/di-er-ci-sha-long/index.html",
+        "issues/1/index.html",
+        "images/示意图.svg",
+    ]:
         assert (site / "output" / page).is_file(), page
     assert "参观电池工厂" in (site / "output/issues/1/index.html").read_text(encoding="utf-8")
 
@@ -135,7 +141,10 @@ def test_new_on_an_english_site_speaks_english(make_site: SiteFactory) -> None:
     root = make_site({"chaowen.yaml": CONFIG_YAML + "language: en\n"})
     code, output = run(["new", "essay", "Visit", "--site", str(root), "--track", "iotx"])
     assert code == 1
-    assert "error: --track: unknown track 'iotx'; choose one of: 智能物联, 生命健康, 新材料 (did you mean 'iot'?)" in output
+    assert (
+        "error: --track: unknown track 'iotx'; choose one of: 智能物联, 生命健康, 新材料 (did you mean 'iot'?)"
+        in output
+    )
 
 
 @pytest.mark.parametrize(
@@ -189,7 +198,9 @@ def test_check_writes_nothing(make_site: SiteFactory) -> None:
     assert sorted(p.name for p in root.iterdir()) == ["chaowen.yaml", "content"]
     code, _ = run(["build", "--site", str(root)])
     assert code == 0
-    (root / "content/essays/b.md").write_text(GOOD_ESSAY.replace("正文。", "[坏](#没有)").replace("好文章", "乙"), "utf-8")
+    (root / "content/essays/b.md").write_text(
+        GOOD_ESSAY.replace("正文。", "[坏](#没有)").replace("好文章", "乙"), "utf-8"
+    )
     before = tree(root)
     code, output = run(["check", "--site", str(root), "--strict"])
     assert code == 1 and "#没有" in output
@@ -197,11 +208,15 @@ def test_check_writes_nothing(make_site: SiteFactory) -> None:
 
 
 def test_check_lists_problems_grouped_by_file_and_sets_the_exit_code(make_site: SiteFactory) -> None:
-    root = make_site({
-        "content/essays/a.md": GOOD_ESSAY.replace("正文。", "见[乙](b.md#没有这节)。").replace("track: iot", "track: iot\nauther: x"),
-        "content/essays/b.md": GOOD_ESSAY.replace("好文章", "乙"),
-        "content/essays/c.md": GOOD_ESSAY.replace("好文章", "丙").replace("正文。", "[本文](#收获)"),
-    })
+    root = make_site(
+        {
+            "content/essays/a.md": GOOD_ESSAY.replace("正文。", "见[乙](b.md#没有这节)。").replace(
+                "track: iot", "track: iot\nauther: x"
+            ),
+            "content/essays/b.md": GOOD_ESSAY.replace("好文章", "乙"),
+            "content/essays/c.md": GOOD_ESSAY.replace("好文章", "丙").replace("正文。", "[本文](#收获)"),
+        }
+    )
     code, output = run(["check", "--site", str(root)])
     assert code == 0, output
     lines = output.splitlines()
@@ -231,11 +246,13 @@ def test_readme_problem_matcher_reads_check_output(make_site: SiteFactory) -> No
     assert block is not None
     matchers = json.loads(block.group(1))["tasks"][0]["problemMatcher"]
     patterns = [(re.compile(m["pattern"]["regexp"]), m["severity"]) for m in matchers]
-    root = make_site({
-        "content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: 新材科"),
-        "content/essays/b.md": GOOD_ESSAY.replace("作者", "").replace("author:", "auther:"),
-        "content/essays/c.md": b"\x89PNG\r\n\x1a\n\x00\xff\xfe\x00" * 8,
-    })
+    root = make_site(
+        {
+            "content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: 新材科"),
+            "content/essays/b.md": GOOD_ESSAY.replace("作者", "").replace("author:", "auther:"),
+            "content/essays/c.md": b"\x89PNG\r\n\x1a\n\x00\xff\xfe\x00" * 8,
+        }
+    )
     code, output = run(["check", "--site", str(root)])
     assert code == 1
     found = []
@@ -285,8 +302,12 @@ def test_schema_files_for_the_editor(make_site: SiteFactory) -> None:
     validator = jsonschema.Draft7Validator(essay)
     good = {"title": "心得", "date": "2024-03-05", "track": "新材料", "author": "王小明", "tags": ["调研"]}
     assert list(validator.iter_errors(good)) == []
-    for bad in ({**good, "track": "新材科"}, {k: v for k, v in good.items() if k != "author"}, {**good, "auther": "x"},
-                {**good, "date": "明天"}):
+    for bad in (
+        {**good, "track": "新材科"},
+        {k: v for k, v in good.items() if k != "author"},
+        {**good, "auther": "x"},
+        {**good, "date": "明天"},
+    ):
         assert list(validator.iter_errors(bad)), bad
 
 

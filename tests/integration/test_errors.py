@@ -22,22 +22,38 @@ track: iot
 ISSUE = "---\ntitle: 第1期\ndate: 2024-03-01\nnumber: 1\n---\n编者按。\n"
 
 CASES: dict[str, tuple[dict[str, str], list[str]]] = {
-    "missing_title": ({"content/essays/a.md": "---\ndate: 2024-03-05\nauthor: 甲\ntrack: iot\n---\n"},
-                      ["content/essays/a.md:1: 缺少必填字段 “title”"]),
-    "mistyped_date": ({"content/essays/a.md": GOOD_ESSAY.replace("2024-03-05", "2024-02-30")},
-                      ["content/essays/a.md:3: 日期 “2024-02-30” 无效"]),
-    "unknown_track": ({"content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: 新材科")},
-                      ["content/essays/a.md:5: 未知的赛道 “新材科”，可选：智能物联、生命健康、新材料（是否想写 “新材料”？）"]),
-    "duplicate_number": ({"content/issues/a.md": ISSUE, "content/issues/b.md": ISSUE},
-                         ["content/issues/b.md:4: 期号 1 重复：content/issues/a.md 也是第1期"]),
-    "duplicate_url": ({"content/essays/a.md": GOOD_ESSAY,
-                       "content/essays/b.md": GOOD_ESSAY.replace("---\n正文", "slug: a\n---\n正文")},
-                      ["网址 /essays/a/ 与 content/essays/a.md 重复"]),
-    "missing_issue": ({"content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: iot\nissue: 7")},
-                      ["content/essays/a.md:6: “issue: 7” 指向的第7期不存在"]),
-    "bad_yaml": ({"content/essays/a.md": "---\ntitle: [未闭合\ndate: 2024-03-05\n---\n"},
-                 ["content/essays/a.md:"]),
-    "bad_config_key": ({"chaowen.yaml": "title: x\ntrakcs: []\n"}, ["chaowen.yaml:2: 未知的配置项 “trakcs”（是否想写 “tracks”？）"]),
+    "missing_title": (
+        {"content/essays/a.md": "---\ndate: 2024-03-05\nauthor: 甲\ntrack: iot\n---\n"},
+        ["content/essays/a.md:1: 缺少必填字段 “title”"],
+    ),
+    "mistyped_date": (
+        {"content/essays/a.md": GOOD_ESSAY.replace("2024-03-05", "2024-02-30")},
+        ["content/essays/a.md:3: 日期 “2024-02-30” 无效"],
+    ),
+    "unknown_track": (
+        {"content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: 新材科")},
+        ["content/essays/a.md:5: 未知的赛道 “新材科”，可选：智能物联、生命健康、新材料（是否想写 “新材料”？）"],
+    ),
+    "duplicate_number": (
+        {"content/issues/a.md": ISSUE, "content/issues/b.md": ISSUE},
+        ["content/issues/b.md:4: 期号 1 重复：content/issues/a.md 也是第1期"],
+    ),
+    "duplicate_url": (
+        {
+            "content/essays/a.md": GOOD_ESSAY,
+            "content/essays/b.md": GOOD_ESSAY.replace("---\n正文", "slug: a\n---\n正文"),
+        },
+        ["网址 /essays/a/ 与 content/essays/a.md 重复"],
+    ),
+    "missing_issue": (
+        {"content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: iot\nissue: 7")},
+        ["content/essays/a.md:6: “issue: 7” 指向的第7期不存在"],
+    ),
+    "bad_yaml": ({"content/essays/a.md": "---\ntitle: [未闭合\ndate: 2024-03-05\n---\n"}, ["content/essays/a.md:"]),
+    "bad_config_key": (
+        {"chaowen.yaml": "title: x\ntrakcs: []\n"},
+        ["chaowen.yaml:2: 未知的配置项 “trakcs”（是否想写 “tracks”？）"],
+    ),
 }
 
 
@@ -52,7 +68,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_error_case(make_site: SiteFactory, case: str) -> None:
-    root = make_site({"content/essays/ok.md": GOOD_ESSAY.replace("好文章", "另一篇").replace("2024-03-05", "2024-03-04")})
+    root = make_site(
+        {"content/essays/ok.md": GOOD_ESSAY.replace("好文章", "另一篇").replace("2024-03-05", "2024-03-04")}
+    )
     code, _ = run(["build", "--site", str(root)])
     assert code == 0
     before = snapshot(root / "output")
@@ -68,11 +86,13 @@ def test_error_case(make_site: SiteFactory, case: str) -> None:
 
 
 def test_all_errors_are_reported_together(make_site: SiteFactory) -> None:
-    root = make_site({
-        "content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: 新材科"),
-        "content/essays/b.md": GOOD_ESSAY.replace("2024-03-05", "明天"),
-        "content/minutes/c.md": "---\ntitle：沙龙\n---\n",
-    })
+    root = make_site(
+        {
+            "content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: 新材科"),
+            "content/essays/b.md": GOOD_ESSAY.replace("2024-03-05", "明天"),
+            "content/minutes/c.md": "---\ntitle：沙龙\n---\n",
+        }
+    )
     code, output = run(["build", "--site", str(root)])
     assert code == 1
     for name in ["content/essays/a.md:5", "content/essays/b.md:3", "content/minutes/c.md:2"]:
@@ -102,8 +122,12 @@ def test_refuses_to_build_into_content(make_site: SiteFactory) -> None:
 
 
 def test_template_error_names_the_template(make_site: SiteFactory) -> None:
-    root = make_site({"content/essays/a.md": GOOD_ESSAY,
-                      "themes/default/templates/document.html": "{% extends 'base.html' %}{% block content %}{{ doc.nope }}{% endblock %}"})
+    root = make_site(
+        {
+            "content/essays/a.md": GOOD_ESSAY,
+            "themes/default/templates/document.html": "{% extends 'base.html' %}{% block content %}{{ doc.nope }}{% endblock %}",
+        }
+    )
     code, output = run(["build", "--site", str(root)])
     assert code == 1
     assert "document.html:1" in output
@@ -111,18 +135,24 @@ def test_template_error_names_the_template(make_site: SiteFactory) -> None:
 
 
 def test_template_syntax_error_names_file_and_line(make_site: SiteFactory) -> None:
-    root = make_site({"content/essays/a.md": GOOD_ESSAY,
-                      "themes/default/templates/document.html": "{% extends 'base.html' %}\n{% block content %}\n{% if %}\n{% endblock %}"})
+    root = make_site(
+        {
+            "content/essays/a.md": GOOD_ESSAY,
+            "themes/default/templates/document.html": "{% extends 'base.html' %}\n{% block content %}\n{% if %}\n{% endblock %}",
+        }
+    )
     code, output = run(["build", "--site", str(root)])
     assert code == 1
     assert "document.html:3" in output
 
 
 def test_markdown_errors_are_reported_with_front_matter_errors(make_site: SiteFactory) -> None:
-    root = make_site({
-        "content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: 新材科"),
-        "content/essays/b.md": GOOD_ESSAY.replace("正文。", "![图](../images/none.png)"),
-    })
+    root = make_site(
+        {
+            "content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: 新材科"),
+            "content/essays/b.md": GOOD_ESSAY.replace("正文。", "![图](../images/none.png)"),
+        }
+    )
     code, output = run(["build", "--site", str(root)])
     assert code == 1
     assert "content/essays/a.md:5" in output and "content/essays/b.md:7" in output

@@ -22,10 +22,25 @@ def output(example_site: Path) -> Path:
 
 
 def test_expected_pages_exist(output: Path) -> None:
-    for path in ["index.html", "issues/index.html", "issues/1/index.html", "issues/3/index.html",
-                 "tracks/iot/index.html", "tracks/health/index.html", "tracks/materials/index.html",
-                 "archive/index.html", "tags/index.html", "authors/index.html", "search/index.html",
-                 "about/index.html", "404.html", "atom.xml", "tracks/iot/atom.xml", "sitemap.xml", "robots.txt"]:
+    for path in [
+        "index.html",
+        "issues/index.html",
+        "issues/1/index.html",
+        "issues/3/index.html",
+        "tracks/iot/index.html",
+        "tracks/health/index.html",
+        "tracks/materials/index.html",
+        "archive/index.html",
+        "tags/index.html",
+        "authors/index.html",
+        "search/index.html",
+        "about/index.html",
+        "404.html",
+        "atom.xml",
+        "tracks/iot/atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+    ]:
         assert (output / path).is_file(), path
     essays = list((output / "essays").glob("*/index.html"))
     minutes = list((output / "minutes").glob("*/index.html"))
@@ -79,7 +94,11 @@ def test_body_template_syntax_is_shown_as_written(output: Path) -> None:
 def test_rebuild_is_byte_identical(example_site: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     build(BuildOptions(site_root=example_site, output=again, jobs=2), now=NOW)
-    first = {p.relative_to(example_site / "output"): p.read_bytes() for p in (example_site / "output").rglob("*") if p.is_file()}
+    first = {
+        p.relative_to(example_site / "output"): p.read_bytes()
+        for p in (example_site / "output").rglob("*")
+        if p.is_file()
+    }
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
@@ -112,8 +131,13 @@ def test_installed_theme_is_used_when_the_site_has_none(example_site: Path) -> N
 def test_every_page_has_head_metadata(output: Path) -> None:
     for page in output.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        for needle in ["<title>", '<meta name="description"', '<link rel="canonical"', 'property="og:title"',
-                       'name="viewport"']:
+        for needle in [
+            "<title>",
+            '<meta name="description"',
+            '<link rel="canonical"',
+            'property="og:title"',
+            'name="viewport"',
+        ]:
             assert needle in text, f"{page}: {needle}"
 
 

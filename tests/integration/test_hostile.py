@@ -72,8 +72,12 @@ def expected_of(case: str) -> Expected:
             path, _, text = value.partition(" |")
             result.pages.append((path, text.strip()))
         elif key in ("absent", "absent-file", "once", "escaped"):
-            {"absent": result.absent, "absent-file": result.absent_files, "once": result.once,
-             "escaped": result.escaped}[key].append(value)
+            {
+                "absent": result.absent,
+                "absent-file": result.absent_files,
+                "once": result.once,
+                "escaped": result.escaped,
+            }[key].append(value)
         else:
             result.messages.append(line)
     return result

@@ -88,9 +88,16 @@ def move_year(root: Path) -> None:  # from the 2025 shard to the 2026 one
 
 
 CHANGES: dict[str, Callable[[Path], None]] = {
-    "edit_body": edit_body, "edit_title": edit_title, "add": add_essay, "delete": delete_essay,
-    "rename": rename_essay, "template": edit_template, "config": edit_config, "css": edit_css,
-    "add_year": add_year, "move_year": move_year,
+    "edit_body": edit_body,
+    "edit_title": edit_title,
+    "add": add_essay,
+    "delete": delete_essay,
+    "rename": rename_essay,
+    "template": edit_template,
+    "config": edit_config,
+    "css": edit_css,
+    "add_year": add_year,
+    "move_year": move_year,
 }
 
 
@@ -207,8 +214,13 @@ def test_cache_is_used_across_processes(site: Path) -> None:
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "chaowen", "build", "--site", str(site), "-v"],
-                            capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    result = subprocess.run(
+        [sys.executable, "-m", "chaowen", "build", "--site", str(site), "-v"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert "markdown 0 · pages rendered 0" in result.stdout
 
 

@@ -103,7 +103,11 @@ def test_documents_carry_kind_track_and_date(indexed: dict[str, dict[str, Any]])
     essay = indexed["/essays/sun-liqun-battery/"]
     assert essay["filters"] == {"kind": ["学员心得"], "track": ["新材料"]}
     assert essay["meta"]["title"] == "新能源电池材料：热闹背后的冷思考"
-    assert (essay["meta"]["kind"], essay["meta"]["track"], essay["meta"]["date"]) == ("学员心得", "新材料", "2025年6月22日")
+    assert (essay["meta"]["kind"], essay["meta"]["track"], essay["meta"]["date"]) == (
+        "学员心得",
+        "新材料",
+        "2025年6月22日",
+    )
     minutes = indexed["/minutes/iot-salon-01/"]
     assert minutes["filters"] == {"kind": ["沙龙纪要"], "track": ["智能物联"]}
     assert minutes["meta"]["date"] == "2025年5月16日"
@@ -155,9 +159,7 @@ def test_the_index_follows_the_content_and_is_kept_when_it_did_not_change(exampl
     assert all(p.read_bytes() == (clean / p.relative_to(site / "output")).read_bytes() for p in pagefind if p.is_file())
 
 
-def test_the_preview_indexes_once_and_keeps_that_index_while_pages_change(
-    example_site: Path, tmp_path: Path
-) -> None:
+def test_the_preview_indexes_once_and_keeps_that_index_while_pages_change(example_site: Path, tmp_path: Path) -> None:
     from chaowen.serve import PreviewBuilder, ServeOptions
 
     site = tmp_path / "site"
@@ -189,7 +191,9 @@ def test_the_index_serves_any_base_path(example_site: Path, tmp_path: Path) -> N
 def test_the_command_reports_the_index_and_can_skip_it(example_site: Path, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "chaowen", "build", "--site", str(example_site), "--no-cache", "-v"]
-    result = subprocess.run([*command, "--output", str(tmp_path / "a")], capture_output=True, text=True, env=env, check=True)
+    result = subprocess.run(
+        [*command, "--output", str(tmp_path / "a")], capture_output=True, text=True, env=env, check=True
+    )
     summary, stages = result.stdout.splitlines()[:2]
     assert re.search(r"（搜索索引：\d+ 篇，\d+ KB，用时 \d+\.\d\d 秒）$", summary), summary
     assert re.search(r"search \d+\.\d\ds", stages), stages

@@ -204,8 +204,11 @@ def test_a_stylesheet_change_is_a_stylesheet_update_only(server: Serve) -> None:
         override.parent.mkdir(parents=True, exist_ok=True)
         from chaowen.render import REPO_THEMES
 
-        override.write_text((REPO_THEMES / "default/static/style.css").read_text(encoding="utf-8")
-                            + "\nbody { outline: 1px solid red; }\n", encoding="utf-8")
+        override.write_text(
+            (REPO_THEMES / "default/static/style.css").read_text(encoding="utf-8")
+            + "\nbody { outline: 1px solid red; }\n",
+            encoding="utf-8",
+        )
         update = events.next_update()
         assert update["css"] == ["static/style.css"] and update["pages"] == []
         assert b"outline: 1px solid red" in server.get("/static/style.css").body
@@ -219,8 +222,9 @@ def test_a_template_error_names_the_template_and_line(server: Serve) -> None:
     try:
         events.next()
         template.parent.mkdir(parents=True, exist_ok=True)
-        template.write_text('{% extends "base.html" %}\n{% block main %}\n{{ doc.title }\n{% endblock %}\n',
-                            encoding="utf-8")
+        template.write_text(
+            '{% extends "base.html" %}\n{% block main %}\n{{ doc.title }\n{% endblock %}\n', encoding="utf-8"
+        )
         update = events.next_update()
         assert [(p["path"], p["line"]) for p in update["errors"]] == [("themes/default/templates/page.html", 3)]
         template.unlink()
@@ -238,8 +242,10 @@ def test_a_file_deleted_while_referenced_is_a_problem(server: Serve) -> None:
         events.next()
         image.unlink()
         update = events.next_update()
-        assert any(p["path"] == "content/essays/chen-siyuan-linpu.md" and "调研现场.png" in p["message"]
-                   for p in update["errors"])
+        assert any(
+            p["path"] == "content/essays/chen-siyuan-linpu.md" and "调研现场.png" in p["message"]
+            for p in update["errors"]
+        )
         assert server.get("/" + quote("images/调研现场.png")).status == 200  # the last good site stays
         image.write_bytes(data)
         assert events.next_update()["errors"] == []

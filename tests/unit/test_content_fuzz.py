@@ -10,14 +10,80 @@ from tests.conftest import make_config
 CONFIG = make_config()
 SOURCES = st.sampled_from(["essays/a.md", "minutes/b.md", "issues/c.md", "pages/d.md", "其他/e.md"])
 FIELDS = st.sampled_from(
-    ["title", "date", "track", "author", "authors", "tags", "issue", "number", "slug", "draft", "extra", "summary",
-     "unit", "host", "venue", "participants", "auther", "<<", "?", "- x", "标题", ""]
+    [
+        "title",
+        "date",
+        "track",
+        "author",
+        "authors",
+        "tags",
+        "issue",
+        "number",
+        "slug",
+        "draft",
+        "extra",
+        "summary",
+        "unit",
+        "host",
+        "venue",
+        "participants",
+        "auther",
+        "<<",
+        "?",
+        "- x",
+        "标题",
+        "",
+    ]
 )
 # Pieces editors, input methods and attackers put into YAML.
 PIECES = st.sampled_from(
-    [" ", "  ", "\t", "\u3000", ":", "：", "，", "#", "&a", "*a", "!!python/object/apply:os.system", "!tag", "|", ">",
-     "-", "[", "]", "{", "}", ",", "'", '"', "\\", "%", "@", "`", "?", "\n", "\r\n", "\r", "---", "...", "\ufeff",
-     "2024-02-30", "2024-03-05 14:30", "明天", "no", "on", "010", "~", "null", "新材科", "智能物联", "第3期", "\x00"]
+    [
+        " ",
+        "  ",
+        "\t",
+        "\u3000",
+        ":",
+        "：",
+        "，",
+        "#",
+        "&a",
+        "*a",
+        "!!python/object/apply:os.system",
+        "!tag",
+        "|",
+        ">",
+        "-",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "'",
+        '"',
+        "\\",
+        "%",
+        "@",
+        "`",
+        "?",
+        "\n",
+        "\r\n",
+        "\r",
+        "---",
+        "...",
+        "\ufeff",
+        "2024-02-30",
+        "2024-03-05 14:30",
+        "明天",
+        "no",
+        "on",
+        "010",
+        "~",
+        "null",
+        "新材科",
+        "智能物联",
+        "第3期",
+        "\x00",
+    ]
 )
 YAMLISH = st.lists(st.one_of(PIECES, st.text(max_size=4)), max_size=12).map("".join)
 
@@ -39,7 +105,11 @@ def test_arbitrary_text(source: str, text: str, fenced: bool) -> None:
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(SOURCES, st.lists(st.tuples(st.sampled_from(["", "  ", "- ", "\t"]), FIELDS, YAMLISH), max_size=10), st.text(max_size=50))
+@given(
+    SOURCES,
+    st.lists(st.tuples(st.sampled_from(["", "  ", "- ", "\t"]), FIELDS, YAMLISH), max_size=10),
+    st.text(max_size=50),
+)
 def test_yamlish_front_matter(source: str, lines: list[tuple[str, str, str]], body: str) -> None:
     front = "\n".join(f"{indent}{key}: {value}" for indent, key, value in lines)
     check(parse_document(source, f"---\n{front}\n---\n{body}", CONFIG), source)

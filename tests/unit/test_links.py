@@ -14,7 +14,9 @@ from tests.conftest import NOW, make_config
 ESSAY = "---\ntitle: 文章\ndate: 2024-03-05\nauthor: 王小明\ntrack: iot\n---\n"
 
 
-def site_of(bodies: dict[str, str], base_url: str = "https://example.org/", language: str = "zh-CN") -> tuple[Site, dict[str, Markup]]:
+def site_of(
+    bodies: dict[str, str], base_url: str = "https://example.org/", language: str = "zh-CN"
+) -> tuple[Site, dict[str, Markup]]:
     config = make_config(base_url=base_url, language=language)
     documents = []
     for source, body in bodies.items():
@@ -26,8 +28,13 @@ def site_of(bodies: dict[str, str], base_url: str = "https://example.org/", lang
     markups = {}
     for source, document in site.documents.items():
         markups[source], _ = render_markdown(
-            document.body, source=source, display_path=f"content/{source}", body_line=document.body_line,
-            urls=site.urls, base_path=config.base_path, language=language,
+            document.body,
+            source=source,
+            display_path=f"content/{source}",
+            body_line=document.body_line,
+            urls=site.urls,
+            base_path=config.base_path,
+            language=language,
         )
     return site, markups
 
@@ -37,7 +44,9 @@ def page(body: str, *, ids: str = "", base: str = "/") -> bytes:
     return f"<!DOCTYPE html><html><head>{head}</head><body>{ids}{body}</body></html>".encode()
 
 
-def outputs_for(site: Site, markups: dict[str, Markup], extra: dict[str, bytes] | None = None, template: str = "") -> list[Output]:
+def outputs_for(
+    site: Site, markups: dict[str, Markup], extra: dict[str, bytes] | None = None, template: str = ""
+) -> list[Output]:
     """Every page of ``site`` with its document's HTML in it, plus ``extra`` pages."""
     found = []
     for spec in site.pages:
@@ -50,19 +59,27 @@ def outputs_for(site: Site, markups: dict[str, Markup], extra: dict[str, bytes] 
 
 
 def test_a_sound_site_has_no_problems() -> None:
-    site, markups = site_of({
-        "essays/a.md": "## 第一节\n\n见[乙](b.md#收获)和[本文](#第一节)。[顶部](#top) [外部](https://example.com/x) [邮件](mailto:a@b.c)\n",
-        "essays/b.md": "## 收获\n\n正文。\n",
-    })
-    outputs = outputs_for(site, markups, template='<a href="/">首页</a><a href="https://example.org/essays/a/">绝对</a><img src="/images/%E5%9B%BE%201.png">')
+    site, markups = site_of(
+        {
+            "essays/a.md": "## 第一节\n\n见[乙](b.md#收获)和[本文](#第一节)。[顶部](#top) [外部](https://example.com/x) [邮件](mailto:a@b.c)\n",
+            "essays/b.md": "## 收获\n\n正文。\n",
+        }
+    )
+    outputs = outputs_for(
+        site,
+        markups,
+        template='<a href="/">首页</a><a href="https://example.org/essays/a/">绝对</a><img src="/images/%E5%9B%BE%201.png">',
+    )
     assert check_links(site, markups, outputs, ["static/style.css", "images/图 1.png"]) == []
 
 
 def test_missing_anchor_in_a_document_names_its_file_and_line() -> None:
-    site, markups = site_of({
-        "essays/a.md": "第一段。\n\n见[乙的一节](b.md#没有这节)。\n\n[本文](#也没有)\n",
-        "essays/b.md": "## 收获\n",
-    })
+    site, markups = site_of(
+        {
+            "essays/a.md": "第一段。\n\n见[乙的一节](b.md#没有这节)。\n\n[本文](#也没有)\n",
+            "essays/b.md": "## 收获\n",
+        }
+    )
     problems = check_links(site, markups, outputs_for(site, markups), ["static/style.css"])
     assert sorted((p.path, p.line, p.severity) for p in problems) == [
         ("content/essays/a.md", 9, Severity.WARNING),
@@ -72,7 +89,7 @@ def test_missing_anchor_in_a_document_names_its_file_and_line() -> None:
 
 
 def test_raw_html_image_that_is_missing_is_an_error_at_its_line() -> None:
-    site, markups = site_of({"essays/a.md": "段落。\n\n<p><img src=\"pic.png\" alt=\"图\"></p>\n"})
+    site, markups = site_of({"essays/a.md": '段落。\n\n<p><img src="pic.png" alt="图"></p>\n'})
     (problem,) = check_links(site, markups, outputs_for(site, markups), ["static/style.css"])
     assert (problem.path, problem.line, problem.severity) == ("content/essays/a.md", 9, Severity.ERROR)
     assert "pic.png" in problem.message
@@ -110,7 +127,12 @@ def test_link_outside_the_base_path() -> None:
 
 def test_relative_links_between_pages_and_folders_without_slash() -> None:
     site, markups = site_of({"essays/a.md": "正文。\n"})
-    extra = {"about/index.html": page('<a href="../essays/a/index.html#x">a</a><a href="../essays/a">a</a><a href="./">自己</a>', ids='<p id="x"></p>')}
+    extra = {
+        "about/index.html": page(
+            '<a href="../essays/a/index.html#x">a</a><a href="../essays/a">a</a><a href="./">自己</a>',
+            ids='<p id="x"></p>',
+        )
+    }
     outputs = outputs_for(site, markups, extra, template='<span id="x"></span>')
     assert check_links(site, markups, outputs, ["static/style.css"]) == []
 
@@ -125,12 +147,19 @@ def test_named_anchors_and_srcset() -> None:
 def test_english_messages() -> None:
     site, markups = site_of({"essays/a.md": "see [x](#nope)\n"}, language="en")
     (problem,) = check_links(site, markups, outputs_for(site, markups), ["static/style.css"])
-    assert problem.format().startswith("content/essays/a.md:7: link '#nope': the page it points to has no anchor '#nope' (")
+    assert problem.format().startswith(
+        "content/essays/a.md:7: link '#nope': the page it points to has no anchor '#nope' ("
+    )
 
 
 @pytest.mark.parametrize(
     "overrides",
-    [{}, {"relative": True}, {"base_url": "https://example.org/chaowen/"}, {"base_url": "https://example.org/chaowen/", "relative": True}],
+    [
+        {},
+        {"relative": True},
+        {"base_url": "https://example.org/chaowen/"},
+        {"base_url": "https://example.org/chaowen/", "relative": True},
+    ],
 )
 def test_the_example_journal_is_sound_however_it_is_published(example_site: Path, overrides: dict[str, object]) -> None:
     loaded = load(BuildOptions(site_root=example_site, jobs=1, cache=False, **overrides))  # type: ignore[arg-type]
@@ -142,7 +171,10 @@ def test_links_outside_the_base_path_are_told_apart() -> None:
     site, markups = site_of({"essays/a.md": "见[旧址](/old/)。\n"}, base_url="https://example.org/chaowen/")
     outputs = outputs_for(site, markups, template='<a href="/elsewhere/">模板里的</a>')
     problems = check_links(site, markups, outputs, ["static/style.css"])
-    assert sorted((p.path.startswith("content/"), "/old/" in p.message) for p in problems) == [(False, False), (True, True)]
+    assert sorted((p.path.startswith("content/"), "/old/" in p.message) for p in problems) == [
+        (False, False),
+        (True, True),
+    ]
 
 
 def test_tag_scanner_reads_what_html_parser_reads(example_site: Path) -> None:
@@ -159,8 +191,10 @@ def test_tag_scanner_reads_what_html_parser_reads(example_site: Path) -> None:
             values = {name: value for name, value in reversed(attrs) if value is not None}
             links._collect(tag, values, self.result)
 
-    tricky = ('<!-- <a href="/commented/"> --><script>var s = "<a href=\'/in-script/\'>";</script>'
-              '<a  HREF = "/a/?x=1&amp;y=2#f" id=plain>x</a><img src=\'/i.png\' alt="a > b"><br/>')
+    tricky = (
+        '<!-- <a href="/commented/"> --><script>var s = "<a href=\'/in-script/\'>";</script>'
+        '<a  HREF = "/a/?x=1&amp;y=2#f" id=plain>x</a><img src=\'/i.png\' alt="a > b"><br/>'
+    )
     pages = [p.read_text(encoding="utf-8") for p in sorted((example_site / "output").rglob("*.html"))]
     for text in [tricky, *pages]:
         reference = Reference()

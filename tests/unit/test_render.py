@@ -22,9 +22,17 @@ def renderer(config: SiteConfig, documents: list[Document]) -> Renderer:
 
 
 def essay(**fields: object) -> Document:
-    values: dict[str, object] = {"source": "essays/a.md", "kind": Kind.ESSAY, "title": "标题",
-                                 "date": datetime(2024, 3, 5, tzinfo=TZ), "slug": "a", "body": "",
-                                 "track": "iot", "authors": ("王小明",), "tags": ("产业链",)}
+    values: dict[str, object] = {
+        "source": "essays/a.md",
+        "kind": Kind.ESSAY,
+        "title": "标题",
+        "date": datetime(2024, 3, 5, tzinfo=TZ),
+        "slug": "a",
+        "body": "",
+        "track": "iot",
+        "authors": ("王小明",),
+        "tags": ("产业链",),
+    }
     values.update(fields)
     return Document(**values)  # type: ignore[arg-type]
 
@@ -45,8 +53,16 @@ def test_essay_page_shows_its_metadata(config: SiteConfig) -> None:
     output, _ = r.render(spec)
     assert output is not None and output.content is not None
     text = output.content.decode()
-    for expected in ["标题", "王小明", "临浦镇", "智能物联", "2024年3月5日", '<html lang="zh-CN"',
-                     '<link rel="canonical" href="https://example.org/essays/a/">', "og:title"]:
+    for expected in [
+        "标题",
+        "王小明",
+        "临浦镇",
+        "智能物联",
+        "2024年3月5日",
+        '<html lang="zh-CN"',
+        '<link rel="canonical" href="https://example.org/essays/a/">',
+        "og:title",
+    ]:
         assert expected in text, expected
     assert r.touched == frozenset({"essays/a.md"})
 

@@ -29,7 +29,11 @@ def test_new_site_config_has_the_three_tracks() -> None:
     fields, lines, problems = parse_yaml(text, "chaowen.yaml")
     assert problems == []
     config = parse_config(fields, lines, Path("/site"))
-    assert [(t.key, t.name) for t in config.tracks] == [("iot", "智能物联"), ("health", "生命健康"), ("materials", "新材料")]
+    assert [(t.key, t.name) for t in config.tracks] == [
+        ("iot", "智能物联"),
+        ("health", "生命健康"),
+        ("materials", "新材料"),
+    ]
     assert config.title == "潮闻 2027"
 
 
@@ -126,9 +130,34 @@ def test_unknown_track_names_the_valid_ones(config: SiteConfig) -> None:
 
 @pytest.mark.parametrize(
     "title",
-    ["标题: 副标题", "[草稿] 标题", "# 井号", "'单引号'", '"双引号"', "a #b", "@at", "yes", "010", "null", "~",
-     "!!python/object", "&anchor", "*alias", "第1期：开篇", "- 破折号", "? 问", "%百分", "`反引号`", "|竖线", ">大于",
-     "{花括号}", "制表\t符", "结尾冒号:", "---", "…"],
+    [
+        "标题: 副标题",
+        "[草稿] 标题",
+        "# 井号",
+        "'单引号'",
+        '"双引号"',
+        "a #b",
+        "@at",
+        "yes",
+        "010",
+        "null",
+        "~",
+        "!!python/object",
+        "&anchor",
+        "*alias",
+        "第1期：开篇",
+        "- 破折号",
+        "? 问",
+        "%百分",
+        "`反引号`",
+        "|竖线",
+        ">大于",
+        "{花括号}",
+        "制表\t符",
+        "结尾冒号:",
+        "---",
+        "…",
+    ],
 )
 def test_titles_are_written_so_they_read_back_exactly(title: str) -> None:
     fields, _, problems = parse_yaml(f"title: {yaml_text(title)}", "a.md")
