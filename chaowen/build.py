@@ -108,6 +108,7 @@ class BuildResult:
     indexed: int = 0  # pages in the search index (0: no index was made)
     index_bytes: int = 0  # size of the search index files
     shards_indexed: tuple[str, ...] = ()  # search shards made in this build (the others were kept)
+    foreign: int = 0  # files and folders in the output folder that chaowen did not write (left in place)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -166,7 +167,6 @@ class Builder:
         self._cache: BuildCache | None = None
         self._loaded: LoadedSite | None = None
         self._recent: dict[str, Recent] = {}  # files as last read, for the next build in this process
-        self._written: tuple[Path, set[str]] | None = None  # what this builder left in the output folder
         self._views: tuple[str, dict[str, tuple[ItemView, frozenset[str], str]]] = ("", {})  # shape, views
         self._templates: tuple[tuple[tuple[str, int, int], ...], dict[str, str]] = ((), {})
 
@@ -282,11 +282,10 @@ class Builder:
         cache = self._cache
         assert cache is not None
         reuse = not self.options.clean
-        existing = self._written[1] if self._written and self._written[0] == output and reuse else None
         # Pages go to the staging folder as they are rendered (the site's bytes are never
         # all in memory); the output folder changes only in commit(), after everything worked.
         index: SearchIndex | None = None
-        with Staging(output, reuse=reuse, existing=existing) as staging:
+        with Staging(output, reuse=reuse, language=loaded.config.language) as staging:
             outputs, copies, rendered, manifest = self._render(loaded, cache, output, progress, staging)
             timings["render"] = time.perf_counter() - started - sum(timings.values())
             pages = len(outputs)
@@ -300,7 +299,6 @@ class Builder:
             for path, source in copies.items():
                 staging.copy(path, source)
             stats: WriteStats = staging.commit()
-        self._written = (output, {o.path for o in outputs} | set(copies))
         cache.manifests.pop(self._output_id(output), None)  # re-inserted last: the most recent
         cache.manifests[self._output_id(output)] = manifest
         if save_cache:
@@ -320,6 +318,7 @@ class Builder:
             indexed=index.pages if index else 0,
             index_bytes=index.size if index else 0,
             shards_indexed=index.made if index else (),
+            foreign=stats.foreign,
         )
 
     def _index(
@@ -412,6 +411,7 @@ class Builder:
                 old is not None
                 and old.base == base_key
                 and old.state == _state(old.touched, dependencies)
+                and path in staging.existing  # a file of the previous build, not one of the user's
                 and _unchanged_file(output / path, old.size)
             ):
                 staging.put(Output(path, None))

@@ -146,6 +146,7 @@ def build(
                 seconds=result.seconds,
             )
             + _search_summary(result, language)
+            + (messages.text("output_foreign_kept", language, count=result.foreign) if result.foreign else "")
         )
         if verbose:
             stages = " · ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())

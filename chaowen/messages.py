@@ -160,6 +160,42 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "output_is_themes": ("这是主题目录", "it holds the themes"),
     "output_is_parent": ("这是站点的上级目录", "it is a parent of the site"),
     "output_is_home": ("这是用户主目录", "it is the home folder"),
+    "output_not_folder": (
+        "{path} 是一个文件，不是目录，没有改动任何文件",
+        "{path} is a file, not a folder; nothing was changed",
+    ),
+    "output_not_folder_hint": ("请用 --output 指定一个目录", "pass a folder to --output"),
+    "output_foreign": (
+        "输出目录 {path} 里已有文件，但不是 chaowen 生成的（没有 {manifest}），没有改动任何文件",
+        "the output folder {path} holds files that chaowen did not write (it has no {manifest}); nothing was changed",
+    ),
+    "output_foreign_hint": (
+        "chaowen 只删除或替换它自己生成的文件：请换一个空目录或新目录，或先把里面的文件移走；"
+        "旧版 chaowen 生成的目录可以整个删除后重新生成",
+        "chaowen only deletes or replaces files it wrote: choose an empty or new folder, or move the files away;"
+        " a folder written by an older chaowen can be deleted and built again",
+    ),
+    "output_manifest_bad": (
+        "输出目录 {path} 里的 {manifest} 已损坏，无法确定哪些文件是 chaowen 生成的，没有改动任何文件",
+        "the {manifest} in the output folder {path} is damaged: which files chaowen wrote is unknown;"
+        " nothing was changed",
+    ),
+    "output_manifest_bad_hint": (
+        "请换一个空目录或新目录，或先把里面的文件移走",
+        "choose an empty or new folder, or move the files away",
+    ),
+    "output_collision": (
+        "{path} 不是 chaowen 生成的，但生成的网站要写入这个位置，没有改动任何文件",
+        "{path} was not written by chaowen, but the site has a file at that place; nothing was changed",
+    ),
+    "output_collision_hint": (
+        "请把它移走或改名，或换一个输出目录",
+        "move or rename it, or choose another output folder",
+    ),
+    "output_foreign_kept": (
+        "，保留了 {count} 个非 chaowen 生成的文件或文件夹",
+        "; kept {count} files or folders chaowen did not write",
+    ),
     "theme_missing": ("找不到主题 “{name}”", "theme '{name}' not found"),
     "theme_missing_hint": ("查找过：{searched}", "looked in: {searched}"),
     # search index

@@ -1,23 +1,48 @@
-"""Outputs + copied files -> a staging folder -> swapped in for ``output/``.
+"""Outputs + copied files -> a staging folder -> moved into ``output/``, file by file.
 
-The only module that writes the built site. The previous ``output/`` stays as it
-was until a complete new one exists beside it; then the two are swapped with
-renames, or, on a rebuild, the changed files are renamed into place. A file whose
-bytes did not change is not written at all, so its modification time stays and a
-sync to the host uploads only what changed.
+The only module that writes the built site, and the only one that decides what in
+the output folder belongs to chaowen: the files listed in the folder's manifest,
+:data:`MANIFEST`, which every build writes. Nothing else there is ever deleted,
+replaced or written through:
+
+* a folder that does not exist, or is empty, is taken as new;
+* a folder with a manifest is the previous output: the files it lists are chaowen's,
+  everything else (a ``CNAME``, a ``.git/`` of a GitHub Pages checkout, a file
+  uploaded by hand, a symbolic link) is the user's and is left where it is;
+* any other folder is refused, before anything is written. No option turns that
+  refusal into deletion;
+* a user's file (or link, or folder) at a path the build wants to write is a
+  collision: the build is refused, naming it, before anything is written.
+
+The previous output stays as it was until the complete new site exists in a staging
+folder beside it; then, on a first build into a new folder, the staging folder is
+renamed into place, and otherwise each changed file is renamed into place and the
+files the previous build wrote and this one did not are removed. A file whose bytes
+did not change is not written at all, so its modification time stays and a sync to
+the host uploads only what changed. The manifest is rewritten before the first
+rename (listing the old and the new files) and after the last one, so a process
+killed half-way still knows every file it owns.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 from . import messages
 from .errors import BuildError, Problem
 from .model import Output
+
+MANIFEST = ".chaowen-manifest.json"  # in the output folder: the files chaowen wrote there
+_MANIFEST_FORMAT = 1
+_MANIFEST_NOTE = "chaowen 生成的文件清单：chaowen 只会删除或替换这里列出的文件 / the files chaowen wrote here"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +52,12 @@ class WriteStats:
     total: int
     changed: tuple[str, ...] = ()  # output paths written (new or different), sorted
     removed: tuple[str, ...] = ()  # output paths of the previous build that no longer exist
+    foreign: int = 0  # files and folders in the output folder that chaowen did not write, left in place
 
 
 def check_output_dir(output: Path, site_root: Path, language: str = "zh-CN") -> None:
-    """Refuse an output folder whose replacement would destroy the site or the user's files."""
+    """Refuse an output folder that is part of the site, a parent of it, the home folder or
+    the root, or that holds files no chaowen build wrote (see :func:`owned_files`)."""
     out = output.resolve()
     root = site_root.resolve()
     reasons = [
@@ -55,6 +82,58 @@ def check_output_dir(output: Path, site_root: Path, language: str = "zh-CN") -> 
                     )
                 ]
             )
+    owned_files(output, language)
+
+
+def owned_files(output: Path, language: str = "zh-CN") -> frozenset[str] | None:
+    """The files an earlier build recorded in ``output``'s manifest; None when ``output`` is new.
+
+    New means it does not exist or is an empty folder. Raises BuildError for anything
+    else without a readable manifest: a file, or a folder no chaowen build wrote.
+    """
+    if not os.path.lexists(output):
+        return None
+    if not output.is_dir():
+        raise BuildError([_output_problem(output, "output_not_folder", language)])
+    try:
+        raw = (output / MANIFEST).read_bytes()
+    except FileNotFoundError:
+        with os.scandir(output) as entries:
+            if next(entries, None) is None:
+                return None
+        raise BuildError([_output_problem(output, "output_foreign", language)]) from None
+    files = _parse_manifest(raw)
+    if files is None:
+        raise BuildError([_output_problem(output, "output_manifest_bad", language)])
+    return files
+
+
+def _output_problem(output: Path, key: str, language: str) -> Problem:
+    return Problem(
+        str(output),
+        None,
+        messages.text(key, language, path=str(output), manifest=MANIFEST),
+        messages.text(f"{key}_hint", language),
+    )
+
+
+def _parse_manifest(raw: bytes) -> frozenset[str] | None:
+    """The paths a manifest lists, or None if it is not one chaowen wrote (or names a path outside)."""
+    try:
+        data = orjson.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("generator") != "chaowen" or data.get("format") != _MANIFEST_FORMAT:
+        return None
+    files = data.get("files")
+    if not isinstance(files, list) or not all(isinstance(f, str) and _is_inside(f) for f in files):
+        return None
+    return frozenset(files)
+
+
+def _is_inside(path: str) -> bool:
+    """Whether ``path`` is a plain relative path ('a/b.html'), which cannot lead out of the folder."""
+    return path != MANIFEST and "\\" not in path and all(p not in ("", ".", "..") for p in path.split("/"))
 
 
 def write_site(
@@ -63,14 +142,13 @@ def write_site(
     copies: Mapping[str, Path],
     *,
     reuse: bool = True,
-    existing: set[str] | None = None,
 ) -> WriteStats:
     """Write ``pages`` and copy ``copies`` (output path -> source file) as the new ``output``.
 
-    :class:`Staging` in one call: see there. Raises OSError only for real I/O
-    failures; ``output`` is untouched then.
+    :class:`Staging` in one call: see there. Raises BuildError when ``output`` is not
+    chaowen's to write, OSError only for real I/O failures; ``output`` is untouched then.
     """
-    with Staging(output, reuse=reuse, existing=existing) as staging:
+    with Staging(output, reuse=reuse) as staging:
         for page in pages:
             staging.put(page)
         for path, source in copies.items():
@@ -82,27 +160,33 @@ class Staging:
     """The new site, file by file, beside ``output``; :meth:`commit` puts it in place.
 
     Pages are written as they are rendered (:meth:`put`), so a build never holds the
-    bytes of the whole site in memory. Without ``reuse`` (``--clean``) or without a
-    previous output, every file goes to a staging folder that then replaces
-    ``output`` by a rename. Otherwise only the files whose bytes differ are staged,
-    and :meth:`commit` renames them into place and removes the files no longer
-    built: a build that fails before :meth:`commit` (leaving the ``with`` block by
-    an exception) leaves ``output`` exactly as it was, and a rebuild costs what
-    changed, not the size of the site. ``existing`` is the list of files in
-    ``output`` when the caller knows it (it wrote them), which saves walking it.
+    bytes of the whole site in memory. Only the files whose bytes differ from the
+    previous output are staged (all of them without ``reuse``, which is ``--clean``).
+    :meth:`commit` renames them into place and removes the files the previous build
+    wrote and this one did not; a build that fails before :meth:`commit` (leaving the
+    ``with`` block by an exception) leaves ``output`` exactly as it was, and a rebuild
+    costs what changed, not the size of the site. Raises BuildError when ``output``
+    is not chaowen's to write (see :func:`owned_files`), and :meth:`commit` raises it
+    when a file the user put in ``output`` is where the build wants to write.
     """
 
-    def __init__(self, output: Path, *, reuse: bool = True, existing: set[str] | None = None) -> None:
+    def __init__(self, output: Path, *, reuse: bool = True, language: str = "zh-CN") -> None:
         self.output = output.absolute()
+        self.language = language
+        owned = owned_files(self.output, language)
+        self.fresh = owned is None and not self.output.exists()  # the staging folder becomes ``output``
+        self.owned: frozenset[str] = owned or frozenset()  # what the previous builds wrote
+        self.updating = reuse and bool(self.owned)
         self.output.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned_staging(self.output)
         self.folder = self.output.with_name(f".{self.output.name}.staging-{os.getpid()}")
         if self.folder.exists():
             shutil.rmtree(self.folder)
         self.folder.mkdir()
-        self.updating = reuse and self.output.is_dir()
-        self._existing = existing
         self._placed: set[str] = set()
         self._staged: list[str] = []
+        self._blocked: list[str] = []  # the user's files (or links, folders) in the way of the build's
+        self._folders: set[str] = set()  # folders of ``output`` known to be real folders, not links
 
     def __enter__(self) -> Staging:
         return self
@@ -111,28 +195,26 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     @property
-    def existing(self) -> set[str]:
-        """The files of the previous output (none when it is being replaced)."""
-        if self._existing is None:
-            self._existing = _files_under(self.output) if self.updating else set()
-        return self._existing
+    def existing(self) -> frozenset[str]:
+        """The files of the previous output the new one may keep (none when it is being replaced)."""
+        return self.owned if self.updating else frozenset()
 
     def put(self, page: Output) -> None:
         """Stage ``page``; content None keeps the file the previous output has."""
-        self._placed.add(page.path)
+        self._place(page.path)
         if page.content is None:
-            if not self.updating or page.path not in self.existing:
+            if page.path not in self.existing:
                 raise FileNotFoundError(self.output / page.path)  # nothing to keep: it must be rendered
             return
-        if self.updating and page.path in self.existing and _same(self.output / page.path, page.content, None):
+        if page.path in self.existing and _same(self.output / page.path, page.content, None):
             return
         _write(self.folder / page.path, page.content)
         self._staged.append(page.path)
 
     def copy(self, path: str, source: Path) -> None:
         """Stage a copy of ``source`` as ``path`` (unless the previous output has the same file)."""
-        self._placed.add(path)
-        if self.updating and path in self.existing and _same(self.output / path, None, source):
+        self._place(path)
+        if path in self.existing and _same(self.output / path, None, source):
             return
         _copy(source, self.folder / path)
         self._staged.append(path)
@@ -143,24 +225,82 @@ class Staging:
         return (staged if staged.exists() else self.output / path).read_bytes()
 
     def commit(self) -> WriteStats:
-        """Put the staged site in place of ``output``."""
+        """Put the staged site in place; nothing in ``output`` changes if this raises BuildError."""
+        if self._blocked:
+            raise BuildError(
+                [
+                    Problem(
+                        str(self.output / path),
+                        None,
+                        messages.text("output_collision", self.language, path=str(self.output / path)),
+                        messages.text("output_collision_hint", self.language),
+                    )
+                    for path in sorted(set(self._blocked))
+                ]
+            )
         total = len(self._placed)
-        if not self.updating:
-            _swap(self.folder, self.output)
-            return WriteStats(total, 0, total, tuple(sorted(self._placed)), ())
-        # Everything new is on disk; from here on only renames and deletions.
-        for path in self._staged:
-            target = self.output / path
-            if target.is_dir():
-                shutil.rmtree(target)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.folder / path, target)
-        removed = sorted(self.existing - self._placed)
-        for path in removed:
-            (self.output / path).unlink(missing_ok=True)
-        _prune_empty_dirs(self.output, removed)
-        written = len(self._staged)
-        return WriteStats(written, total - written, total, tuple(sorted(self._staged)), tuple(removed))
+        staged = sorted(self._staged)
+        if self.fresh:
+            _write_manifest(self.folder, self._placed)
+            self.folder.rename(self.output)
+            return WriteStats(total, 0, total, tuple(staged), (), 0)
+        removed = sorted(self.owned - self._placed)
+        if staged or removed or self.owned != self._placed:
+            # Everything new is on disk; first record every file that may be ours while moving,
+            # then only renames and deletions of our own files.
+            _write_manifest(self.output, self.owned | self._placed, self.folder)
+            for path in staged:
+                target = self.output / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(self.folder / path, target)
+            for path in removed:
+                if self._is_ours(path):  # a file the user has since replaced by a link or a folder stays
+                    (self.output / path).unlink()
+            _prune_empty_dirs(self.output, removed)
+            _write_manifest(self.output, self._placed, self.folder)
+        written = len(staged)
+        foreign = _count_foreign(self.output, self._placed)
+        return WriteStats(written, total - written, total, tuple(staged), tuple(removed), foreign)
+
+    def _place(self, path: str) -> None:
+        """Record ``path`` as part of the new site, and whether something of the user's is in its way."""
+        self._placed.add(path)
+        if path == MANIFEST:
+            self._blocked.append(path)
+        elif not self.fresh and (blocker := self._blocker(path)) is not None:
+            self._blocked.append(blocker)
+
+    def _blocker(self, path: str) -> str | None:
+        """What in ``output`` stands where ``path`` is to be written: None if nothing, or a file of ours.
+
+        Every folder on the way must be a real folder (writing through a link could
+        write outside ``output``); the file itself must be absent or one of ours.
+        """
+        parts = path.split("/")
+        prefix = ""
+        for part in parts[:-1]:
+            prefix = f"{prefix}/{part}" if prefix else part
+            if prefix in self._folders:
+                continue
+            try:
+                mode = os.lstat(self.output / prefix).st_mode
+            except FileNotFoundError:
+                return None  # a new folder: nothing below it exists
+            if not stat.S_ISDIR(mode):
+                return prefix
+            self._folders.add(prefix)
+        try:
+            mode = os.lstat(self.output / path).st_mode
+        except FileNotFoundError:
+            return None
+        return None if stat.S_ISREG(mode) and path in self.owned else path
+
+    def _is_ours(self, path: str) -> bool:
+        """Whether ``path`` is still a regular file of ours, reached through real folders only."""
+        try:
+            return self._blocker(path) is None and stat.S_ISREG(os.lstat(self.output / path).st_mode)
+        except OSError:
+            return False
 
 
 def _write(target: Path, data: bytes) -> None:
@@ -176,21 +316,72 @@ def _copy(source: Path, target: Path) -> None:
     shutil.copy2(source, target)
 
 
-def _files_under(folder: Path) -> set[str]:
-    """Every file below ``folder``, relative with '/' (scandir: os.walk's relpath per folder
-    and stat per entry cost a tenth of a second on a large site's no-change rebuild)."""
-    found: set[str] = set()
-    pending = [(os.fspath(folder), "")]
+def _write_manifest(folder: Path, files: Iterable[str], scratch: Path | None = None) -> None:
+    """Write the manifest into ``folder`` whole or not at all (through a file in ``scratch``)."""
+    data = orjson.dumps(
+        {"generator": "chaowen", "format": _MANIFEST_FORMAT, "note": _MANIFEST_NOTE, "files": sorted(files)},
+        option=orjson.OPT_INDENT_2,
+    )
+    temporary = (scratch or folder) / f".{MANIFEST}.tmp"
+    temporary.write_bytes(data + b"\n")
+    os.replace(temporary, folder / MANIFEST)
+
+
+_ABANDONED = re.compile(r"\.(?P<name>.+)\.(?:staging|old)-(?P<pid>\d+)")
+
+
+def _remove_abandoned_staging(output: Path) -> None:
+    """Remove the staging folders of builds into ``output`` whose process is gone (killed mid-build).
+
+    Only folders named as :class:`Staging` names them (``.NAME.staging-PID``, and
+    ``.NAME.old-PID`` of earlier versions) are candidates, and only when no process
+    with that id is running.
+    """
+    with os.scandir(output.parent) as entries:
+        for entry in entries:
+            found = _ABANDONED.fullmatch(entry.name)
+            if (
+                found
+                and found["name"] == output.name
+                and entry.is_dir(follow_symlinks=False)
+                and not _running(int(found["pid"]))
+            ):
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or not a process id): leave its folder alone
+    return True
+
+
+def _count_foreign(output: Path, placed: set[str]) -> int:
+    """Files and folders in ``output`` that are not the site's: a folder without any file of
+    the site in it (``.git/``) counts once and is not entered."""
+    folders = {""}
+    for path in placed:
+        cut = path.rfind("/")
+        while cut > 0 and path[:cut] not in folders:
+            folders.add(path[:cut])
+            cut = path.rfind("/", 0, cut)
+    count = 0
+    pending = [""]
     while pending:
-        path, prefix = pending.pop()
-        with os.scandir(path) as entries:
+        folder = pending.pop()
+        with os.scandir(output / folder if folder else output) as entries:
             for entry in entries:
-                if entry.is_dir():  # as os.walk: a link to a folder is neither entered nor listed
-                    if not entry.is_symlink():
-                        pending.append((entry.path, f"{prefix}{entry.name}/"))
-                else:
-                    found.add(prefix + entry.name)
-    return found
+                path = f"{folder}/{entry.name}" if folder else entry.name
+                if entry.is_dir(follow_symlinks=False) and path in folders:
+                    pending.append(path)
+                elif path not in placed and path != MANIFEST:
+                    count += 1
+    return count
 
 
 def _prune_empty_dirs(output: Path, removed: list[str]) -> None:
@@ -200,34 +391,17 @@ def _prune_empty_dirs(output: Path, removed: list[str]) -> None:
             try:
                 folder.rmdir()
             except OSError:
-                break  # not empty (or already gone)
+                break  # not empty (or already gone, or a link)
             folder = folder.parent
 
 
 def _same(old: Path, data: bytes | None, source: Path | None) -> bool:
     try:
-        stat = old.stat()
+        info = old.stat()
         if data is not None:
-            return stat.st_size == len(data) and old.read_bytes() == data
+            return info.st_size == len(data) and old.read_bytes() == data
         assert source is not None
         new = source.stat()
-        return stat.st_size == new.st_size and int(stat.st_mtime) == int(new.st_mtime)
+        return info.st_size == new.st_size and int(info.st_mtime) == int(new.st_mtime)
     except OSError:
         return False
-
-
-def _swap(staging: Path, output: Path) -> None:
-    """Replace ``output`` with ``staging`` by renames; the old folder is deleted last."""
-    if not output.exists():
-        staging.rename(output)
-        return
-    retired = output.with_name(f".{output.name}.old-{os.getpid()}")
-    if retired.exists():
-        shutil.rmtree(retired)
-    output.rename(retired)
-    try:
-        staging.rename(output)
-    except OSError:
-        retired.rename(output)  # put the previous site back
-        raise
-    shutil.rmtree(retired, ignore_errors=True)

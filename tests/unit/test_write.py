@@ -1,4 +1,7 @@
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -6,7 +9,8 @@ import pytest
 
 from chaowen.errors import BuildError
 from chaowen.model import Output
-from chaowen.write import check_output_dir, write_site
+from chaowen.write import MANIFEST, Staging, check_output_dir, owned_files, write_site
+from tests.snapshot import snapshot
 
 
 def test_writes_and_swaps(tmp_path: Path) -> None:
@@ -60,9 +64,14 @@ def test_refuses_dangerous_output_folders(tmp_path: Path, relative: str) -> None
         check_output_dir(site / relative, site)
 
 
-def test_refuses_home(tmp_path: Path) -> None:
-    with pytest.raises(BuildError):
-        check_output_dir(Path.home(), tmp_path / "site")
+def test_refuses_home_and_the_root(tmp_path: Path) -> None:
+    for folder, reason in ((Path.home(), "这是用户主目录"), (Path("/"), "这是站点的上级目录")):
+        with pytest.raises(BuildError) as raised:
+            check_output_dir(folder, tmp_path / "site")
+        [problem] = raised.value.problems
+        assert problem.format() == (
+            f"{folder}: 不能把输出目录设为 {folder}：{reason}（请使用单独的目录，例如站点下的 output/）"
+        )
 
 
 def test_unchanged_page_is_kept_and_missing_one_is_an_error(tmp_path: Path) -> None:
@@ -81,3 +90,208 @@ def test_removed_pages_take_their_empty_folders_with_them(tmp_path: Path) -> Non
     stats = write_site(out, [Output("index.html", None)], {})
     assert stats.removed == ("essays/a/index.html",)
     assert not (out / "essays").exists()
+
+
+# ----------------------------------------------------------------- whose files are whose
+def _foreign_files(out: Path, outside: Path) -> None:
+    """What a user keeps beside a published site: at the top, deeper, hidden, and a link leading out."""
+    (out / "CNAME").write_text("journal.example.org\n", encoding="utf-8")
+    (out / ".git/objects/ab").mkdir(parents=True)
+    (out / ".git/HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
+    (out / ".git/objects/ab/cdef").write_bytes(b"\x00blob")
+    (out / "essays/a/notes.txt").write_text("手写的笔记\n", encoding="utf-8")
+    outside.mkdir(exist_ok=True)
+    (outside / "secret.txt").write_text("outside\n", encoding="utf-8")
+    (out / "essays/link").symlink_to(outside, target_is_directory=True)
+    (out / "essays/a/link.html").symlink_to(outside / "secret.txt")
+
+
+def _only_foreign(tree: dict[str, tuple[str, bytes, int]]) -> dict[str, tuple[str, bytes, int]]:
+    ours = {MANIFEST, "index.html", "essays", "essays/a", "essays/a/index.html", "essays/b", "essays/b/index.html"}
+    return {k: v for k, v in tree.items() if k not in ours}
+
+
+def test_the_manifest_lists_exactly_the_files_chaowen_wrote(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    source = tmp_path / "a.png"
+    source.write_bytes(b"png")
+    write_site(out, [Output("index.html", b"i"), Output("essays/a/index.html", b"a")], {"images/a.png": source})
+    data = json.loads((out / MANIFEST).read_bytes())
+    assert data["files"] == ["essays/a/index.html", "images/a.png", "index.html"]
+    assert owned_files(out) == frozenset(data["files"])
+    write_site(out, [Output("index.html", b"i")], {})
+    assert json.loads((out / MANIFEST).read_bytes())["files"] == ["index.html"]
+
+
+def test_foreign_files_survive_rebuilds_clean_builds_and_failed_builds(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    pages = [Output("index.html", b"i"), Output("essays/a/index.html", b"a"), Output("essays/b/index.html", b"b")]
+    write_site(out, pages, {})
+    _foreign_files(out, tmp_path / "outside")
+    foreign = _only_foreign(snapshot(out))
+    outside = snapshot(tmp_path / "outside")
+    assert len(foreign) == 9
+
+    stats = write_site(out, [Output("index.html", b"i2"), Output("essays/a/index.html", b"a")], {})
+    assert (stats.written, stats.removed, stats.foreign) == (1, ("essays/b/index.html",), 5)
+    assert _only_foreign(snapshot(out)) == foreign
+    assert not (out / "essays/b").exists()  # the folder chaowen emptied goes; essays/ holds a user's link
+
+    stats = write_site(out, pages, {}, reuse=False)
+    assert (stats.written, stats.foreign) == (3, 5)
+    assert _only_foreign(snapshot(out)) == foreign
+
+    before = snapshot(out)
+
+    def broken() -> Iterator[Output]:
+        yield Output("index.html", b"new")
+        raise OSError("disk full")
+
+    for reuse in (True, False):
+        with pytest.raises(OSError):
+            write_site(out, broken(), {}, reuse=reuse)
+    assert snapshot(out) == before
+    assert snapshot(tmp_path / "outside") == outside
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output", "outside"]
+
+
+@pytest.mark.parametrize(
+    ("foreign", "path"),
+    [
+        ("file", "CNAME"),  # the site has a CNAME too
+        ("file", "essays/c/index.html"),  # a page the user added where a new essay goes
+        ("link", "essays/c/index.html"),  # a link: writing would go through it
+        ("folder-link", "essays/c"),  # a link to a folder outside: the page would be written there
+        ("folder", "essays/c/index.html"),  # a folder where the page goes
+    ],
+)
+def test_a_foreign_file_where_the_site_writes_is_refused_before_anything_is_written(
+    tmp_path: Path, foreign: str, path: str
+) -> None:
+    out = tmp_path / "output"
+    write_site(out, [Output("index.html", b"i"), Output("essays/a/index.html", b"a")], {})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_bytes(b"theirs")
+    target = out / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if foreign == "file":
+        target.write_bytes(b"theirs")
+    elif foreign == "link":
+        target.symlink_to(outside / "index.html")
+    elif foreign == "folder-link":
+        target.symlink_to(outside, target_is_directory=True)
+    else:
+        target.mkdir()
+        (target / "keep.txt").write_bytes(b"theirs")
+    before, outside_before = snapshot(out), snapshot(outside)
+    pages = [Output("index.html", b"i2"), Output("essays/c/index.html", b"c"), Output("CNAME", b"cname")]
+    for reuse in (True, False):
+        with pytest.raises(BuildError) as raised:
+            write_site(out, pages, {}, reuse=reuse)
+        [problem] = raised.value.problems
+        assert problem.format() == (
+            f"{out / path}: {out / path} 不是 chaowen 生成的，但生成的网站要写入这个位置，没有改动任何文件"
+            "（请把它移走或改名，或换一个输出目录）"
+        )
+    assert snapshot(out) == before
+    assert snapshot(outside) == outside_before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output", "outside"]
+
+
+def test_a_page_the_user_replaced_by_a_link_is_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_site(out, [Output("index.html", b"i"), Output("old/index.html", b"o")], {})
+    (tmp_path / "elsewhere.html").write_bytes(b"theirs")
+    (out / "old/index.html").unlink()
+    (out / "old/index.html").symlink_to(tmp_path / "elsewhere.html")
+    stats = write_site(out, [Output("index.html", b"i")], {})
+    assert stats.removed == ("old/index.html",)  # no longer the site's ...
+    assert (out / "old/index.html").is_symlink()  # ... but the link is the user's now
+    assert (tmp_path / "elsewhere.html").read_bytes() == b"theirs"
+    assert owned_files(out) == {"index.html"}
+
+
+def test_an_empty_folder_is_new_and_a_folder_chaowen_never_wrote_is_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert write_site(empty, [Output("index.html", b"i")], {}).written == 1
+    assert owned_files(empty) == {"index.html"}
+
+    theirs = tmp_path / "theirs"
+    (theirs / "sub").mkdir(parents=True)
+    (theirs / "notes.txt").write_text("keep\n", encoding="utf-8")
+    (theirs / "sub/keep.txt").write_text("x\n", encoding="utf-8")
+    before = snapshot(theirs)
+    for reuse in (True, False):
+        with pytest.raises(BuildError) as raised:
+            write_site(theirs, [Output("index.html", b"i")], {}, reuse=reuse)
+        [problem] = raised.value.problems
+        assert problem.format() == (
+            f"{theirs}: 输出目录 {theirs} 里已有文件，但不是 chaowen 生成的（没有 .chaowen-manifest.json），没有改动任何文件"
+            "（chaowen 只删除或替换它自己生成的文件：请换一个空目录或新目录，或先把里面的文件移走；"
+            "旧版 chaowen 生成的目录可以整个删除后重新生成）"
+        )
+    with pytest.raises(BuildError):
+        check_output_dir(theirs, tmp_path / "site")
+    assert snapshot(theirs) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "theirs"]
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        b"{not json",
+        b'{"generator": "chaowen", "format": 1, "files": ["../theirs/notes.txt"]}',
+        b'{"generator": "chaowen", "format": 1, "files": ["/etc/hostname"]}',
+        b'{"generator": "chaowen", "format": 1, "files": ["a/./b"]}',
+        b'{"generator": "someone", "format": 1, "files": []}',
+    ],
+)
+def test_a_damaged_manifest_claims_nothing(tmp_path: Path, manifest: bytes) -> None:
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / MANIFEST).write_bytes(manifest)
+    (tmp_path / "theirs").mkdir()
+    (tmp_path / "theirs/notes.txt").write_bytes(b"keep")
+    with pytest.raises(BuildError) as raised:
+        write_site(out, [], {})
+    [problem] = raised.value.problems
+    assert problem.format() == (
+        f"{out}: 输出目录 {out} 里的 .chaowen-manifest.json 已损坏，无法确定哪些文件是 chaowen 生成的，没有改动任何文件"
+        "（请换一个空目录或新目录，或先把里面的文件移走）"
+    )
+    assert (out / MANIFEST).read_bytes() == manifest
+    assert (tmp_path / "theirs/notes.txt").read_bytes() == b"keep"
+
+
+def test_an_output_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    out.write_bytes(b"theirs")
+    with pytest.raises(BuildError) as raised:
+        write_site(out, [Output("index.html", b"i")], {})
+    assert [p.format() for p in raised.value.problems] == [
+        f"{out}: {out} 是一个文件，不是目录，没有改动任何文件（请用 --output 指定一个目录）"
+    ]
+    assert out.read_bytes() == b"theirs"
+
+
+def test_the_staging_folder_of_a_killed_build_is_removed_and_a_running_one_kept(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    abandoned = tmp_path / f".output.staging-{int(dead.stdout)}"
+    running = tmp_path / f".output.staging-{os.getppid()}"
+    other = tmp_path / f".other.staging-{int(dead.stdout)}"
+    for folder in (abandoned, running, other):
+        (folder / "x").mkdir(parents=True)
+    write_site(out, [Output("index.html", b"i")], {})
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["output", running.name, other.name])
+
+
+def test_staging_reports_what_it_would_keep(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_site(out, [Output("index.html", b"i")], {})
+    with Staging(out) as staging:
+        assert staging.existing == {"index.html"}
+    with Staging(out, reuse=False) as staging:
+        assert staging.existing == frozenset()
