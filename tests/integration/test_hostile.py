@@ -23,7 +23,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,8 +217,13 @@ def test_every_markdown_error_is_reported_in_one_run(site: Path) -> None:
 ESSAY = "---\ntitle: {title}\ndate: 2024-03-05\nauthor: 王小明\ntrack: iot\n---\n"
 
 
-def run_limited(site: Path, seconds: float = 60) -> tuple[int, str, float]:
-    """``chaowen build`` in a child process whose address space is capped at 1.5 GB (where the OS allows)."""
+def run_limited(site: Path, seconds: float = 120) -> tuple[int, str]:
+    """``chaowen build`` in a child process whose address space is capped at 1.5 GB (where the OS allows).
+
+    The cap is the bound on work these cases assert: expanding a bomb or holding a file
+    several times over would exceed it. ``seconds`` only keeps a hang from stalling the
+    suite; it is not a speed claim (durations are measured in ``bench/``).
+    """
 
     def cap() -> None:
         import resource
@@ -227,7 +231,6 @@ def run_limited(site: Path, seconds: float = 60) -> tuple[int, str, float]:
         limit = 1536 * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "chaowen", "build", "--site", str(site), "-j", "1", "--no-cache"],
         capture_output=True,
@@ -239,21 +242,40 @@ def run_limited(site: Path, seconds: float = 60) -> tuple[int, str, float]:
     )
     output = result.stdout + result.stderr
     assert "Traceback" not in output and "MemoryError" not in output, output[-2000:]
-    return result.returncode, output, time.perf_counter() - started
+    return result.returncode, output
 
 
 @pytest.mark.slow
-def test_ten_megabyte_document_is_refused_quickly_with_bounded_memory(site: Path) -> None:
+def test_ten_megabyte_document_is_refused_unread_with_bounded_memory(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paragraph = ("这是一段用来把文件撑大的中文正文。" * 40 + "\n\n").encode()
     body = paragraph * (10 * 1024 * 1024 // len(paragraph) + 1)
     data = ESSAY.format(title="十兆的文件").encode() + body
     data = data[: 10 * 1024 * 1024]
-    (site / "content/essays/huge.md").write_bytes(data)
+    huge = site / "content/essays/huge.md"
+    huge.write_bytes(data)
     before = snapshot(site / "output")
-    code, output, seconds = run_limited(site)
+    code, output = run_limited(site)
     assert code == 1
-    assert "content/essays/huge.md: 文件太大（10.0 MB），上限为 4 MB（请把内容拆成几篇）" in output
-    assert seconds < 15
+    message = "content/essays/huge.md: 文件太大（10.0 MB），上限为 4 MB（请把内容拆成几篇）"
+    assert message in output
+    assert_unchanged(site, before)
+
+    # refused by its size alone: not a byte of it is read (the same build, in this process)
+    read: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def recording(path: Path) -> bytes:
+        read.append(path)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", recording)
+    code, output = run(["build", "--site", str(site), "-j", "1", "--no-cache"])
+    assert code == 1 and message in output
+    names = {path.name for path in read}
+    assert "baseline.md" in names  # the other documents were read ...
+    assert huge.name not in names  # ... this one not
     assert_unchanged(site, before)
 
 
@@ -261,18 +283,16 @@ def test_ten_megabyte_document_is_refused_quickly_with_bounded_memory(site: Path
 def test_megabyte_line_is_built_with_bounded_memory(site: Path) -> None:
     line = "长" * (1024 * 1024)
     (site / "content/essays/long-line.md").write_text(ESSAY.format(title="一行一兆") + line + "\n", encoding="utf-8")
-    code, output, seconds = run_limited(site)
+    code, output = run_limited(site)
     assert code == 0, output[-2000:]
     assert line in (site / "output/essays/long-line/index.html").read_text(encoding="utf-8")
-    assert seconds < 30
 
 
 @pytest.mark.parametrize("case", ["alias_bomb", "deep_list"])
-def test_bombs_are_refused_fast_with_bounded_memory(site: Path, case: str) -> None:
+def test_bombs_are_refused_with_bounded_memory(site: Path, case: str) -> None:
     write(site, case_files(case))
-    code, output, seconds = run_limited(site)
+    code, output = run_limited(site)
     assert code == 1
-    assert seconds < 15
     for message in expected_of(case).messages:
         assert message in output
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
@@ -540,15 +541,29 @@ def test_many_blocks_parse_the_same_as_few() -> None:
     assert root.find("./div[@class='footnote']") is not None
 
 
-def test_a_long_ordinary_essay_renders_fast() -> None:
+def test_a_long_ordinary_essay_takes_the_cheap_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What keeps an ordinary essay cheap, as work counted rather than seconds (timings are bench/'s):
+    one Markdown pass on the engine made once per language, and no per-block cost estimate."""
     body = ("在瓜沥镇工作了八年，化纤企业跑过不少。**碳纤维**这个行当，我是参加成长营以后才真正走进去的。\n\n" * 20)[
         :2000
     ]
-    render(body)
-    started = time.process_time()
+    expected = render(body)
+    calls: Counter[str] = Counter()
+
+    def count(name: str) -> None:
+        original = getattr(markup_module, name)
+
+        def counted(*args: object, **kwargs: object) -> object:
+            calls[name] += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(markup_module, name, counted)
+
+    for name in ("_build_engine", "_convert", "_block_cost", "_bracket_scan", "_tag_cost"):
+        count(name)
     for _ in range(20):
-        render(body)
-    assert (time.process_time() - started) / 20 < 0.05  # about 4 ms on the build machine
+        assert render(body) == expected
+    assert calls == {"_convert": 20, "_tag_cost": 20}
 
 
 # --------------------------------------------------------------------------- fingerprint

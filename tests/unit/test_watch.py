@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from chaowen import watch as watch_module
 from chaowen.watch import Batch, Change, ChangeKind, ChangeQueue, Debouncer, Layout, Watcher, is_temporary
 
 SITE = Path("/site")
@@ -120,16 +121,34 @@ def test_batch_knows_its_kinds() -> None:
     assert not Batch(())
 
 
-def test_queue_drops_ignored_paths_and_hands_out_batches() -> None:
+class _Clock:
+    """Time for a :class:`ChangeQueue` that passes only while it waits, by exactly what it asked for."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.waits: list[float] = []
+        self.module = SimpleNamespace(monotonic=lambda: self.now)
+
+    def wait(self, seconds: float) -> bool:
+        self.waits.append(seconds)
+        self.now += seconds
+        return False
+
+
+def test_queue_drops_ignored_paths_and_hands_out_a_batch_when_it_is_due(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = _Clock()
+    monkeypatch.setattr(watch_module, "time", clock.module)
     queue = ChangeQueue(LAYOUT, quiet=0.03)
+    monkeypatch.setattr(queue._ready, "wait", clock.wait)
     queue.put(SITE / "content/essays/.a.md.swp")
     assert queue.get(timeout=0.1) is None
+    assert sum(clock.waits) == pytest.approx(0.1)  # nothing came: it waited out the timeout, no longer
+    clock.waits.clear()
     queue.put(SITE / "content/essays/a.md")
     queue.put(SITE / "content/essays/a.md~")
-    started = time.monotonic()
     batch = queue.get(timeout=2)
     assert batch is not None and batch.paths == (SITE / "content/essays/a.md",)
-    assert time.monotonic() - started < 1
+    assert sum(clock.waits) == pytest.approx(0.03)  # woken when the burst was over, not at the timeout
 
 
 def test_closing_the_queue_wakes_the_reader() -> None:
