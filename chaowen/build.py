@@ -286,6 +286,8 @@ class Builder:
         # all in memory); the output folder changes only in commit(), after everything worked.
         index: SearchIndex | None = None
         with Staging(output, reuse=reuse, language=loaded.config.language) as staging:
+            site = loaded.site
+            staging.refuse_collisions([*(output_file(s.path) for s in site.pages), *(a.source for a in site.assets)])
             outputs, copies, rendered, manifest = self._render(loaded, cache, output, progress, staging)
             timings["render"] = time.perf_counter() - started - sum(timings.values())
             pages = len(outputs)

@@ -224,20 +224,21 @@ class Staging:
         staged = self.folder / path
         return (staged if staged.exists() else self.output / path).read_bytes()
 
+    def refuse_collisions(self, paths: Iterable[str]) -> None:
+        """Raise BuildError now if something of the user's is where ``paths`` are to be written.
+
+        :meth:`commit` checks every path placed anyway; this spares rendering a site
+        that could not be written.
+        """
+        if not self.fresh:
+            blocked = {blocker for path in paths if (blocker := self._blocker(path)) is not None}
+            if blocked:
+                raise self._collisions(blocked)
+
     def commit(self) -> WriteStats:
         """Put the staged site in place; nothing in ``output`` changes if this raises BuildError."""
         if self._blocked:
-            raise BuildError(
-                [
-                    Problem(
-                        str(self.output / path),
-                        None,
-                        messages.text("output_collision", self.language, path=str(self.output / path)),
-                        messages.text("output_collision_hint", self.language),
-                    )
-                    for path in sorted(set(self._blocked))
-                ]
-            )
+            raise self._collisions(set(self._blocked))
         total = len(self._placed)
         staged = sorted(self._staged)
         if self.fresh:
@@ -261,6 +262,19 @@ class Staging:
         written = len(staged)
         foreign = _count_foreign(self.output, self._placed)
         return WriteStats(written, total - written, total, tuple(staged), tuple(removed), foreign)
+
+    def _collisions(self, blocked: set[str]) -> BuildError:
+        return BuildError(
+            [
+                Problem(
+                    str(self.output / path),
+                    None,
+                    messages.text("output_collision", self.language, path=str(self.output / path)),
+                    messages.text("output_collision_hint", self.language),
+                )
+                for path in sorted(blocked)
+            ]
+        )
 
     def _place(self, path: str) -> None:
         """Record ``path`` as part of the new site, and whether something of the user's is in its way."""

@@ -295,3 +295,15 @@ def test_staging_reports_what_it_would_keep(tmp_path: Path) -> None:
         assert staging.existing == {"index.html"}
     with Staging(out, reuse=False) as staging:
         assert staging.existing == frozenset()
+
+
+def test_collisions_are_refused_before_anything_is_staged(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_site(out, [Output("index.html", b"i")], {})
+    (out / "CNAME").write_bytes(b"theirs")
+    with Staging(out) as staging:
+        staging.refuse_collisions(["index.html", "essays/a/index.html"])  # ours, or free
+        with pytest.raises(BuildError) as raised:
+            staging.refuse_collisions(["index.html", "CNAME"])
+        assert [p.path for p in raised.value.problems] == [str(out / "CNAME")]
+        assert not any(staging.folder.iterdir())
