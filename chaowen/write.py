@@ -186,7 +186,10 @@ class Staging:
         self._placed: set[str] = set()
         self._staged: list[str] = []
         self._blocked: list[str] = []  # the user's files (or links, folders) in the way of the build's
-        self._folders: set[str] = set()  # folders of ``output`` known to be real folders, not links
+        self._folders: set[str] = set()  # folders of ``output`` seen on disk to be real folders, not links
+        # What ``output`` holds, as one walk found it when the build began: the build's paths are
+        # checked against it without a system call each.
+        self._tree = {} if self.fresh else _survey(self.output, self.owned)
 
     def __enter__(self) -> Staging:
         return self
@@ -245,6 +248,11 @@ class Staging:
             _write_manifest(self.folder, self._placed)
             self.folder.rename(self.output)
             return WriteStats(total, 0, total, tuple(staged), (), 0)
+        # The folder as it is now, for the files about to be replaced: the user may have
+        # put something there while the site was rendered.
+        late = {blocker for path in staged if (blocker := self._blocker_on_disk(path)) is not None}
+        if late:
+            raise self._collisions(late)
         removed = sorted(self.owned - self._placed)
         if staged or removed or self.owned != self._placed:
             # Everything new is on disk; first record every file that may be ours while moving,
@@ -260,8 +268,26 @@ class Staging:
             _prune_empty_dirs(self.output, removed)
             _write_manifest(self.output, self._placed, self.folder)
         written = len(staged)
-        foreign = _count_foreign(self.output, self._placed)
-        return WriteStats(written, total - written, total, tuple(staged), tuple(removed), foreign)
+        return WriteStats(written, total - written, total, tuple(staged), tuple(removed), self._foreign())
+
+    def _foreign(self) -> int:
+        """How many files and folders of the user's the output folder holds: a folder that holds
+        no file of the site (``.git/``) counts once, whatever is in it."""
+        folders = _parents(self._placed)
+        # folders the site wrote into before and no longer does: kept (and counted once) only
+        # while something of the user's is still in them
+        retired = {path for path, kind in self._tree.items() if kind == _FOLDER and path not in folders}
+        count = 0
+        for path, kind in self._tree.items():
+            if path == MANIFEST or path in self._placed or (retired and any(p in retired for p in _parents([path]))):
+                continue
+            if kind == _FOLDER:
+                count += path in retired and os.path.isdir(self.output / path)
+            elif kind == _OTHER_FOLDER and path in folders:
+                count += _count_foreign(self.output, self._placed, folders, path)  # the site writes into it now
+            elif not (kind == _FILE and path in self.owned):  # a file of ours not placed was removed
+                count += 1
+        return count
 
     def _collisions(self, blocked: set[str]) -> BuildError:
         return BuildError(
@@ -289,7 +315,25 @@ class Staging:
 
         Every folder on the way must be a real folder (writing through a link could
         write outside ``output``); the file itself must be absent or one of ours.
+        Answered from the walk made at the start, and from the disk below a folder
+        of the user's, which that walk did not enter.
         """
+        parts = path.split("/")
+        prefix = ""
+        for part in parts[:-1]:
+            prefix = f"{prefix}/{part}" if prefix else part
+            kind = self._tree.get(prefix)
+            if kind is None:
+                return None  # in a folder the walk entered, so absent: a new folder
+            if kind == _OTHER_FOLDER:
+                return self._blocker_on_disk(path)
+            if kind != _FOLDER:
+                return prefix
+        kind = self._tree.get(path)
+        return None if kind is None or (kind == _FILE and path in self.owned) else path
+
+    def _blocker_on_disk(self, path: str) -> str | None:
+        """:meth:`_blocker` asked of the disk as it is now, a system call per folder and file."""
         parts = path.split("/")
         prefix = ""
         for part in parts[:-1]:
@@ -312,7 +356,7 @@ class Staging:
     def _is_ours(self, path: str) -> bool:
         """Whether ``path`` is still a regular file of ours, reached through real folders only."""
         try:
-            return self._blocker(path) is None and stat.S_ISREG(os.lstat(self.output / path).st_mode)
+            return self._blocker_on_disk(path) is None and stat.S_ISREG(os.lstat(self.output / path).st_mode)
         except OSError:
             return False
 
@@ -375,25 +419,56 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _count_foreign(output: Path, placed: set[str]) -> int:
-    """Files and folders in ``output`` that are not the site's: a folder without any file of
-    the site in it (``.git/``) counts once and is not entered."""
-    folders = {""}
-    for path in placed:
+_FILE, _FOLDER, _OTHER_FOLDER, _OTHER = "file", "folder", "other folder", "other"
+
+
+def _parents(paths: Iterable[str]) -> set[str]:
+    """Every folder ('a', 'a/b') that holds one of ``paths`` ('a/b/c.html'), however deep."""
+    folders: set[str] = set()
+    for path in paths:
         cut = path.rfind("/")
         while cut > 0 and path[:cut] not in folders:
             folders.add(path[:cut])
             cut = path.rfind("/", 0, cut)
-    count = 0
+    return folders
+
+
+def _survey(output: Path, owned: frozenset[str]) -> dict[str, str]:
+    """Every entry of ``output`` (relative path -> kind) as one walk finds it, entering only the
+    folders that hold a file of ours: a folder of the user's (``.git/``) is listed, not entered.
+    Links, to files or folders, are :data:`_OTHER`; scandir needs no stat per entry to tell."""
+    folders = _parents(owned)
+    tree: dict[str, str] = {}
     pending = [""]
     while pending:
         folder = pending.pop()
         with os.scandir(output / folder if folder else output) as entries:
             for entry in entries:
                 path = f"{folder}/{entry.name}" if folder else entry.name
+                if entry.is_symlink():
+                    tree[path] = _OTHER
+                elif entry.is_dir(follow_symlinks=False):
+                    tree[path] = _FOLDER if path in folders else _OTHER_FOLDER
+                    if path in folders:
+                        pending.append(path)
+                else:
+                    tree[path] = _FILE if entry.is_file(follow_symlinks=False) else _OTHER
+    return tree
+
+
+def _count_foreign(output: Path, placed: set[str], folders: set[str], start: str) -> int:
+    """Files and folders below ``start`` that are not the site's: a folder without any file of
+    the site in it counts once and is not entered."""
+    count = 0
+    pending = [start]
+    while pending:
+        folder = pending.pop()
+        with os.scandir(output / folder) as entries:
+            for entry in entries:
+                path = f"{folder}/{entry.name}"
                 if entry.is_dir(follow_symlinks=False) and path in folders:
                     pending.append(path)
-                elif path not in placed and path != MANIFEST:
+                elif path not in placed:
                     count += 1
     return count
 

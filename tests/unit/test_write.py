@@ -307,3 +307,35 @@ def test_collisions_are_refused_before_anything_is_staged(tmp_path: Path) -> Non
             staging.refuse_collisions(["index.html", "CNAME"])
         assert [p.path for p in raised.value.problems] == [str(out / "CNAME")]
         assert not any(staging.folder.iterdir())
+
+
+def test_a_file_the_user_puts_where_a_page_goes_during_the_build_is_not_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_site(out, [Output("index.html", b"i")], {})
+    with Staging(out) as staging:
+        staging.put(Output("index.html", b"i2"))
+        staging.put(Output("new/index.html", b"n"))
+        (out / "new").mkdir()
+        (out / "new/index.html").write_bytes(b"theirs")  # while the site was being rendered
+        with pytest.raises(BuildError) as raised:
+            staging.commit()
+    assert [p.path for p in raised.value.problems] == [str(out / "new/index.html")]
+    assert (out / "new/index.html").read_bytes() == b"theirs" and (out / "index.html").read_bytes() == b"i"
+
+
+def test_the_users_folder_the_site_writes_into_keeps_its_files_and_they_are_counted(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    write_site(out, [Output("index.html", b"i")], {})
+    (out / "extra/deeper").mkdir(parents=True)
+    (out / "extra/notes.txt").write_bytes(b"theirs")
+    (out / "extra/deeper/more.txt").write_bytes(b"theirs")
+    (out / ".git").mkdir()
+    (out / ".git/HEAD").write_bytes(b"ref")
+    assert write_site(out, [Output("index.html", b"i")], {}).foreign == 2  # extra/ and .git/, once each
+    stats = write_site(out, [Output("index.html", b"i"), Output("extra/page/index.html", b"p")], {})
+    assert stats.foreign == 3  # .git/, extra/notes.txt, extra/deeper/
+    assert write_site(out, [Output("index.html", b"i"), Output("extra/page/index.html", b"p")], {}).foreign == 3
+    assert (out / "extra/notes.txt").read_bytes() == b"theirs"
+    assert (out / "extra/deeper/more.txt").read_bytes() == b"theirs"
+    assert write_site(out, [Output("index.html", b"i")], {}).foreign == 2
+    assert not (out / "extra/page").exists() and (out / "extra/notes.txt").exists()
