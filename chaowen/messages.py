@@ -44,10 +44,120 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "missing_field": ("缺少必填字段 “{field}”", "missing required field '{field}'"),
     "missing_field_hint": ("在文件头加上 {example}", "add {example} to the front matter"),
     # yaml / front matter
-    "yaml_error": ("YAML 格式错误：{reason}", "YAML syntax error: {reason}"),
+    # The parser's errors, named by the editor's mistake (frontmatter._diagnose). The Chinese fallback
+    # deliberately leaves out the parser's English {reason}.
+    "yaml_error": ("YAML 格式有误，读不懂这一行", "YAML syntax error: {reason}"),
     "yaml_error_hint": (
         "检查这一行的冒号、缩进和引号；值里含有冒号或 # 时请用引号括起来",
         "check the colons, indentation and quotes on this line; quote values that contain ':' or '#'",
+    ),
+    "yaml_unclosed_quote": (
+        "引号没有闭合：这一行的值以 {quote} 开始，但没有结束的 {quote}",
+        "unclosed quote: the value on this line starts with {quote} but never ends with one",
+    ),
+    "yaml_unclosed_quote_hint": (
+        "在值的末尾补上 {quote}；值里本身要用引号时，外面改用另一种引号，或用中文引号 “”",
+        "add {quote} at the end of the value; if the value itself contains that quote, use the other kind outside",
+    ),
+    "yaml_text_after_close": (
+        "引号或括号已经结束，后面还有文字",
+        "there is text after the closing quote or bracket",
+    ),
+    "yaml_text_after_close_hint": (
+        "整个值要放在一对引号里，例如 {example}；或把值里的英文引号改成中文引号 “”",
+        "put the whole value in one pair of quotes, e.g. {example}",
+    ),
+    "yaml_bad_escape": (
+        "双引号里的 “{escape}” 不是有效的转义",
+        "'{escape}' inside double quotes is not a valid escape",
+    ),
+    "yaml_bad_escape_hint": (
+        "反斜杠要写成两个（\\\\），或改用单引号括起整个值",
+        "write the backslash twice (\\\\), or put the whole value in single quotes",
+    ),
+    "yaml_unclosed_bracket": (
+        "“{bracket}” 没有配对的 “{closing}”",
+        "'{bracket}' is never closed with '{closing}'",
+    ),
+    "yaml_unclosed_bracket_hint": (
+        "在值的末尾补上 “{closing}”，各项之间用英文逗号分隔",
+        "add '{closing}' at the end of the value and separate the items with commas",
+    ),
+    "yaml_colon_in_list": (
+        "方括号里的一项含有冒号，YAML 把它当成了“键: 值”",
+        "an item in brackets contains a colon, which YAML reads as a key and a value",
+    ),
+    "yaml_colon_in_list_hint": (
+        '用引号把这一项括起来，例如 tags: ["时间: 上午", 芯片]',
+        'put that item in quotes, e.g. tags: ["time: morning", chips]',
+    ),
+    "yaml_colon_in_value": (
+        "值里有“冒号加空格”（: ），YAML 把它当成了新的字段",
+        "the value contains a colon followed by a space, which YAML reads as a new field",
+    ),
+    "yaml_colon_in_value_hint": (
+        "用引号把整个值括起来：{example}",
+        "put the whole value in quotes: {example}",
+    ),
+    "yaml_missing_colon": ("这一行缺少冒号", "this line has no colon"),
+    "yaml_missing_colon_hint": (
+        "每个字段写成“字段: 值”，冒号是英文冒号，后面加一个空格",
+        "write each field as 'field: value', with a space after the colon",
+    ),
+    "yaml_missing_key": ("这一行的冒号前面没有字段名", "this line has a colon but no field name before it"),
+    "yaml_missing_key_hint": ("在冒号前写上字段名，例如 title: 标题", "write the field name before the colon"),
+    "yaml_indent": ("这一行的缩进不对，和上下文对不齐", "this line is indented wrongly"),
+    "yaml_indent_hint": (
+        "同一层的字段要从同一列开始；列表的每一项以“- ”开头，缩进相同",
+        "fields at the same level start in the same column; list items start with '- ' and line up",
+    ),
+    "yaml_stray_item": (
+        "这一行是列表项（- ），但上面的字段不是列表",
+        "this line is a list item, but no list starts above it",
+    ),
+    "yaml_stray_item_hint": (
+        "列表项要写在字段下面并缩进，例如 tags: 换行后写“  - 芯片”",
+        "put list items under their field, indented, e.g. 'tags:' then '  - chips'",
+    ),
+    "yaml_inline_item": (
+        "列表项（- ）不能和字段写在同一行",
+        "a list item ('- ') cannot follow a field on the same line",
+    ),
+    "yaml_inline_item_hint": (
+        "换行后缩进写“  - 项”，或写成 tags: [甲, 乙]",
+        "start each item on its own indented line, or write tags: [a, b]",
+    ),
+    "yaml_bad_start": (
+        "值不能以 “{char}” 开头（YAML 把它当作特殊符号）",
+        "a value cannot start with '{char}' (YAML reads it as markup)",
+    ),
+    "yaml_bad_start_hint": ("用引号把整个值括起来：{example}", "put the whole value in quotes: {example}"),
+    "yaml_tab_inline": ("这一行有制表符（Tab）", "this line contains a tab"),
+    "yaml_tab_inline_hint": (
+        "YAML 在这里只接受空格，请把 Tab 换成空格",
+        "YAML only allows spaces here; replace the tab",
+    ),
+    "yaml_block_scalar": ("“|” 或 “>” 后面不能接文字", "'|' or '>' cannot be followed by text on the same line"),
+    "yaml_block_scalar_hint": (
+        "在 | 或 > 后换行，再缩进两个空格写多行的值",
+        "start a new line after | or > and indent the text by two spaces",
+    ),
+    "yaml_second_document": ("这一行的 --- 开始了第二个文档", "the --- on this line starts a second document"),
+    "yaml_second_document_hint": (
+        "删去这一行的 ---；一个文件只能有一组字段",
+        "remove the ---; a file holds one set of fields",
+    ),
+    "yaml_control_char": (
+        "这一行有不可见的控制字符（{code}）",
+        "this line contains the invisible control character {code}",
+    ),
+    "yaml_control_char_hint": (
+        "删去它；这类字符常来自从网页或 Word 复制的文字",
+        "delete it; it usually comes from text copied from a web page or Word",
+    ),
+    "yaml_unreadable": (
+        "YAML 无法读取：文字里有无效的字符",
+        "the YAML cannot be read: the text contains invalid characters",
     ),
     "yaml_tab": ("这一行用了制表符（Tab）缩进", "this line is indented with a tab"),
     "yaml_tab_hint": (

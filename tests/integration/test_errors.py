@@ -49,7 +49,14 @@ CASES: dict[str, tuple[dict[str, str], list[str]]] = {
         {"content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: iot\nissue: 7")},
         ["content/essays/a.md:6: “issue: 7” 指向的第7期不存在"],
     ),
-    "bad_yaml": ({"content/essays/a.md": "---\ntitle: [未闭合\ndate: 2024-03-05\n---\n"}, ["content/essays/a.md:"]),
+    "bad_yaml": (
+        {"content/essays/a.md": "---\ntitle: [未闭合\ndate: 2024-03-05\n---\n"},
+        ["content/essays/a.md:2: “[” 没有配对的 “]”（在值的末尾补上 “]”，各项之间用英文逗号分隔）"],
+    ),
+    "bad_config_yaml": (
+        {"chaowen.yaml": 'title: "潮闻\ntracks:\n  - key: iot\n    name: 智能物联\n'},
+        ['chaowen.yaml:1: 引号没有闭合：这一行的值以 " 开始，但没有结束的 "'],
+    ),
     "bad_config_key": (
         {"chaowen.yaml": "title: x\ntrakcs: []\n"},
         ["chaowen.yaml:2: 未知的配置项 “trakcs”（是否想写 “tracks”？）"],

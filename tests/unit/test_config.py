@@ -59,3 +59,11 @@ def test_bad_track_key(tmp_path: Path) -> None:
     with pytest.raises(BuildError) as caught:
         load_config(write(tmp_path, "title: x\ntracks:\n  - key: 智能\n    name: 智能物联\n"))
     assert "赛道代号" in caught.value.problems[0].message
+
+
+def test_yaml_mistake_in_config_is_named_in_chinese(tmp_path: Path) -> None:
+    with pytest.raises(BuildError) as caught:
+        load_config(write(tmp_path, CONFIG_YAML.replace("description: 用于测试的站点", "description: 潮闻: 交流期刊")))
+    assert [p.format() for p in caught.value.problems] == [
+        'chaowen.yaml:2: 值里有“冒号加空格”（: ），YAML 把它当成了新的字段（用引号把整个值括起来：description: "潮闻: 交流期刊"）'
+    ]
