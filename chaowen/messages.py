@@ -189,6 +189,33 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     ),
     "bad_date": ("日期 “{value}” 无效", "invalid date '{value}'"),
     "bad_date_hint": ("请写成 2024-03-15 或 2024-03-15 14:30 的形式", "write it as 2024-03-15 or 2024-03-15 14:30"),
+    # A date written in the right form that names a day or time the calendar does not have.
+    "date_no_month": ("日期不存在：一年没有{month}月", "no such date: there is no month {month}"),
+    "date_no_month_hint": (
+        "月份是 1–12；日期按“年-月-日”写，例如 2024-03-15",
+        "months run from 1 to 12; write year-month-day, e.g. 2024-03-15",
+    ),
+    "date_no_day": ("日期不存在：{year}年{month}月没有{day}日", "no such date: {year}-{month:02d} has no day {day}"),
+    "date_no_day_hint": ("{year}年{month}月只有 {days} 天", "{year}-{month:02d} has {days} days"),
+    "date_not_leap_hint": (
+        "{year} 年不是闰年，2月只有 28 天",
+        "{year} is not a leap year: February has 28 days",
+    ),
+    "date_no_hour": ("时间不存在：一天只有 0–23 点，没有{hour}点", "no such time: hours run from 0 to 23, not {hour}"),
+    "date_no_minute": (
+        "时间不存在：一小时只有 0–59 分，没有{minute}分",
+        "no such time: minutes run from 0 to 59, not {minute}",
+    ),
+    "date_no_second": (
+        "时间不存在：一分钟只有 0–59 秒，没有{second}秒",
+        "no such time: seconds run from 0 to 59, not {second}",
+    ),
+    "date_time_hint": ("时间按 24 小时制写，例如 2024-03-15 14:30", "use the 24-hour clock, e.g. 2024-03-15 14:30"),
+    "date_bad_offset": ("时差 “{offset}” 不存在", "no such time zone offset '{offset}'"),
+    "date_bad_offset_hint": (
+        "写成 +08:00 这样的形式；不写时差时按站点的时区计算",
+        "write it like +08:00, or leave it out to use the site's time zone",
+    ),
     "bad_number": ("期号 “{value}” 应为正整数", "issue number '{value}' must be a positive whole number"),
     "bad_number_hint": ("例如 number: 3 表示第3期", "for example number: 3 for issue No. 3"),
     "bad_bool": ("“{field}” 的值 “{value}” 应为 true 或 false", "'{field}' must be true or false, not '{value}'"),

@@ -28,7 +28,7 @@ CASES: dict[str, tuple[dict[str, str], list[str]]] = {
     ),
     "mistyped_date": (
         {"content/essays/a.md": GOOD_ESSAY.replace("2024-03-05", "2024-02-30")},
-        ["content/essays/a.md:3: 日期 “2024-02-30” 无效"],
+        ["content/essays/a.md:3: 日期不存在：2024年2月没有30日（2024年2月只有 29 天）"],
     ),
     "unknown_track": (
         {"content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: 新材科")},
