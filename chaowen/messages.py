@@ -34,6 +34,15 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "赛道代号 “{value}” 只能包含小写英文字母、数字和连字符",
         "track key '{value}' may only contain lower-case letters, digits and hyphens",
     ),
+    "cli_option": ("命令行参数 {option}", "command-line option {option}"),
+    "option_bad_url": (
+        "“{value}” 不是有效的网址：应以 http:// 或 https:// 开头",
+        "'{value}' is not a valid URL: it must start with http:// or https://",
+    ),
+    "option_bad_url_hint": (
+        "例如 {option} https://example.org/chaowen/，或只写路径 {option} /chaowen/",
+        "e.g. {option} https://example.org/chaowen/, or just the path: {option} /chaowen/",
+    ),
     "config_duplicate_track": ("赛道 “{value}” 重复定义", "track '{value}' is defined twice"),
     "config_no_tracks": ("至少需要定义一个赛道（tracks）", "at least one track must be defined"),
     "expected_text": ("应为文字", "expected text"),

@@ -120,6 +120,14 @@ def test_usage_error_exits_2(make_site: SiteFactory) -> None:
     assert code == 2
 
 
+def test_a_bad_option_value_names_the_option_not_the_config(make_site: SiteFactory) -> None:
+    root = make_site({"content/essays/a.md": GOOD_ESSAY})
+    code, output = run(["build", "--site", str(root), "--base-url", "example.org"])
+    assert code == 1
+    assert "命令行参数 --base-url: “example.org” 不是有效的网址" in output
+    assert "chaowen.yaml" not in output
+
+
 def test_refuses_to_build_into_content(make_site: SiteFactory) -> None:
     root = make_site({"content/essays/a.md": GOOD_ESSAY})
     code, output = run(["build", "--site", str(root), "--output", str(root / "content")])
