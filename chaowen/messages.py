@@ -336,6 +336,151 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         " (search index: {pages} pages, {size} KB, {seconds:.2f} s)",
     ),
     "io_error": ("写入失败：{reason}", "cannot write: {reason}"),
+    # command line: click's usage errors and help pages (usage.py), in the site's language
+    "usage": ("用法：{usage}", "Usage: {usage}"),
+    "usage_options": ("[选项]", "[OPTIONS]"),
+    "usage_command": ("命令 [参数]...", "COMMAND [ARGS]..."),
+    "usage_arguments_heading": ("参数：", "Arguments:"),
+    "usage_options_heading": ("选项：", "Options:"),
+    "usage_commands_heading": ("命令：", "Commands:"),
+    "usage_try_help": ("运行 {command} -h 查看帮助。", "Run '{command} -h' for help."),
+    "usage_missing": ("缺少{param}", "missing {param}"),
+    "usage_invalid": ("{param}：{reason}", "{param}: {reason}"),
+    "usage_bad_value": ("值无效", "invalid value"),
+    "usage_bad_choice": ("“{value}” 不是可选的值，可选：{choices}", "'{value}' is not one of: {choices}"),
+    "usage_bad_number": ("“{value}” 应为{bounds}的整数", "'{value}' must be a whole number {bounds}"),
+    "usage_at_least": ("不小于 {min} ", "of at least {min}"),
+    "usage_between": ("在 {min} 到 {max} 之间", "from {min} to {max}"),
+    "usage_not_a_folder": ("“{value}” 是一个文件，这里要的是目录", "'{value}' is a file, not a folder"),
+    "usage_no_such_option": ("没有 {option} 这个选项", "no such option: {option}"),
+    "usage_no_such_command": ("没有 “{name}” 这个命令", "no such command '{name}'"),
+    "usage_commands": ("可用的命令：{choices}", "commands: {choices}"),
+    "usage_missing_command": ("缺少命令", "missing command"),
+    "usage_flag_value": ("{option} 是开关，后面不能跟值", "{option} is a switch and takes no value"),
+    "usage_needs_value": ("{option} 后面要跟一个值（{metavar}）", "{option} needs a value ({metavar})"),
+    "usage_extra_args": ("多出了参数：{args}", "unexpected extra arguments: {args}"),
+    "usage_extra_args_hint": (
+        '标题里有空格时请用引号括起来，例如 "参观 电池工厂"',
+        'put a title with spaces in quotes, e.g. "A visit to the plant"',
+    ),
+    "usage_error": ("命令行的写法有误", "invalid command line: {reason}"),
+    "usage_aborted": ("已取消", "aborted"),
+    "metavar_site": ("目录", "DIR"),
+    "metavar_output": ("目录", "DIR"),
+    "metavar_out": ("目录", "DIR"),
+    "metavar_directory": ("目录", "DIR"),
+    "metavar_base_url": ("网址", "URL"),
+    "metavar_jobs": ("进程数", "N"),
+    "metavar_title": ("标题", "TITLE"),
+    "metavar_kind": ("类型", "KIND"),
+    "metavar_track": ("赛道", "TRACK"),
+    "metavar_author": ("姓名", "NAME"),
+    "metavar_issue": ("期号", "N"),
+    "metavar_host": ("地址", "HOST"),
+    "metavar_port": ("端口", "PORT"),
+    "help_main": (
+        "潮闻 —— 交流期刊的静态网站生成器。",
+        "潮闻 (chaowen): the static-site generator of an exchange journal.",
+    ),
+    "help_help": ("显示这段帮助并退出。", "Show this help and exit."),
+    "help_version": ("显示版本号并退出。", "Show the version and exit."),
+    "help_site": (
+        "站点目录（含 chaowen.yaml），默认为当前目录。",
+        "The site folder (with chaowen.yaml); the current folder by default.",
+    ),
+    "help_drafts": ("包含草稿和未来日期的文章。", "Include drafts and documents dated in the future."),
+    "help_base_url": (
+        "覆盖 chaowen.yaml 中的 base_url，例如 https://example.org/chaowen/。",
+        "Override base_url of chaowen.yaml, e.g. https://example.org/chaowen/.",
+    ),
+    "help_build": ("生成网站到 output/。", "Build the site into output/."),
+    "help_build_output": ("输出目录，默认为 站点/output。", "The output folder; SITE/output by default."),
+    "help_build_clean": (
+        "不复用上一次的输出，全部重新写入。",
+        "Do not reuse the previous output; write everything afresh.",
+    ),
+    "help_build_strict": ("把警告当作错误。", "Treat warnings as errors."),
+    "help_build_relative": (
+        "生成相对链接，可直接打开文件浏览（离线拷贝）。",
+        "Write relative links, so the files can be opened directly (an offline copy).",
+    ),
+    "help_build_jobs": (
+        "并行进程数，默认为 CPU 核数；1 为单进程。",
+        "Number of processes; the number of CPUs by default, 1 for a single process.",
+    ),
+    "help_build_no_cache": (
+        "不读也不写构建缓存（站点/.chaowen-cache）。",
+        "Neither read nor write the build cache (SITE/.chaowen-cache).",
+    ),
+    "help_build_no_search": (
+        "不建立全文搜索索引（output/pagefind/）。",
+        "Do not build the full-text search index (output/pagefind/).",
+    ),
+    "help_build_verbose": ("显示更多信息。", "Show more detail."),
+    "help_build_quiet": ("只显示错误。", "Show errors only."),
+    "help_init": (
+        "新建一个站点：配置、内容目录和每种类型的一篇示例。\n目录可以不存在；已有的文件不会被覆盖。",
+        "Create a site: settings, content folders and a sample of each kind.\n"
+        "The folder may not exist yet; existing files are never overwritten.",
+    ),
+    "help_init_directory": ("新站点的目录。", "The folder of the new site."),
+    "help_init_title": ("站点标题，默认为“潮闻”。", "The site's title; 潮闻 by default."),
+    "help_new": (
+        "新建一篇 essay（心得）、minutes（沙龙纪要）、issue（期刊）或 page（页面），并显示文件路径。\n"
+        "不会覆盖已有的文件。",
+        "Create an essay, minutes, an issue or a page, and print its path.\nExisting files are never overwritten.",
+    ),
+    "help_new_kind": (
+        "essay（心得）、minutes（沙龙纪要）、issue（期刊）或 page（页面）。",
+        "essay, minutes, issue or page.",
+    ),
+    "help_new_title": ("标题；文件名取自标题的拼音。", "The title; the file is named after it."),
+    "help_new_track": ("赛道：代号或中文名，例如 iot 或 智能物联。", "The track: its key or name, e.g. iot."),
+    "help_new_author": ("作者（心得）或主持人（沙龙纪要）。", "The author (essay) or host (minutes)."),
+    "help_new_issue": (
+        "刊登于第几期；新建期刊时为期号（默认下一期）。",
+        "The issue it appears in; for a new issue, its number (the next one by default).",
+    ),
+    "help_check": (
+        "检查配置、内容、模板和站内链接、锚点、图片；不写入 output/。\n"
+        "有错误时退出码为 1（加 --strict 时有警告也是 1），可用于持续集成。",
+        "Check settings, content, templates and internal links, anchors and images; writes nothing.\n"
+        "Exits with 1 on errors (and on warnings with --strict), for CI.",
+    ),
+    "help_check_strict": ("把警告也当作错误（退出码 1）。", "Treat warnings as errors too (exit code 1)."),
+    "help_check_drafts": ("也检查草稿和未来日期的文章。", "Check drafts and documents dated in the future too."),
+    "help_schema": (
+        "输出文件头的 JSON Schema，供 VS Code 等编辑器补全和检查（见 README）。\n"
+        "不写类型时输出全部类型（以类型为键）。在站点目录里运行时，赛道取自 chaowen.yaml。",
+        "Print the JSON Schema of the front matter, for editors such as VS Code (see the README).\n"
+        "Without KIND, all kinds keyed by kind. Inside a site, the tracks come from its chaowen.yaml.",
+    ),
+    "help_schema_kind": (
+        "essay、minutes、issue 或 page；不写时输出全部类型。",
+        "essay, minutes, issue or page; all kinds when left out.",
+    ),
+    "help_schema_out": (
+        "把每种类型写成 目录/类型.schema.json，而不是输出到屏幕。",
+        "Write each kind to DIR/KIND.schema.json instead of printing.",
+    ),
+    "help_serve": (
+        "预览网站：保存文件后，浏览器中的页面自动更新。",
+        "Preview the site: open pages update when you save a file.",
+    ),
+    "help_serve_host": (
+        "监听的地址，默认为 127.0.0.1；0.0.0.0 让同一网络中的其他电脑也能访问。",
+        "The address to listen on, 127.0.0.1 by default; 0.0.0.0 lets other computers on the network in.",
+    ),
+    "help_serve_port": (
+        "端口，默认为 8000；被占用时自动改用下一个。",
+        "The port, 8000 by default; the next free one if taken.",
+    ),
+    "help_serve_open_browser": ("启动后在浏览器中打开预览。", "Open the preview in a browser once it runs."),
+    "help_serve_no_search": (
+        "不建立搜索索引（大型站点启动更快）。索引只在启动时建立一次。",
+        "Do not build the search index (faster start for big sites). It is built once, at start.",
+    ),
+    "help_serve_verbose": ("显示每次变化的文件和每个请求。", "Show each changed file and each request."),
     # init / new
     "site_exists": (
         "{path} 已经是一个站点（里面有 chaowen.yaml），没有改动任何文件",
