@@ -38,7 +38,7 @@ def print_problems(problems: Iterable[Problem], *, err: bool = True, language: s
         current = problem.path
         colour = "red" if problem.is_error else "yellow"
         label = messages.text("label_error" if problem.is_error else "label_warning", language)
-        click.echo(click.style(f"{label} ", fg=colour, bold=True) + problem.format(), err=err)
+        click.echo(click.style(f"{label} ", fg=colour, bold=True) + problem.format(language), err=err)
 
 
 def _counts(problems: Iterable[Problem]) -> tuple[int, int]:

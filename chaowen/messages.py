@@ -593,18 +593,27 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """Each catalogue template as a pattern (placeholders match anything), English ones first."""
-    found: list[tuple[re.Pattern[str], str]] = []
+    """Each catalogue template as a pattern (placeholders match anything), the most specific first.
+
+    A template's specificity is the length of its fixed text: a Chinese message that
+    quotes ": " would otherwise fullmatch a short English template like "{param}: {reason}".
+    """
+    found: list[tuple[int, re.Pattern[str], str]] = []
     for index, language in ((1, "en"), (0, "zh-CN")):
         for texts in CATALOGUE.values():
             parts = re.split(r"\{[^{}]*\}", texts[index])
             if any(part.strip() for part in parts):
-                found.append((re.compile("(?s)" + ".*".join(re.escape(part) for part in parts)), language))
-    return tuple(found)
+                pattern = re.compile("(?s)" + ".*".join(re.escape(part) for part in parts))
+                found.append((sum(len(part) for part in parts), pattern, language))
+    found.sort(key=lambda item: -item[0])
+    return tuple((pattern, language) for _, pattern, language in found)
 
 
 def language_of(message: str) -> str | None:
-    """The language of a message made from the catalogue (``en`` or ``zh-CN``); None when it is not one."""
+    """The language of a message made from the catalogue (``en`` or ``zh-CN``); None when it is not one.
+
+    Prefer knowing the language (:meth:`errors.Problem.format` takes it); this is the fallback.
+    """
     for pattern, language in _patterns():
         if pattern.fullmatch(message):
             return language
