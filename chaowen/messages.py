@@ -365,6 +365,7 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     ),
     "usage_error": ("命令行的写法有误", "invalid command line: {reason}"),
     "usage_aborted": ("已取消", "aborted"),
+    "metavar_value": ("值", "VALUE"),
     "metavar_site": ("目录", "DIR"),
     "metavar_output": ("目录", "DIR"),
     "metavar_out": ("目录", "DIR"),

@@ -156,7 +156,20 @@ def _help_key(ctx: click.Context, param: click.Parameter | None = None) -> str:
 
 
 def _metavar(param: click.Parameter, language: str) -> str:
-    return messages.text(f"metavar_{param.name}", language)
+    key = f"metavar_{param.name}"
+    return messages.text(key if key in messages.CATALOGUE else "metavar_value", language)
+
+
+def _help_text(ctx: click.Context, param: click.Parameter | None, language: str) -> str:
+    """A verb's or parameter's help from the catalogue; the decorator's text if it has no entry yet.
+
+    tests/integration/test_errors.py asserts that every verb and parameter has its entry.
+    """
+    key = _help_key(ctx, param)
+    if key in messages.CATALOGUE:
+        return messages.text(key, language)
+    written = getattr(param, "help", None) if param is not None else ctx.command.help
+    return written or ""
 
 
 def _usage_pieces(command: click.Command, ctx: click.Context, language: str) -> list[str]:
@@ -188,25 +201,19 @@ def help_page(ctx: click.Context) -> str:
     language = _language(ctx)
     total = min(shutil.get_terminal_size((80, 24)).columns, 100) if sys.stdout.isatty() else 80
     lines = [usage_line(ctx), ""]
-    lines.extend("  " + part for part in _wrap(messages.text(_help_key(ctx), language), total - 2))
+    lines.extend("  " + part for part in _wrap(_help_text(ctx, None, language), total - 2))
     params = ctx.command.get_params(ctx)
-    arguments = [
-        (_metavar(p, language), messages.text(_help_key(ctx, p), language))
-        for p in params
-        if isinstance(p, click.Argument)
-    ]
+    arguments = [(_metavar(p, language), _help_text(ctx, p, language)) for p in params if isinstance(p, click.Argument)]
     if arguments:
         lines += ["", messages.text("usage_arguments_heading", language), *_rows(arguments, total)]
     options = [
-        (_option_name(p, language), messages.text(_help_key(ctx, p), language))
+        (_option_name(p, language), _help_text(ctx, p, language))
         for p in params
         if isinstance(p, click.Option) and not p.hidden
     ]
     lines += ["", messages.text("usage_options_heading", language), *_rows(options, total)]
     if isinstance(ctx.command, click.Group):
-        verbs = [
-            (name, messages.text(f"help_{name}", language).split("\n")[0]) for name in ctx.command.list_commands(ctx)
-        ]
+        verbs = [(name, _verb_help(ctx.command, ctx, name, language)) for name in ctx.command.list_commands(ctx)]
         lines += ["", messages.text("usage_commands_heading", language), *_rows(verbs, total)]
     return "\n".join(lines)
 
@@ -216,6 +223,15 @@ def _with_context(error: click.UsageError, ctx: click.Context) -> click.UsageErr
     if error.ctx is None:
         error.ctx = ctx
     return error
+
+
+def _verb_help(group: click.Group, ctx: click.Context, name: str, language: str) -> str:
+    """The first line of a verb's help, for the list of verbs."""
+    key = f"help_{name}"
+    if key in messages.CATALOGUE:
+        return messages.text(key, language).split("\n")[0]
+    command = group.get_command(ctx, name)
+    return command.get_short_help_str() if command is not None else ""
 
 
 class Command(click.Command):
@@ -260,8 +276,8 @@ class Group(click.Group):
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
-        extra.setdefault("obj", _Session(language_of_args(argv)))
-        language = extra["obj"].language
+        language = language_of_args(argv)
+        extra.setdefault("obj", _Session(language))
         try:
             result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as error:
@@ -303,7 +319,7 @@ def describe(error: click.ClickException, language: str) -> tuple[str, str]:
     if isinstance(error, click.MissingParameter):
         param = error.param
         name = _label(param, language) if param is not None else "?"
-        hint = messages.text(_help_key(ctx, param), language) if ctx is not None and param is not None else ""
+        hint = _help_text(ctx, param, language) if ctx is not None and param is not None else ""
         hint = hint.split("\n")[0].rstrip("。.")
         return messages.text("usage_missing", language, param=name), hint
     if isinstance(error, BadValue):

@@ -8,6 +8,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from chaowen import messages
 from chaowen.cli import main
 from tests.conftest import SiteFactory
 
@@ -295,3 +296,17 @@ def test_usage_errors_and_help_speak_an_english_sites_language(make_site: SiteFa
     code, output = run(["new", "--help", "--site", str(root)])
     assert output.startswith("Usage: ") and "Show this help and exit." in output
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in output.replace("潮闻", ""))
+
+
+def test_every_verb_and_parameter_has_its_help_in_the_catalogue() -> None:
+    """A new option needs ``help_<verb>_<option>`` (or a shared ``help_<option>``) and ``metavar_<option>``."""
+    missing = [] if "help_main" in messages.CATALOGUE else ["help_main"]
+    for name, command in sorted(main.commands.items()):
+        missing += [] if f"help_{name}" in messages.CATALOGUE else [f"help_{name}"]
+        for param in command.params:
+            if f"help_{name}_{param.name}" not in messages.CATALOGUE and f"help_{param.name}" not in messages.CATALOGUE:
+                missing.append(f"help_{name}_{param.name}")
+            takes_value = not (isinstance(param, click.Option) and (param.is_flag or param.count))
+            if takes_value and f"metavar_{param.name}" not in messages.CATALOGUE:
+                missing.append(f"metavar_{param.name}")
+    assert missing == []
