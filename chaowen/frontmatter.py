@@ -276,6 +276,27 @@ def _diagnose(error: yaml.MarkedYAMLError, lines: list[str]) -> _Diagnosis:
     unclosed = _unclosed_quote_before(lines, at)
     if unclosed is not None:
         return unclosed
+    if "flow node" in context:  # inside [ ] or { }: an empty item, an unclosed bracket, or a bad first character
+        open_bracket = _unclosed_bracket_before(lines, at)
+        if open_bracket is not None:
+            return open_bracket
+        char = line[column] if column < len(line) else ""
+        if char == ",":
+            return _Diagnosis(at, "yaml_empty_item")
+        return _Diagnosis(at, "yaml_bad_start", {"char": char or "?", "example": _quoted_example(line)})
+    if "directive" in context:
+        return _Diagnosis(opened, "yaml_bad_start", {"char": "%", "example": _quoted_example(lines[opened])})
+    if "tab character" in problem:
+        return _Diagnosis(at, "yaml_tab_inline")
+    if "unexpected ':'" in problem:
+        return _Diagnosis(at, "yaml_colon_in_list", {"example": _quoted_example(line)})
+    if "node content" in problem or "mapping keys are not allowed" in problem:
+        char = line[column] if column < len(line) else ""
+        if char.strip():
+            return _Diagnosis(at, "yaml_bad_start", {"char": char, "example": _quoted_example(line)})
+    if "while scanning a tag" in context:
+        start = error.context_mark.column if error.context_mark is not None else column
+        return _Diagnosis(opened, "yaml_tag", {"tag": (line[start:].split() or ["!"])[0]})
     if "cannot start any token" in problem or "alias" in problem or "alias" in context or "anchor" in context:
         char = line[column] if column < len(line) else ""
         if "alias" in context or "anchor" in context or "alias" in problem:
@@ -295,6 +316,10 @@ def _diagnose(error: yaml.MarkedYAMLError, lines: list[str]) -> _Diagnosis:
         return _Diagnosis(directive, "yaml_bad_start", {"char": "%", "example": _quoted_example(lines[directive])})
     if "sequence entries are not allowed" in problem:
         return _Diagnosis(at, "yaml_inline_item")
+    if "document start" in problem:  # the first field is indented, or something follows the mapping at column 0
+        if lines and lines[0][:1].isspace():
+            return _Diagnosis(0, "yaml_indent")
+        return _Diagnosis(at, "yaml_stray_item" if line.startswith("-") else "yaml_indent")
     for char in _FULLWIDTH:
         if char in line:
             return _Diagnosis(at, "yaml_error", fullwidth=char)
@@ -346,6 +371,16 @@ def _unclosed_quote_before(lines: list[str], at: int) -> _Diagnosis | None:
         closed = re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'", rest.replace("''", ""))
         if closed is None:
             return _Diagnosis(index, "yaml_unclosed_quote", {"quote": quote})
+    return None
+
+
+def _unclosed_bracket_before(lines: list[str], at: int) -> _Diagnosis | None:
+    """The first line at or above ``at`` that opens more [ or { than it closes (outside quotes)."""
+    for index in range(min(at, len(lines) - 1) + 1):
+        text = re.sub(r'"[^"]*"|\'[^\']*\'', "", lines[index])
+        for bracket, closing in (("[", "]"), ("{", "}")):
+            if text.count(bracket) > text.count(closing):
+                return _Diagnosis(index, "yaml_unclosed_bracket", {"bracket": bracket, "closing": closing})
     return None
 
 

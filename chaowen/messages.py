@@ -100,6 +100,11 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         '用引号把这一项括起来，例如 tags: ["时间: 上午", 芯片]',
         'put that item in quotes, e.g. tags: ["time: morning", chips]',
     ),
+    "yaml_empty_item": ("括号里有一项是空的：多了一个逗号", "an item in the brackets is empty: one comma too many"),
+    "yaml_empty_item_hint": (
+        "删去多余的逗号；某一项本身含有逗号或冒号时，用引号把它括起来",
+        "remove the extra comma; put an item that contains a comma or colon in quotes",
+    ),
     "yaml_colon_in_value": (
         "值里有“冒号加空格”（: ），YAML 把它当成了新的字段",
         "the value contains a colon followed by a space, which YAML reads as a new field",

@@ -162,6 +162,22 @@ YAML_MISTAKES = {
         "extra: {a: 1\ndate: 2024-03-05\n",
         "a.md:2: “{” 没有配对的 “}”（在值的末尾补上 “}”，各项之间用英文逗号分隔）",
     ),
+    "an empty item in brackets": (
+        "tags: [a, , b]\n",
+        "a.md:2: 括号里有一项是空的：多了一个逗号（删去多余的逗号；某一项本身含有逗号或冒号时，用引号把它括起来）",
+    ),
+    "a bracket opened inside brackets": (
+        "tags: [数字化改革: [, 工业互联网]\n",
+        "a.md:2: “[” 没有配对的 “]”（在值的末尾补上 “]”，各项之间用英文逗号分隔）",
+    ),
+    "a value starting with a comma": (
+        "title: ,标题\n",
+        'a.md:2: 值不能以 “,” 开头（YAML 把它当作特殊符号）（用引号把整个值括起来：title: ",标题"）',
+    ),
+    "the first field indented": (
+        "  title: a\ndate: 2024-03-05\n",
+        "a.md:2: 这一行的缩进不对，和上下文对不齐（同一层的字段要从同一列开始；列表的每一项以“- ”开头，缩进相同）",
+    ),
     "a colon inside brackets": (
         "tags: [时间: 上午: 九点]\n",
         "a.md:2: 方括号里的一项含有冒号，YAML 把它当成了“键: 值”"
