@@ -6,7 +6,7 @@ Builds the example journal for http://127.0.0.1:PORT/chaowen/ (so canonical link
 point at the host being measured), serves it under /chaowen/ with nginx and
 docs/nginx-chaowen.conf (gzip and cache headers as in production), and runs
 ``npx lighthouse@12.2.3`` with Debian's Chromium (CHROME_PATH=/usr/bin/chromium),
-mobile emulation and simulated throttling, on the six kinds of page. Each score is
+mobile emulation and simulated throttling, on eight kinds of page. Each score is
 the median of ``--runs`` runs. The table replaces the one between the
 ``lighthouse:begin`` and ``lighthouse:end`` markers in README.md.
 
@@ -44,6 +44,8 @@ PAGES = {
     "期刊 issue": "issues/1/",
     "心得 essay": "essays/cong-yi-kuai-chuan-gan-qi-kan-chan-ye-lian/",
     "赛道 track": "tracks/iot/",
+    "归档 archive": "archive/",
+    "数据 stats": "stats/",
     "搜索 search": "search/?q=" + quote("电池"),
     "404": "404.html",
 }

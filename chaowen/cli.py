@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from . import __version__, messages
+from . import __version__, messages, usage
 from .errors import BuildError, Problem, sort_problems
 from .model import Kind
 
@@ -26,13 +26,7 @@ if TYPE_CHECKING:
 
 def _language(site: Path) -> str:
     """The site's language for messages, read cheaply; zh-CN when unknown."""
-    try:
-        for line in (site / "chaowen.yaml").read_text("utf-8", errors="replace").splitlines():
-            if line.startswith("language:"):
-                return line.split(":", 1)[1].strip().strip("'\"") or "zh-CN"
-    except OSError:
-        pass
-    return "zh-CN"
+    return usage.site_language(site)
 
 
 def print_problems(problems: Iterable[Problem], *, err: bool = True, language: str = "zh-CN") -> None:
@@ -44,7 +38,7 @@ def print_problems(problems: Iterable[Problem], *, err: bool = True, language: s
         current = problem.path
         colour = "red" if problem.is_error else "yellow"
         label = messages.text("label_error" if problem.is_error else "label_warning", language)
-        click.echo(click.style(f"{label} ", fg=colour, bold=True) + problem.format(), err=err)
+        click.echo(click.style(f"{label} ", fg=colour, bold=True) + problem.format(language), err=err)
 
 
 def _counts(problems: Iterable[Problem]) -> tuple[int, int]:
@@ -56,36 +50,30 @@ def _counts(problems: Iterable[Problem]) -> tuple[int, int]:
 site_option = click.option(
     "--site",
     "site",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=usage.Folder(),
     default=Path("."),
-    show_default="当前目录",
-    help="站点目录（含 chaowen.yaml）。",
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="chaowen")
+@click.group(cls=usage.Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="chaowen", message="%(prog)s %(version)s")
 def main() -> None:
-    """潮闻 —— 交流期刊的静态网站生成器。"""
+    """chaowen: the verbs. Help texts are in the catalogue (``help_<verb>_<option>``), shown by :mod:`usage`."""
 
 
 @main.command()
 @site_option
-@click.option(
-    "--output", type=click.Path(file_okay=False, path_type=Path), default=None, help="输出目录，默认为 站点/output。"
-)
-@click.option("--base-url", default=None, help="覆盖 chaowen.yaml 中的 base_url，例如 https://example.org/chaowen/。")
-@click.option("--drafts", is_flag=True, help="包含草稿和未来日期的文章。")
-@click.option("--clean", is_flag=True, help="不复用上一次的输出，全部重新写入。")
-@click.option("--strict", is_flag=True, help="把警告当作错误。")
-@click.option("--relative", is_flag=True, default=None, help="生成相对链接，可直接打开文件浏览（离线拷贝）。")
-@click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数，默认为 CPU 核数；1 为单进程。"
-)
-@click.option("--no-cache", is_flag=True, help="不读也不写构建缓存（站点/.chaowen-cache）。")
-@click.option("--no-search", is_flag=True, help="不建立全文搜索索引（output/pagefind/）。")
-@click.option("-v", "--verbose", count=True, help="显示更多信息。")
-@click.option("-q", "--quiet", is_flag=True, help="只显示错误。")
+@click.option("--output", type=usage.Folder(), default=None)
+@click.option("--base-url", default=None)
+@click.option("--drafts", is_flag=True)
+@click.option("--clean", is_flag=True)
+@click.option("--strict", is_flag=True)
+@click.option("--relative", is_flag=True, default=None)
+@click.option("--jobs", "-j", type=usage.IntRange(min=1), default=None)
+@click.option("--no-cache", is_flag=True)
+@click.option("--no-search", is_flag=True)
+@click.option("-v", "--verbose", count=True)
+@click.option("-q", "--quiet", is_flag=True)
 def build(
     site: Path,
     output: Path | None,
@@ -100,7 +88,7 @@ def build(
     verbose: int,
     quiet: bool,
 ) -> None:
-    """生成网站到 output/。"""
+    """Build the site into its output folder."""
     from .build import BuildOptions
     from .build import build as run_build
 
@@ -154,13 +142,10 @@ def build(
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--title", default="潮闻", show_default=True, help="站点标题。")
+@click.argument("directory", type=usage.Folder())
+@click.option("--title", default="潮闻")
 def init(directory: Path, title: str) -> None:
-    """新建一个站点：配置、内容目录和每种类型的一篇示例。
-
-    DIRECTORY 可以不存在；已有的文件不会被覆盖。
-    """
+    """Create a site folder with a sample of each kind; never overwrites a file."""
     from .scaffold import site_files
 
     language = "zh-CN"
@@ -185,19 +170,14 @@ _KIND_NAMES = [kind.value for kind in Kind]
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(_KIND_NAMES))
+@click.argument("kind", type=usage.Choice(_KIND_NAMES))
 @click.argument("title")
-@click.option("--track", default=None, help="赛道：代号或中文名，例如 iot 或 智能物联。")
-@click.option("--author", default=None, help="作者（心得）或主持人（沙龙纪要）。")
-@click.option(
-    "--issue", type=click.IntRange(min=1), default=None, help="刊登于第几期；新建期刊时为期号（默认下一期）。"
-)
+@click.option("--track", default=None)
+@click.option("--author", default=None)
+@click.option("--issue", type=usage.IntRange(min=1), default=None)
 @site_option
 def new(kind: str, title: str, track: str | None, author: str | None, issue: int | None, site: Path) -> None:
-    """新建一篇 essay（心得）、minutes（沙龙纪要）、issue（期刊）或 page（页面），并显示文件路径。
-
-    不会覆盖已有的文件。
-    """
+    """Create one document from its kind's scaffold and print its path; never overwrites a file."""
     from .config import load_config
     from .scaffold import document_file, find_track, issue_numbers
 
@@ -251,13 +231,10 @@ def new(kind: str, title: str, track: str | None, author: str | None, issue: int
 
 @main.command()
 @site_option
-@click.option("--strict", is_flag=True, help="把警告也当作错误（退出码 1）。")
-@click.option("--drafts", is_flag=True, help="也检查草稿和未来日期的文章。")
+@click.option("--strict", is_flag=True)
+@click.option("--drafts", is_flag=True)
 def check(site: Path, strict: bool, drafts: bool) -> None:
-    """检查配置、内容、模板和站内链接、锚点、图片；不写入 output/。
-
-    有错误时退出码为 1（加 --strict 时有警告也是 1），可用于持续集成。
-    """
+    """Every check of a build plus the rendered pages' links, writing nothing; exit 1 on errors."""
     from .build import BuildOptions, load, render_site
     from .links import check_links
 
@@ -288,19 +265,15 @@ def check(site: Path, strict: bool, drafts: bool) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(_KIND_NAMES), required=False)
+@click.argument("kind", type=usage.Choice(_KIND_NAMES), required=False)
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=usage.Folder(),
     default=None,
-    help="把每种类型写成 目录/类型.schema.json，而不是输出到屏幕。",
 )
 @site_option
 def schema(kind: str | None, out: Path | None, site: Path) -> None:
-    """输出文件头的 JSON Schema，供 VS Code 等编辑器补全和检查（见 README）。
-
-    不写 KIND 时输出全部类型（以类型为键）。在站点目录里运行时，赛道取自 chaowen.yaml。
-    """
+    """Print or write the JSON Schema of the front matter, with the site's tracks when there is a site."""
     from .config import CONFIG_FILE, load_config
     from .schema import json_schema
 
@@ -368,17 +341,13 @@ def _create(root: Path, relative: str, text: str, language: str) -> bool:
 
 @main.command()
 @site_option
-@click.option(
-    "--host", default="127.0.0.1", show_default=True, help="监听的地址；0.0.0.0 让同一网络中的其他电脑也能访问。"
-)
-@click.option(
-    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口；被占用时自动改用下一个。"
-)
-@click.option("--drafts", is_flag=True, help="包含草稿和未来日期的文章。")
-@click.option("--open", "open_browser", is_flag=True, help="启动后在浏览器中打开预览。")
-@click.option("--base-url", default=None, help="覆盖 chaowen.yaml 中的 base_url，例如 https://example.org/chaowen/。")
-@click.option("--no-search", is_flag=True, help="不建立搜索索引（大型站点启动更快）。索引只在启动时建立一次。")
-@click.option("-v", "--verbose", count=True, help="显示每次变化的文件和每个请求。")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", type=usage.IntRange(0, 65535), default=8000)
+@click.option("--drafts", is_flag=True)
+@click.option("--open", "open_browser", is_flag=True)
+@click.option("--base-url", default=None)
+@click.option("--no-search", is_flag=True)
+@click.option("-v", "--verbose", count=True)
 def serve(
     site: Path,
     host: str,
@@ -389,7 +358,7 @@ def serve(
     no_search: bool,
     verbose: int,
 ) -> None:
-    """预览网站：保存文件后，浏览器中的页面自动更新。"""
+    """Serve a live preview that follows every save."""
     try:
         from .serve import ServeOptions, run
 

@@ -102,7 +102,7 @@ def parse_config(
         values["base_url"] = base_url
     if relative is not None:
         values["relative_urls"] = relative
-    values["base_url"] = checker.base_url(values["base_url"])
+    values["base_url"] = checker.base_url(values["base_url"], option="--base-url" if base_url is not None else None)
     checker.timezone(values["timezone"])
     if not values["tracks"] and "tracks" not in checker.failed:
         checker.add("tracks", messages.text("config_no_tracks", language), "")
@@ -167,12 +167,23 @@ class _Checker:
             return {}
         return raw
 
-    def base_url(self, raw: str) -> str:
+    def base_url(self, raw: str, *, option: str | None = None) -> str:
+        """The URL the site is published at; ``option`` names the command-line flag it came from, if any."""
         url = raw.strip() or "/"
         if url.startswith("/"):
             return url if url.endswith("/") else url + "/"
         if not re.match(r"^https?://[^/\s]+", url):
-            self.add("base_url", messages.text("config_bad_url", self.language), "")
+            if option is None:
+                self.add("base_url", messages.text("config_bad_url", self.language), "")
+            else:  # the value is not in chaowen.yaml: blaming a line there would send the editor to the wrong place
+                self.problems.append(
+                    Problem(
+                        messages.text("cli_option", self.language, option=option),
+                        None,
+                        messages.text("option_bad_url", self.language, value=raw),
+                        messages.text("option_bad_url_hint", self.language, option=option),
+                    )
+                )
             return "/"
         return url if url.endswith("/") else url + "/"
 

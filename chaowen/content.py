@@ -8,6 +8,7 @@ which is pure so that it can be tested on strings and fuzzed.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import os
 import re
@@ -24,7 +25,7 @@ from .config import parse_bool
 from .errors import Problem, Severity
 from .frontmatter import Value, cut_body, split
 from .model import KIND_FOLDERS, Asset, Document, Kind, SiteConfig
-from .schema import REQUIRED, all_front_matter_names, field_names, nearest
+from .schema import DATE_PATTERN, REQUIRED, all_front_matter_names, field_names, nearest
 from .urls import is_valid_slug, slugify
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
@@ -33,10 +34,7 @@ _FOLDER_KINDS = {folder: kind for kind, folder in KIND_FOLDERS.items()}
 # Files editors' tools leave behind; never content.
 _IGNORED_NAMES = re.compile(r"(^\.|~$|^~\$|\.swp$|\.swx$|\.tmp$|^Thumbs\.db$|^desktop\.ini$|\.crdownload$)", re.I)
 _TAG_SEPARATORS = re.compile(r"[,，、;；]")
-_DATE = re.compile(
-    r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
-    r"(?:[ T]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$"
-)
+_DATE = re.compile(DATE_PATTERN)
 _ISSUE_REF = re.compile(r"^第?\s*0*(\d+)\s*期?$")
 
 
@@ -425,9 +423,11 @@ class _FieldValidator:
         if not isinstance(raw, str):
             self.error("date", "bad_date", messages.text("bad_date_hint", self.language), value=raw)
             return None
-        parsed = parse_date(raw, ZoneInfo(self.config.timezone))
-        if parsed is None:
-            self.error("date", "bad_date", messages.text("bad_date_hint", self.language), value=raw.strip())
+        parsed = read_date(raw, ZoneInfo(self.config.timezone))
+        if isinstance(parsed, DateMistake):
+            hint = messages.text(parsed.hint, self.language, **parsed.values)
+            self.error("date", parsed.key, hint, **parsed.values)
+            return None
         return parsed
 
     def _track(self, fields: dict[str, Value]) -> str | None:
@@ -449,24 +449,54 @@ class _FieldValidator:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class DateMistake:
+    """Why a date cannot be read: a catalogue key (its hint is ``hint``) and the values to fill in."""
+
+    key: str
+    hint: str
+    values: dict[str, int | str]
+
+
 def parse_date(raw: str, zone: ZoneInfo) -> datetime | None:
     """``2024-03-05``, ``2024-03-05 14:30``, ISO 8601 with offset, ``2024年3月5日`` -> aware datetime.
 
     A date without a zone is in the site's zone. Impossible dates (2024-02-30) give None.
     """
+    result = read_date(raw, zone)
+    return result if isinstance(result, datetime) else None
+
+
+def read_date(raw: str, zone: ZoneInfo) -> datetime | DateMistake:
+    """Like :func:`parse_date`, but says what is wrong: the form, or a day or time that does not exist."""
     match = _DATE.match(raw.strip())
     if match is None:
-        return None
-    year, month, day, hour, minute, second, offset = match.groups()
+        return DateMistake("bad_date", "bad_date_hint", {"value": raw.strip()})
+    year, month, day, hour, minute, second = (int(part or 0) for part in match.groups()[:6])
+    offset = match.group(7)
+    if not 1 <= month <= 12:
+        return DateMistake("date_no_month", "date_no_month_hint", {"month": month})
+    if year >= 1:
+        days = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            hint = "date_not_leap_hint" if (month, day) == (2, 29) else "date_no_day_hint"
+            return DateMistake("date_no_day", hint, {"year": year, "month": month, "day": day, "days": days})
+    for value, limit, key in (
+        (hour, 23, "date_no_hour"),
+        (minute, 59, "date_no_minute"),
+        (second, 59, "date_no_second"),
+    ):
+        if value > limit:
+            return DateMistake(key, "date_time_hint", {key.rsplit("_", 1)[1]: value})
     try:
-        day_part = date(int(year), int(month), int(day))
-        clock = time(int(hour or 0), int(minute or 0), int(second or 0))
-    except ValueError:
-        return None
+        day_part = date(year, month, day)
+        clock = time(hour, minute, second)
+    except ValueError:  # year 0
+        return DateMistake("bad_date", "bad_date_hint", {"value": raw.strip()})
     if offset:
         stamp = f"{day_part.isoformat()}T{clock.isoformat()}{'+00:00' if offset == 'Z' else offset}"
         try:
             return datetime.fromisoformat(stamp)
         except ValueError:
-            return None
+            return DateMistake("date_bad_offset", "date_bad_offset_hint", {"offset": offset})
     return datetime.combine(day_part, clock, tzinfo=zone)

@@ -37,12 +37,17 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
-    def format(self) -> str:
-        """``path:line: message（hint）`` — the shape compilers use, so editors can jump to it."""
+    def format(self, language: str | None = None) -> str:
+        """``path:line: message（hint）`` — the shape compilers use, so editors can jump to it.
+
+        ``language`` is the one the message was written in (the site's); when not
+        given it is recognised from the message.
+        """
         place = self.path if self.line is None else f"{self.path}:{self.line}"
         text = f"{place}: {self.message}"
         if self.hint:
-            text += f"（{self.hint}）" if _is_chinese(self.message) else f" ({self.hint})"
+            chinese = messages.is_chinese(language) if language is not None else _is_chinese(self.message)
+            text += f"（{self.hint}）" if chinese else f" ({self.hint})"
         return text
 
     def as_warning(self) -> Problem:

@@ -139,7 +139,22 @@ def parse_yaml(
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         return {}, {}, [_yaml_problem(error, yaml_text, path, first_line, language)]
-    except (yaml.YAMLError, UnicodeEncodeError) as error:  # rare: a bad stream, or text with lone surrogates
+    except yaml.reader.ReaderError as error:  # a control character, as copied from web pages
+        line = first_line + yaml_text.count("\n", 0, max(error.position, 0))
+        code = f"U+{error.character:04X}" if isinstance(error.character, int) else "?"
+        return (
+            {},
+            {},
+            [
+                Problem(
+                    path,
+                    line,
+                    messages.text("yaml_control_char", language, code=code),
+                    messages.text("yaml_control_char_hint", language),
+                )
+            ],
+        )
+    except (yaml.YAMLError, UnicodeEncodeError):  # rare: text with lone surrogates
         return (
             {},
             {},
@@ -147,7 +162,7 @@ def parse_yaml(
                 Problem(
                     path,
                     first_line,
-                    messages.text("yaml_error", language, reason=str(error)),
+                    messages.text("yaml_unreadable", language),
                     messages.text("yaml_error_hint", language),
                 )
             ],
@@ -208,17 +223,200 @@ def _fullwidth(path: str, line: int, char: str, language: str) -> Problem:
 
 
 def _yaml_problem(error: yaml.MarkedYAMLError, yaml_text: str, path: str, first_line: int, language: str) -> Problem:
-    mark = error.problem_mark or error.context_mark
-    line = first_line + (mark.line if mark is not None else 0)
-    reason = error.problem or error.context or "?"
-    text_lines = yaml_text.split("\n")
-    offending = text_lines[mark.line] if mark is not None and mark.line < len(text_lines) else ""
-    for char in _FULLWIDTH:
-        if char in offending:
-            return _fullwidth(path, line, char, language)
+    """The parser's complaint as a message an editor can act on, at the line where the mistake is.
+
+    PyYAML (pure Python or libyaml, whose wording differs) describes what the
+    *parser* expected, often at the end of the file; this names the editor's
+    mistake instead (an unclosed quote, a colon in a value, a bad indent) at the
+    line it was made, with a fix. Anything unrecognised still gets the line and
+    a message in the site's language, never the parser's English.
+    """
+    found = _diagnose(error, yaml_text.split("\n"))
+    if found.fullwidth is not None:
+        return _fullwidth(path, first_line + found.line, found.fullwidth, language)
     return Problem(
-        path, line, messages.text("yaml_error", language, reason=reason), messages.text("yaml_error_hint", language)
+        path,
+        first_line + found.line,
+        messages.text(found.key, language, **found.values),
+        messages.text(found.key + "_hint", language, **found.values),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Diagnosis:
+    line: int  # 0-based line of the YAML text
+    key: str  # catalogue key; its hint is key + "_hint"
+    values: dict[str, str] = field(default_factory=dict)
+    fullwidth: str | None = None  # a full-width character to name instead
+
+
+_KEY_VALUE = re.compile(r"^(\s*(?:-\s+)?)([^\s:#][^:#]*?)\s*:(?:\s+(.*))?$")
+_OPEN_QUOTE = re.compile(r"^\s*(?:-\s+|[^\s:#'\"][^:#]*?:\s+)(?P<value>(?P<quote>[\"'])(?P<rest>.*))$")
+
+
+def _diagnose(error: yaml.MarkedYAMLError, lines: list[str]) -> _Diagnosis:
+    problem = error.problem or ""
+    context = error.context or ""
+    mark = error.problem_mark or error.context_mark
+    at = min(mark.line, len(lines) - 1) if mark is not None else 0
+    column = mark.column if mark is not None else 0
+    opened = error.context_mark.line if error.context_mark is not None else at
+    line = lines[at] if 0 <= at < len(lines) else ""
+
+    if "quoted scalar" in context and "escape" not in problem:
+        quote = _quote_at(lines, opened, error.context_mark.column if error.context_mark else 0)
+        return _Diagnosis(opened, "yaml_unclosed_quote", {"quote": quote})
+    if "escape" in problem:
+        return _Diagnosis(at, "yaml_bad_escape", {"escape": _escape_at(line, column)})
+    if "flow sequence" in context or "flow mapping" in context:
+        bracket, closing = ("[", "]") if "sequence" in context else ("{", "}")
+        if not _closes(lines[opened] if opened < len(lines) else "", bracket, closing):
+            return _Diagnosis(opened, "yaml_unclosed_bracket", {"bracket": bracket, "closing": closing})
+        return _Diagnosis(at, "yaml_colon_in_list", {"example": _quoted_example(line)})
+    unclosed = _unclosed_quote_before(lines, at)
+    if unclosed is not None:
+        return unclosed
+    if "flow node" in context:  # inside [ ] or { }: an empty item, an unclosed bracket, or a bad first character
+        open_bracket = _unclosed_bracket_before(lines, at)
+        if open_bracket is not None:
+            return open_bracket
+        char = line[column] if column < len(line) else ""
+        if char == ",":
+            return _Diagnosis(at, "yaml_empty_item")
+        return _Diagnosis(at, "yaml_bad_start", {"char": char or "?", "example": _quoted_example(line)})
+    if "directive" in context:
+        return _Diagnosis(opened, "yaml_bad_start", {"char": "%", "example": _quoted_example(lines[opened])})
+    if "tab character" in problem:
+        return _Diagnosis(at, "yaml_tab_inline")
+    if "unexpected ':'" in problem:
+        return _Diagnosis(at, "yaml_colon_in_list", {"example": _quoted_example(line)})
+    if "node content" in problem or "mapping keys are not allowed" in problem:
+        char = line[column] if column < len(line) else ""
+        if char.strip():
+            return _Diagnosis(at, "yaml_bad_start", {"char": char, "example": _quoted_example(line)})
+    if "while scanning a tag" in context:
+        start = error.context_mark.column if error.context_mark is not None else column
+        return _Diagnosis(opened, "yaml_tag", {"tag": (line[start:].split() or ["!"])[0]})
+    if "cannot start any token" in problem or "alias" in problem or "alias" in context or "anchor" in context:
+        char = line[column] if column < len(line) else ""
+        if "alias" in context or "anchor" in context or "alias" in problem:
+            char = _first_of(line, column, "*&")
+        if char == "\t":
+            return _Diagnosis(at, "yaml_tab_inline")
+        return _Diagnosis(at, "yaml_bad_start", {"char": char, "example": _quoted_example(line)})
+    if "tag handle" in problem:
+        tag = line[column:].split()[0] if line[column:].split() else "!"
+        return _Diagnosis(at, "yaml_tag", {"tag": tag})
+    if "block scalar" in context:
+        return _Diagnosis(at, "yaml_block_scalar")
+    if "another document" in problem:
+        return _Diagnosis(at, "yaml_second_document")
+    directive = next((i for i, text in enumerate(lines[: at + 1]) if text.startswith("%")), None)
+    if "document start" in problem and directive is not None:
+        return _Diagnosis(directive, "yaml_bad_start", {"char": "%", "example": _quoted_example(lines[directive])})
+    if "sequence entries are not allowed" in problem:
+        return _Diagnosis(at, "yaml_inline_item")
+    if "document start" in problem:  # the first field is indented, or something follows the mapping at column 0
+        if lines and lines[0][:1].isspace():
+            return _Diagnosis(0, "yaml_indent")
+        return _Diagnosis(at, "yaml_stray_item" if line.startswith("-") else "yaml_indent")
+    for char in _FULLWIDTH:
+        if char in line:
+            return _Diagnosis(at, "yaml_error", fullwidth=char)
+    if "mapping values are not allowed" in problem:
+        return _mapping_value_problem(lines, at, column)
+    if "could not find expected ':'" in problem:
+        return _Diagnosis(opened, "yaml_missing_colon")
+    if "expected key" in problem or "block end" in problem or "'-' indicator" in problem:
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
+        if column > indent:
+            before = line[:column].rstrip()
+            if before.endswith(("'", '"', "]", "}")):
+                return _Diagnosis(at, "yaml_text_after_close", {"example": _quoted_example(line)})
+        if stripped.startswith(":"):
+            return _Diagnosis(at, "yaml_missing_key")
+        if stripped.startswith("- ") or stripped == "-":
+            return _Diagnosis(at, "yaml_stray_item")
+        return _Diagnosis(at, "yaml_indent")
+    return _Diagnosis(at, "yaml_error", {"reason": problem or context or "?"})
+
+
+def _mapping_value_problem(lines: list[str], at: int, column: int) -> _Diagnosis:
+    """``mapping values are not allowed``: a colon in a value, a missing colon above, or a stray indent."""
+    line = lines[at] if at < len(lines) else ""
+    head = line[:column]
+    if ": " in head or head.rstrip().endswith(":"):
+        return _Diagnosis(at, "yaml_colon_in_value", {"example": _quoted_example(line)})
+    previous = next(
+        (i for i in range(at - 1, -1, -1) if lines[i].strip() and not lines[i].lstrip().startswith("#")), None
+    )
+    if previous is not None and ":" not in lines[previous] and not lines[previous].lstrip().startswith("-"):
+        return _Diagnosis(previous, "yaml_missing_colon")
+    return _Diagnosis(at, "yaml_indent")
+
+
+def _unclosed_quote_before(lines: list[str], at: int) -> _Diagnosis | None:
+    """A value that opens a quote and does not close it on its line, at or above line ``at``.
+
+    A quoted value may legally run over several lines, so this is only asked
+    once the parser has failed: then such a quote is almost always the cause,
+    although the parser notices only lines later.
+    """
+    for index in range(min(at, len(lines) - 1) + 1):
+        match = _OPEN_QUOTE.match(lines[index])
+        if match is None:
+            continue
+        quote, rest = match.group("quote"), match.group("rest")
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'", rest.replace("''", ""))
+        if closed is None:
+            return _Diagnosis(index, "yaml_unclosed_quote", {"quote": quote})
+    return None
+
+
+def _unclosed_bracket_before(lines: list[str], at: int) -> _Diagnosis | None:
+    """The first line at or above ``at`` that opens more [ or { than it closes (outside quotes)."""
+    for index in range(min(at, len(lines) - 1) + 1):
+        text = re.sub(r'"[^"]*"|\'[^\']*\'', "", lines[index])
+        for bracket, closing in (("[", "]"), ("{", "}")):
+            if text.count(bracket) > text.count(closing):
+                return _Diagnosis(index, "yaml_unclosed_bracket", {"bracket": bracket, "closing": closing})
+    return None
+
+
+def _quote_at(lines: list[str], line: int, column: int) -> str:
+    text = lines[line] if line < len(lines) else ""
+    return text[column] if column < len(text) and text[column] in "\"'" else '"'
+
+
+def _escape_at(line: str, column: int) -> str:
+    start = line.rfind("\\", 0, column + 1)
+    return line[start : start + 2] if start >= 0 else "\\"
+
+
+def _first_of(line: str, column: int, chars: str) -> str:
+    for index in range(min(column, len(line) - 1), -1, -1):
+        if line[index] in chars:
+            return line[index]
+    return chars[0]
+
+
+def _closes(line: str, opening: str, closing: str) -> bool:
+    return line.count(closing) >= line.count(opening)
+
+
+def _quoted_example(line: str) -> str:
+    """The editor's own line with its value in quotes: the fix most YAML mistakes in a value need."""
+    match = _KEY_VALUE.match(line)
+    if match is None or not match.group(3):
+        text = line.strip()
+        return f'"{text}"' if '"' not in text else f"'{text}'"
+    key, value = match.group(2), match.group(3).strip()
+    if '"' not in value:
+        return f'{key}: "{value}"'
+    if "'" not in value:
+        return f"{key}: '{value}'"
+    return key + ': "' + value.replace('"', '\\"') + '"'
 
 
 class _Converter:

@@ -34,6 +34,15 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "赛道代号 “{value}” 只能包含小写英文字母、数字和连字符",
         "track key '{value}' may only contain lower-case letters, digits and hyphens",
     ),
+    "cli_option": ("命令行参数 {option}", "command-line option {option}"),
+    "option_bad_url": (
+        "“{value}” 不是有效的网址：应以 http:// 或 https:// 开头",
+        "'{value}' is not a valid URL: it must start with http:// or https://",
+    ),
+    "option_bad_url_hint": (
+        "例如 {option} https://example.org/chaowen/，或只写路径 {option} /chaowen/",
+        "e.g. {option} https://example.org/chaowen/, or just the path: {option} /chaowen/",
+    ),
     "config_duplicate_track": ("赛道 “{value}” 重复定义", "track '{value}' is defined twice"),
     "config_no_tracks": ("至少需要定义一个赛道（tracks）", "at least one track must be defined"),
     "expected_text": ("应为文字", "expected text"),
@@ -44,10 +53,125 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "missing_field": ("缺少必填字段 “{field}”", "missing required field '{field}'"),
     "missing_field_hint": ("在文件头加上 {example}", "add {example} to the front matter"),
     # yaml / front matter
-    "yaml_error": ("YAML 格式错误：{reason}", "YAML syntax error: {reason}"),
+    # The parser's errors, named by the editor's mistake (frontmatter._diagnose). The Chinese fallback
+    # deliberately leaves out the parser's English {reason}.
+    "yaml_error": ("YAML 格式有误，读不懂这一行", "YAML syntax error: {reason}"),
     "yaml_error_hint": (
         "检查这一行的冒号、缩进和引号；值里含有冒号或 # 时请用引号括起来",
         "check the colons, indentation and quotes on this line; quote values that contain ':' or '#'",
+    ),
+    "yaml_unclosed_quote": (
+        "引号没有闭合：这一行的值以 {quote} 开始，但没有结束的 {quote}",
+        "unclosed quote: the value on this line starts with {quote} but never ends with one",
+    ),
+    "yaml_unclosed_quote_hint": (
+        "在值的末尾补上 {quote}；值里本身要用引号时，外面改用另一种引号，或用中文引号 “”",
+        "add {quote} at the end of the value; if the value itself contains that quote, use the other kind outside",
+    ),
+    "yaml_text_after_close": (
+        "引号或括号已经结束，后面还有文字",
+        "there is text after the closing quote or bracket",
+    ),
+    "yaml_text_after_close_hint": (
+        "整个值要放在一对引号里，例如 {example}；或把值里的英文引号改成中文引号 “”",
+        "put the whole value in one pair of quotes, e.g. {example}",
+    ),
+    "yaml_bad_escape": (
+        "双引号里的 “{escape}” 不是有效的转义",
+        "'{escape}' inside double quotes is not a valid escape",
+    ),
+    "yaml_bad_escape_hint": (
+        "反斜杠要写成两个（\\\\），或改用单引号括起整个值",
+        "write the backslash twice (\\\\), or put the whole value in single quotes",
+    ),
+    "yaml_unclosed_bracket": (
+        "“{bracket}” 没有配对的 “{closing}”",
+        "'{bracket}' is never closed with '{closing}'",
+    ),
+    "yaml_unclosed_bracket_hint": (
+        "在值的末尾补上 “{closing}”，各项之间用英文逗号分隔",
+        "add '{closing}' at the end of the value and separate the items with commas",
+    ),
+    "yaml_colon_in_list": (
+        "方括号里的一项含有冒号，YAML 把它当成了“键: 值”",
+        "an item in brackets contains a colon, which YAML reads as a key and a value",
+    ),
+    "yaml_colon_in_list_hint": (
+        '用引号把这一项括起来，例如 tags: ["时间: 上午", 芯片]',
+        'put that item in quotes, e.g. tags: ["time: morning", chips]',
+    ),
+    "yaml_empty_item": ("括号里有一项是空的：多了一个逗号", "an item in the brackets is empty: one comma too many"),
+    "yaml_empty_item_hint": (
+        "删去多余的逗号；某一项本身含有逗号或冒号时，用引号把它括起来",
+        "remove the extra comma; put an item that contains a comma or colon in quotes",
+    ),
+    "yaml_colon_in_value": (
+        "值里有“冒号加空格”（: ），YAML 把它当成了新的字段",
+        "the value contains a colon followed by a space, which YAML reads as a new field",
+    ),
+    "yaml_colon_in_value_hint": (
+        "用引号把整个值括起来：{example}",
+        "put the whole value in quotes: {example}",
+    ),
+    "yaml_missing_colon": ("这一行缺少冒号", "this line has no colon"),
+    "yaml_missing_colon_hint": (
+        "每个字段写成“字段: 值”，冒号是英文冒号，后面加一个空格",
+        "write each field as 'field: value', with a space after the colon",
+    ),
+    "yaml_missing_key": ("这一行的冒号前面没有字段名", "this line has a colon but no field name before it"),
+    "yaml_missing_key_hint": ("在冒号前写上字段名，例如 title: 标题", "write the field name before the colon"),
+    "yaml_indent": ("这一行的缩进不对，和上下文对不齐", "this line is indented wrongly"),
+    "yaml_indent_hint": (
+        "同一层的字段要从同一列开始；列表的每一项以“- ”开头，缩进相同",
+        "fields at the same level start in the same column; list items start with '- ' and line up",
+    ),
+    "yaml_stray_item": (
+        "这一行是列表项（- ），但上面的字段不是列表",
+        "this line is a list item, but no list starts above it",
+    ),
+    "yaml_stray_item_hint": (
+        "列表项要写在字段下面并缩进，例如 tags: 换行后写“  - 芯片”",
+        "put list items under their field, indented, e.g. 'tags:' then '  - chips'",
+    ),
+    "yaml_inline_item": (
+        "列表项（- ）不能和字段写在同一行",
+        "a list item ('- ') cannot follow a field on the same line",
+    ),
+    "yaml_inline_item_hint": (
+        "换行后缩进写“  - 项”，或写成 tags: [甲, 乙]",
+        "start each item on its own indented line, or write tags: [a, b]",
+    ),
+    "yaml_bad_start": (
+        "值不能以 “{char}” 开头（YAML 把它当作特殊符号）",
+        "a value cannot start with '{char}' (YAML reads it as markup)",
+    ),
+    "yaml_bad_start_hint": ("用引号把整个值括起来：{example}", "put the whole value in quotes: {example}"),
+    "yaml_tab_inline": ("这一行有制表符（Tab）", "this line contains a tab"),
+    "yaml_tab_inline_hint": (
+        "YAML 在这里只接受空格，请把 Tab 换成空格",
+        "YAML only allows spaces here; replace the tab",
+    ),
+    "yaml_block_scalar": ("“|” 或 “>” 后面不能接文字", "'|' or '>' cannot be followed by text on the same line"),
+    "yaml_block_scalar_hint": (
+        "在 | 或 > 后换行，再缩进两个空格写多行的值",
+        "start a new line after | or > and indent the text by two spaces",
+    ),
+    "yaml_second_document": ("这一行的 --- 开始了第二个文档", "the --- on this line starts a second document"),
+    "yaml_second_document_hint": (
+        "删去这一行的 ---；一个文件只能有一组字段",
+        "remove the ---; a file holds one set of fields",
+    ),
+    "yaml_control_char": (
+        "这一行有不可见的控制字符（{code}）",
+        "this line contains the invisible control character {code}",
+    ),
+    "yaml_control_char_hint": (
+        "删去它；这类字符常来自从网页或 Word 复制的文字",
+        "delete it; it usually comes from text copied from a web page or Word",
+    ),
+    "yaml_unreadable": (
+        "YAML 无法读取：文字里有无效的字符",
+        "the YAML cannot be read: the text contains invalid characters",
     ),
     "yaml_tab": ("这一行用了制表符（Tab）缩进", "this line is indented with a tab"),
     "yaml_tab_hint": (
@@ -79,6 +203,33 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     ),
     "bad_date": ("日期 “{value}” 无效", "invalid date '{value}'"),
     "bad_date_hint": ("请写成 2024-03-15 或 2024-03-15 14:30 的形式", "write it as 2024-03-15 or 2024-03-15 14:30"),
+    # A date written in the right form that names a day or time the calendar does not have.
+    "date_no_month": ("日期不存在：一年没有{month}月", "no such date: there is no month {month}"),
+    "date_no_month_hint": (
+        "月份是 1–12；日期按“年-月-日”写，例如 2024-03-15",
+        "months run from 1 to 12; write year-month-day, e.g. 2024-03-15",
+    ),
+    "date_no_day": ("日期不存在：{year}年{month}月没有{day}日", "no such date: {year}-{month:02d} has no day {day}"),
+    "date_no_day_hint": ("{year}年{month}月只有 {days} 天", "{year}-{month:02d} has {days} days"),
+    "date_not_leap_hint": (
+        "{year} 年不是闰年，2月只有 28 天",
+        "{year} is not a leap year: February has 28 days",
+    ),
+    "date_no_hour": ("时间不存在：一天只有 0–23 点，没有{hour}点", "no such time: hours run from 0 to 23, not {hour}"),
+    "date_no_minute": (
+        "时间不存在：一小时只有 0–59 分，没有{minute}分",
+        "no such time: minutes run from 0 to 59, not {minute}",
+    ),
+    "date_no_second": (
+        "时间不存在：一分钟只有 0–59 秒，没有{second}秒",
+        "no such time: seconds run from 0 to 59, not {second}",
+    ),
+    "date_time_hint": ("时间按 24 小时制写，例如 2024-03-15 14:30", "use the 24-hour clock, e.g. 2024-03-15 14:30"),
+    "date_bad_offset": ("时差 “{offset}” 不存在", "no such time zone offset '{offset}'"),
+    "date_bad_offset_hint": (
+        "写成 +08:00 这样的形式；不写时差时按站点的时区计算",
+        "write it like +08:00, or leave it out to use the site's time zone",
+    ),
     "bad_number": ("期号 “{value}” 应为正整数", "issue number '{value}' must be a positive whole number"),
     "bad_number_hint": ("例如 number: 3 表示第3期", "for example number: 3 for issue No. 3"),
     "bad_bool": ("“{field}” 的值 “{value}” 应为 true 或 false", "'{field}' must be true or false, not '{value}'"),
@@ -226,6 +377,152 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         " (search index: {pages} pages, {size} KB, {seconds:.2f} s)",
     ),
     "io_error": ("写入失败：{reason}", "cannot write: {reason}"),
+    # command line: click's usage errors and help pages (usage.py), in the site's language
+    "usage": ("用法：{usage}", "Usage: {usage}"),
+    "usage_options": ("[选项]", "[OPTIONS]"),
+    "usage_command": ("命令 [参数]...", "COMMAND [ARGS]..."),
+    "usage_arguments_heading": ("参数：", "Arguments:"),
+    "usage_options_heading": ("选项：", "Options:"),
+    "usage_commands_heading": ("命令：", "Commands:"),
+    "usage_try_help": ("运行 {command} -h 查看帮助。", "Run '{command} -h' for help."),
+    "usage_missing": ("缺少{param}", "missing {param}"),
+    "usage_invalid": ("{param}：{reason}", "{param}: {reason}"),
+    "usage_bad_value": ("值无效", "invalid value"),
+    "usage_bad_choice": ("“{value}” 不是可选的值，可选：{choices}", "'{value}' is not one of: {choices}"),
+    "usage_bad_number": ("“{value}” 应为{bounds}的整数", "'{value}' must be a whole number {bounds}"),
+    "usage_at_least": ("不小于 {min} ", "of at least {min}"),
+    "usage_between": ("在 {min} 到 {max} 之间", "from {min} to {max}"),
+    "usage_not_a_folder": ("“{value}” 是一个文件，这里要的是目录", "'{value}' is a file, not a folder"),
+    "usage_no_such_option": ("没有 {option} 这个选项", "no such option: {option}"),
+    "usage_no_such_command": ("没有 “{name}” 这个命令", "no such command '{name}'"),
+    "usage_commands": ("可用的命令：{choices}", "commands: {choices}"),
+    "usage_missing_command": ("缺少命令", "missing command"),
+    "usage_flag_value": ("{option} 是开关，后面不能跟值", "{option} is a switch and takes no value"),
+    "usage_needs_value": ("{option} 后面要跟一个值（{metavar}）", "{option} needs a value ({metavar})"),
+    "usage_extra_args": ("多出了参数：{args}", "unexpected extra arguments: {args}"),
+    "usage_extra_args_hint": (
+        '标题里有空格时请用引号括起来，例如 "参观 电池工厂"',
+        'put a title with spaces in quotes, e.g. "A visit to the plant"',
+    ),
+    "usage_error": ("命令行的写法有误", "invalid command line: {reason}"),
+    "usage_aborted": ("已取消", "aborted"),
+    "metavar_value": ("值", "VALUE"),
+    "metavar_site": ("目录", "DIR"),
+    "metavar_output": ("目录", "DIR"),
+    "metavar_out": ("目录", "DIR"),
+    "metavar_directory": ("目录", "DIR"),
+    "metavar_base_url": ("网址", "URL"),
+    "metavar_jobs": ("进程数", "N"),
+    "metavar_title": ("标题", "TITLE"),
+    "metavar_kind": ("类型", "KIND"),
+    "metavar_track": ("赛道", "TRACK"),
+    "metavar_author": ("姓名", "NAME"),
+    "metavar_issue": ("期号", "N"),
+    "metavar_host": ("地址", "HOST"),
+    "metavar_port": ("端口", "PORT"),
+    "help_main": (
+        "潮闻 —— 交流期刊的静态网站生成器。",
+        "潮闻 (chaowen): the static-site generator of an exchange journal.",
+    ),
+    "help_help": ("显示这段帮助并退出。", "Show this help and exit."),
+    "help_version": ("显示版本号并退出。", "Show the version and exit."),
+    "help_site": (
+        "站点目录（含 chaowen.yaml），默认为当前目录。",
+        "The site folder (with chaowen.yaml); the current folder by default.",
+    ),
+    "help_drafts": ("包含草稿和未来日期的文章。", "Include drafts and documents dated in the future."),
+    "help_base_url": (
+        "覆盖 chaowen.yaml 中的 base_url，例如 https://example.org/chaowen/。",
+        "Override base_url of chaowen.yaml, e.g. https://example.org/chaowen/.",
+    ),
+    "help_build": ("生成网站到 output/。", "Build the site into output/."),
+    "help_build_output": ("输出目录，默认为 站点/output。", "The output folder; SITE/output by default."),
+    "help_build_clean": (
+        "不复用上一次的输出，全部重新写入。",
+        "Do not reuse the previous output; write everything afresh.",
+    ),
+    "help_build_strict": ("把警告当作错误。", "Treat warnings as errors."),
+    "help_build_relative": (
+        "生成相对链接，可直接打开文件浏览（离线拷贝）。",
+        "Write relative links, so the files can be opened directly (an offline copy).",
+    ),
+    "help_build_jobs": (
+        "并行进程数，默认为 CPU 核数；1 为单进程。",
+        "Number of processes; the number of CPUs by default, 1 for a single process.",
+    ),
+    "help_build_no_cache": (
+        "不读也不写构建缓存（站点/.chaowen-cache）。",
+        "Neither read nor write the build cache (SITE/.chaowen-cache).",
+    ),
+    "help_build_no_search": (
+        "不建立全文搜索索引（output/pagefind/）。",
+        "Do not build the full-text search index (output/pagefind/).",
+    ),
+    "help_build_verbose": ("显示更多信息。", "Show more detail."),
+    "help_build_quiet": ("只显示错误。", "Show errors only."),
+    "help_init": (
+        "新建一个站点：配置、内容目录和每种类型的一篇示例。\n目录可以不存在；已有的文件不会被覆盖。",
+        "Create a site: settings, content folders and a sample of each kind.\n"
+        "The folder may not exist yet; existing files are never overwritten.",
+    ),
+    "help_init_directory": ("新站点的目录。", "The folder of the new site."),
+    "help_init_title": ("站点标题，默认为“潮闻”。", "The site's title; 潮闻 by default."),
+    "help_new": (
+        "新建一篇 essay（心得）、minutes（沙龙纪要）、issue（期刊）或 page（页面），并显示文件路径。\n"
+        "不会覆盖已有的文件。",
+        "Create an essay, minutes, an issue or a page, and print its path.\nExisting files are never overwritten.",
+    ),
+    "help_new_kind": (
+        "essay（心得）、minutes（沙龙纪要）、issue（期刊）或 page（页面）。",
+        "essay, minutes, issue or page.",
+    ),
+    "help_new_title": ("标题；文件名取自标题的拼音。", "The title; the file is named after it."),
+    "help_new_track": ("赛道：代号或中文名，例如 iot 或 智能物联。", "The track: its key or name, e.g. iot."),
+    "help_new_author": ("作者（心得）或主持人（沙龙纪要）。", "The author (essay) or host (minutes)."),
+    "help_new_issue": (
+        "刊登于第几期；新建期刊时为期号（默认下一期）。",
+        "The issue it appears in; for a new issue, its number (the next one by default).",
+    ),
+    "help_check": (
+        "检查配置、内容、模板和站内链接、锚点、图片；不写入 output/。\n"
+        "有错误时退出码为 1（加 --strict 时有警告也是 1），可用于持续集成。",
+        "Check settings, content, templates and internal links, anchors and images; writes nothing.\n"
+        "Exits with 1 on errors (and on warnings with --strict), for CI.",
+    ),
+    "help_check_strict": ("把警告也当作错误（退出码 1）。", "Treat warnings as errors too (exit code 1)."),
+    "help_check_drafts": ("也检查草稿和未来日期的文章。", "Check drafts and documents dated in the future too."),
+    "help_schema": (
+        "输出文件头的 JSON Schema，供 VS Code 等编辑器补全和检查（见 README）。\n"
+        "不写类型时输出全部类型（以类型为键）。在站点目录里运行时，赛道取自 chaowen.yaml。",
+        "Print the JSON Schema of the front matter, for editors such as VS Code (see the README).\n"
+        "Without KIND, all kinds keyed by kind. Inside a site, the tracks come from its chaowen.yaml.",
+    ),
+    "help_schema_kind": (
+        "essay、minutes、issue 或 page；不写时输出全部类型。",
+        "essay, minutes, issue or page; all kinds when left out.",
+    ),
+    "help_schema_out": (
+        "把每种类型写成 目录/类型.schema.json，而不是输出到屏幕。",
+        "Write each kind to DIR/KIND.schema.json instead of printing.",
+    ),
+    "help_serve": (
+        "预览网站：保存文件后，浏览器中的页面自动更新。",
+        "Preview the site: open pages update when you save a file.",
+    ),
+    "help_serve_host": (
+        "监听的地址，默认为 127.0.0.1；0.0.0.0 让同一网络中的其他电脑也能访问。",
+        "The address to listen on, 127.0.0.1 by default; 0.0.0.0 lets other computers on the network in.",
+    ),
+    "help_serve_port": (
+        "端口，默认为 8000；被占用时自动改用下一个。",
+        "The port, 8000 by default; the next free one if taken.",
+    ),
+    "help_serve_open_browser": ("启动后在浏览器中打开预览。", "Open the preview in a browser once it runs."),
+    "help_serve_no_search": (
+        "不建立搜索索引（大型站点启动更快）。索引只在启动时建立一次。",
+        "Do not build the search index (faster start for big sites). It is built once, at start.",
+    ),
+    "help_serve_verbose": ("显示每次变化的文件和每个请求。", "Show each changed file and each request."),
     # init / new
     "site_exists": (
         "{path} 已经是一个站点（里面有 chaowen.yaml），没有改动任何文件",
@@ -338,18 +635,27 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """Each catalogue template as a pattern (placeholders match anything), English ones first."""
-    found: list[tuple[re.Pattern[str], str]] = []
+    """Each catalogue template as a pattern (placeholders match anything), the most specific first.
+
+    A template's specificity is the length of its fixed text: a Chinese message that
+    quotes ": " would otherwise fullmatch a short English template like "{param}: {reason}".
+    """
+    found: list[tuple[int, re.Pattern[str], str]] = []
     for index, language in ((1, "en"), (0, "zh-CN")):
         for texts in CATALOGUE.values():
             parts = re.split(r"\{[^{}]*\}", texts[index])
             if any(part.strip() for part in parts):
-                found.append((re.compile("(?s)" + ".*".join(re.escape(part) for part in parts)), language))
-    return tuple(found)
+                pattern = re.compile("(?s)" + ".*".join(re.escape(part) for part in parts))
+                found.append((sum(len(part) for part in parts), pattern, language))
+    found.sort(key=lambda item: -item[0])
+    return tuple((pattern, language) for _, pattern, language in found)
 
 
 def language_of(message: str) -> str | None:
-    """The language of a message made from the catalogue (``en`` or ``zh-CN``); None when it is not one."""
+    """The language of a message made from the catalogue (``en`` or ``zh-CN``); None when it is not one.
+
+    Prefer knowing the language (:meth:`errors.Problem.format` takes it); this is the fallback.
+    """
     for pattern, language in _patterns():
         if pattern.fullmatch(message):
             return language

@@ -10,6 +10,7 @@ back as :class:`Problem` values naming the template file and line.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -24,11 +25,15 @@ import jinja2
 from . import messages
 from .errors import BuildError, Problem
 from .model import KIND_LABELS, Brief, Document, Kind, Markup, Output, PageSpec, Site
+from .site import Stats, site_stats, track_tally
 from .urls import list_page_path, output_file, with_base
 from .views import (
+    Bar,
+    Chart,
     Counted,
     FeedEntry,
     FeedView,
+    Figure,
     Html,
     ItemView,
     Link,
@@ -38,6 +43,7 @@ from .views import (
     SitemapEntry,
     SiteView,
     TrackGroup,
+    TrackNumbers,
     TrackView,
     YearGroup,
 )
@@ -241,6 +247,7 @@ class Renderer:
             Link("期刊", self.url("issues/")),
             *(Link(t.name, t.url) for t in self.tracks.values()),
             Link("归档", self.url("archive/")),
+            Link("数据", self.url("stats/")),
             *(Link(self.site.documents[s].title, self.url(self.site.urls[s])) for s in self.site.standalone[:2]),
         )
         return SiteView(
@@ -259,6 +266,7 @@ class Renderer:
             nav=nav,
             feed_url=self.url("atom.xml"),
             search_url=self.url("search/"),
+            stats_url=self.url("stats/"),
             static=self.static,
             author=self.config.author,
             copyright=self.config.copyright,
@@ -288,7 +296,7 @@ class Renderer:
         issue_link = None
         if doc.issue is not None and doc.issue in self.site.issue_sources:
             issue_doc = self._doc(self.site.issue_sources[doc.issue])
-            issue_link = Link(f"第{doc.issue}期 · {issue_doc.title}", self.url(self.site.urls[issue_doc.source]))
+            issue_link = Link(f"第{doc.issue}期 {issue_doc.title}", self.url(self.site.urls[issue_doc.source]))
         return ItemView(
             source=doc.source,
             kind=doc.kind.value,
@@ -349,21 +357,150 @@ class Renderer:
 
     def _ctx_home(self, spec: PageSpec) -> dict[str, Any]:
         latest = self.item(self.site.issues[0]) if self.site.issues else None
-        latest_items: tuple[ItemView, ...] = ()
+        latest_members: tuple[str, ...] = ()
         if latest is not None and latest.number is not None:
-            latest_items = self.items(self.site.by_issue.get(latest.number, ()))
+            latest_members = self.site.by_issue.get(latest.number, ())
 
-        def kinds(kind: Kind) -> tuple[str, ...]:
-            return tuple(s for s in self.site.items if self.site.documents[s].kind is kind)
+        def kinds(kind: Kind, count: int) -> tuple[str, ...]:
+            return tuple(itertools.islice((s for s in self.site.items if self.site.documents[s].kind is kind), count))
 
         return {
             "page": self.meta(spec, "home", self.config.title),
             "latest_issue": latest,
-            "latest_issue_items": latest_items,
-            "latest_essays": self.items(kinds(Kind.ESSAY)[:8]),
-            "latest_minutes": self.items(kinds(Kind.MINUTES)[:5]),
+            "latest_issue_items": self.items(latest_members),
+            "latest_issue_groups": self._groups(latest_members),
+            "latest_essays": self.items(kinds(Kind.ESSAY, 8)),
+            "latest_minutes": self.items(kinds(Kind.MINUTES, 5)),
             "tracks": tuple(self.tracks.values()),
+            "track_numbers": tuple(self._track_numbers(key, latest=3) for key in self.tracks),
+            "totals": self._totals(),
         }
+
+    # ------------------------------------------------------------- numbers
+    @cached_property
+    def stats(self) -> Stats:
+        return site_stats(self.site)
+
+    def _all_documents(self) -> None:
+        """Record that the page shows numbers counted over every document."""
+        self._touched.update(self.site.documents)
+
+    def _track_numbers(self, key: str, latest: int = 0) -> TrackNumbers:
+        sources = self.site.by_track.get(key, ())
+        self._touched.update(sources)  # its numbers count the track's documents
+        tally = track_tally(self.site, key)
+        shown = tuple(s for s in sources if self.site.documents[s].kind is not Kind.ISSUE)[:latest]
+        return TrackNumbers(
+            self.tracks[key], tally.essays, tally.minutes, tally.authors, tally.units, self.items(shown)
+        )
+
+    def _totals(self) -> tuple[Figure, ...]:
+        self._all_documents()
+        stats = self.stats
+        return (
+            Figure("期刊", stats.issues, "期", self.url("issues/")),
+            Figure("学员心得", stats.essays, "篇"),
+            Figure("沙龙纪要", stats.minutes, "篇"),
+            Figure("作者", stats.authors, "位", self.url("authors/")),
+            Figure("单位", stats.units, "个"),
+            Figure("标签", stats.tags, "个", self.url("tags/")),
+        )
+
+    def _charts(self) -> tuple[Chart, ...]:
+        self._all_documents()
+        stats = self.stats
+
+        def bars(rows: Iterable[tuple[str, int, str, str]]) -> tuple[Bar, ...]:
+            listed = list(rows)
+            top = max((value for _, value, _, _ in listed), default=0) or 1
+            return tuple(Bar(label, value, value / top, url, note=note) for label, value, url, note in listed)
+
+        issue_bars = []
+        for number, count in stats.per_issue:
+            source = self.site.issue_sources[number]
+            title = self.site.documents[source].title
+            issue_bars.append((f"第{number}期 {title}", count, self.url(self.site.urls[source]), ""))
+        track_bars = [
+            (
+                self.tracks[key].name,
+                tally.essays + tally.minutes,
+                self.tracks[key].url,
+                f"心得 {tally.essays} · 纪要 {tally.minutes}",
+            )
+            for key, tally in stats.per_track
+        ]
+        month_top = max((count for _, _, count in stats.per_month), default=0) or 1
+        many = len(stats.per_month) > 24
+        month_bars = tuple(
+            Bar(
+                f"{year}年{month}月",
+                count,
+                count / month_top,
+                tick=f"{month}月" if not many or month in (1, 4, 7, 10) else "",
+                note=f"{year}年" if index == 0 or month == 1 else "",
+            )
+            for index, (year, month, count) in enumerate(stats.per_month)
+        )
+        top_units, top_authors, top_tags = 15, 10, 15
+        return (
+            Chart("cw-chart-issue", "每期收录篇数", "篇", "期号", "bars", bars(issue_bars), "心得与纪要，不含期刊本身"),
+            Chart("cw-chart-track", "各赛道篇数", "篇", "赛道", "bars", bars(track_bars)),
+            Chart(
+                "cw-chart-month", "每月发表篇数", "篇", "月份", "columns", month_bars, "期刊、心得与纪要，按发表日期"
+            ),
+            Chart(
+                "cw-chart-unit",
+                "各单位学员心得篇数",
+                "篇",
+                "单位",
+                "bars",
+                bars((name, n, "", "") for name, n in stats.per_unit[:top_units]),
+                _top_note(len(stats.per_unit), top_units, "个", "单位"),
+            ),
+            Chart(
+                "cw-chart-author",
+                "最活跃的作者",
+                "篇",
+                "作者",
+                "bars",
+                bars(
+                    (name, n, self.url(f"authors/{self.site.author_slugs[name]}/"), "")
+                    for name, n in stats.per_author[:top_authors]
+                ),
+                _top_note(len(stats.per_author), top_authors, "位", "作者"),
+            ),
+            Chart(
+                "cw-chart-tag",
+                "常用标签",
+                "篇",
+                "标签",
+                "bars",
+                bars(
+                    (name, n, self.url(f"tags/{self.site.tag_slugs[name]}/"), "")
+                    for name, n in stats.per_tag[:top_tags]
+                ),
+                _top_note(len(stats.per_tag), top_tags, "个", "标签"),
+            ),
+        )
+
+    def _ctx_stats(self, spec: PageSpec) -> dict[str, Any]:
+        return {
+            "page": self.meta(spec, "stats", "数据", f"{self.config.title}的篇数、赛道、作者、单位与标签统计图。"),
+            "totals": self._totals(),
+            "charts": self._charts(),
+        }
+
+    def _groups(self, members: tuple[str, ...]) -> tuple[TrackGroup, ...]:
+        """Documents of an issue by track, in the order of chaowen.yaml; those without a track last."""
+        groups: list[TrackGroup] = []
+        for track in self.tracks.values():
+            chosen = tuple(s for s in members if self.site.documents[s].track == track.key)
+            if chosen:
+                groups.append(TrackGroup(track, self.items(chosen)))
+        loose = tuple(s for s in members if self.site.documents[s].track is None)
+        if loose:
+            groups.append(TrackGroup(None, self.items(loose)))
+        return tuple(groups)
 
     def _document_body(self, source: str) -> tuple[Html, tuple[Any, ...]]:
         markup = self._markup(source)
@@ -373,15 +510,7 @@ class Renderer:
         source = spec.data["source"]
         doc = self.item(source)
         content, toc = self._document_body(source)
-        members = self.site.by_issue.get(doc.number or 0, ())
-        groups: list[TrackGroup] = []
-        for track in self.tracks.values():
-            chosen = tuple(s for s in members if self.site.documents[s].track == track.key)
-            if chosen:
-                groups.append(TrackGroup(track, self.items(chosen)))
-        loose = tuple(s for s in members if self.site.documents[s].track is None)
-        if loose:
-            groups.append(TrackGroup(None, self.items(loose)))
+        groups = self._groups(self.site.by_issue.get(doc.number or 0, ()))
         previous, following = self.site.neighbours.get(source, (None, None))
         return {
             "page": self.meta(
@@ -395,7 +524,7 @@ class Renderer:
             "doc": doc,
             "content": content,
             "toc": toc,
-            "groups": tuple(groups),
+            "groups": groups,
             "prev": self.item(previous) if previous else None,
             "next": self.item(following) if following else None,
         }
@@ -449,6 +578,7 @@ class Renderer:
         return {
             "page": self.meta(spec, "track", self._paged_title(track.name, spec), track.description, breadcrumbs=()),
             "track": track,
+            "numbers": self._track_numbers(track.key),
             "items": self.items(spec.data["items"]),
             "pager": self._pager(spec, f"tracks/{track.key}/"),
         }
@@ -472,10 +602,12 @@ class Renderer:
         years = tuple(group(y, False) for y in sorted(by_year, reverse=True))
         title = "归档" if chosen is None else f"{chosen}年归档"
         crumbs = () if chosen is None else (Link("归档", self.url("archive/")),)
+        newest = max(by_year, default=None)
         return {
             "page": self.meta(spec, "archive", title, breadcrumbs=crumbs),
             "years": years,
             "year": group(chosen, True) if chosen is not None and chosen in by_year else None,
+            "latest": group(newest, True) if chosen is None and newest is not None else None,
         }
 
     def _counted(
@@ -618,12 +750,18 @@ _TEMPLATE_CONTEXTS = {
     "tag.html": "tag",
     "authors.html": "authors",
     "author.html": "author",
+    "stats.html": "stats",
     "search.html": "plain",
     "404.html": "plain",
     "robots.txt": "plain",
     "atom.xml": "feed",
     "sitemap.xml": "sitemap",
 }
+
+
+def _top_note(total: int, shown: int, measure: str, noun: str) -> str:
+    """共 23 个单位，只列出最多的 15 个 — when a chart leaves some out."""
+    return f"共 {total} {measure}{noun}，只列出最多的 {shown} {measure}" if total > shown else ""
 
 
 def _template_problem(error: Exception, key: str, language: str, reason: str) -> Problem:

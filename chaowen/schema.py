@@ -27,6 +27,15 @@ class FieldSpec:
     default: Any = None
 
 
+# Every way of writing a date that the build reads (content.read_date), and the JSON Schema's "date" pattern:
+# 2024-03-05, 2024/3/5, 2024年3月5日, 2024-03-05 14:30, 2024-03-05T14:30:00+08:00. Whether the day exists is
+# the build's check; a pattern cannot know it.
+DATE_PATTERN: Final = (
+    r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
+    r"(?:[ T]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$"
+)
+
+
 # chaowen.yaml
 CONFIG_FIELDS: Final[tuple[FieldSpec, ...]] = (
     FieldSpec("title", "text", "站点标题", "Site title", ""),
@@ -138,10 +147,7 @@ _JSON_TYPES: Final[dict[str, dict[str, Any]]] = {
     "text": {"type": "string"},
     "int": {"type": ["integer", "string"], "pattern": "^[0-9]+$", "minimum": 1},
     "bool": {"type": "boolean"},
-    "date": {
-        "type": "string",
-        "pattern": r"^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?)?$",
-    },
+    "date": {"type": "string", "pattern": DATE_PATTERN},
     "text_or_list": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
     "mapping": {"type": "object"},
 }

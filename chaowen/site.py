@@ -10,8 +10,9 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -24,7 +25,17 @@ from .urls import list_page_path, unique_slugs
 FEED_SIZE = 20
 RELATED_SIZE = 4
 # Paths chaowen generates itself; a document may not take them.
-_GENERATED_TOP = ("issues/", "tracks/", "tags/", "authors/", "archive/", "search/", "static/", "pagefind/")
+_GENERATED_TOP = (
+    "issues/",
+    "tracks/",
+    "tags/",
+    "authors/",
+    "archive/",
+    "search/",
+    "stats/",
+    "static/",
+    "pagefind/",
+)
 
 
 def build_site(
@@ -313,6 +324,7 @@ def plan_pages(site: Site) -> list[PageSpec]:
         PageSpec("tags/", "tags.html", sources=frozenset(s for v in site.by_tag.values() for s in v)),
         PageSpec("authors/", "authors.html", sources=frozenset(s for v in site.by_author.values() for s in v)),
         PageSpec("search/", "search.html"),
+        PageSpec("stats/", "stats.html", sources=frozenset(docs)),
         PageSpec("404.html", "404.html"),
         PageSpec("atom.xml", "atom.xml", MappingProxyType({"track": None, "items": site.items[:FEED_SIZE]}), latest),
         PageSpec("sitemap.xml", "sitemap.xml", sources=frozenset(docs)),
@@ -352,3 +364,84 @@ def plan_pages(site: Site) -> list[PageSpec]:
         data = {"author": author, "units": units}
         pages.extend(_paged(f"authors/{site.author_slugs[author]}/", "author.html", sources, per_page, data))
     return sorted(pages, key=lambda p: p.path)
+
+
+# --------------------------------------------------------------------------- numbers
+@dataclass(frozen=True, slots=True)
+class TrackTally:
+    """A track's essays and minutes, and the distinct authors and work units of its essays."""
+
+    essays: int = 0
+    minutes: int = 0
+    authors: int = 0
+    units: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """The journal in numbers, as the 数据 page and the front page show them.
+
+    Counts are of published documents. Lists of (name, count) run most first, ties
+    by name; ``per_issue`` and ``per_month`` run oldest first, and ``per_month`` has
+    every month from the first dated document to the last, empty ones included.
+    """
+
+    issues: int
+    essays: int
+    minutes: int
+    authors: int
+    units: int
+    tags: int
+    per_issue: tuple[tuple[int, int], ...]  # issue number, its essays and minutes
+    per_track: tuple[tuple[str, TrackTally], ...]  # in the order of chaowen.yaml
+    per_month: tuple[tuple[int, int, int], ...]  # year, month, documents dated then
+    per_unit: tuple[tuple[str, int], ...]  # work unit, essays
+    per_author: tuple[tuple[str, int], ...]  # author, essays and minutes
+    per_tag: tuple[tuple[str, int], ...]  # tag, documents
+
+
+def _most_first(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])))
+
+
+def track_tally(site: Site, track: str) -> TrackTally:
+    """The numbers of one track, from its documents."""
+    docs = [site.documents[s] for s in site.by_track.get(track, ())]
+    essays = [d for d in docs if d.kind is Kind.ESSAY]
+    return TrackTally(
+        essays=len(essays),
+        minutes=sum(1 for d in docs if d.kind is Kind.MINUTES),
+        authors=len({a for d in essays for a in d.authors}),
+        units=len({d.unit for d in essays if d.unit}),
+    )
+
+
+def site_stats(site: Site) -> Stats:
+    """Count what the journal holds: per issue, track, month, work unit, author and tag."""
+    docs = site.documents
+    items = [docs[s] for s in site.items]
+    essays = [d for d in items if d.kind is Kind.ESSAY]
+    months = Counter((d.date.year, d.date.month) for d in items if d.date is not None)
+    per_month: list[tuple[int, int, int]] = []
+    if months:
+        year, month = min(months)
+        last = max(months)
+        while (year, month) <= last:
+            per_month.append((year, month, months[(year, month)]))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    authors = Counter(a for d in items if d.kind is not Kind.ISSUE for a in d.authors)
+    units = Counter(d.unit for d in essays if d.unit)
+    return Stats(
+        issues=len(site.issues),
+        essays=len(essays),
+        minutes=sum(1 for d in items if d.kind is Kind.MINUTES),
+        authors=len(authors),
+        units=len(units),
+        tags=len(site.by_tag),
+        per_issue=tuple((number, len(site.by_issue.get(number, ()))) for number in sorted(site.issue_sources)),
+        per_track=tuple((t.key, track_tally(site, t.key)) for t in site.config.tracks),
+        per_month=tuple(per_month),
+        per_unit=_most_first(units),
+        per_author=_most_first(authors),
+        per_tag=_most_first(Counter({tag: len(sources) for tag, sources in site.by_tag.items()})),
+    )

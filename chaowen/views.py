@@ -9,19 +9,25 @@ Per template, besides ``site`` and ``page``:
 
 ==================  ==========================================================
 home.html           latest_issue: ItemView | None, latest_issue_items: tuple[ItemView],
-                    latest_essays, latest_minutes: tuple[ItemView], tracks: tuple[TrackView]
+                    latest_issue_groups: tuple[TrackGroup] (the latest issue's items by track),
+                    latest_essays, latest_minutes: tuple[ItemView], tracks: tuple[TrackView],
+                    track_numbers: tuple[TrackNumbers] (with each track's latest items),
+                    totals: tuple[Figure] (the journal in a few numbers)
 issue.html          doc: ItemView, content: Markup html, toc, groups: tuple[TrackGroup],
                     prev, next: ItemView | None
 issues.html         issues: tuple[ItemView]
 document.html       doc, content, toc, prev, next, related: tuple[ItemView]   (essays, minutes)
 page.html           doc, content, toc                                          (standalone pages)
-track.html          track: TrackView, items: tuple[ItemView], pager: Pager
+track.html          track: TrackView, numbers: TrackNumbers (latest empty), items: tuple[ItemView],
+                    pager: Pager
 archive.html        years: tuple[YearGroup] (every year, months without items), year: YearGroup | None
-                    (on /archive/<year>/: that year, months with their items; None on /archive/)
+                    (on /archive/<year>/: that year, months with their items; None on /archive/),
+                    latest: YearGroup | None (on /archive/: the newest year with its items; None on a year's page)
 tags.html           tags: tuple[Counted]
 tag.html            tag: Counted, items: tuple[ItemView] (this page's), pager: Pager
 authors.html        authors: tuple[Counted]
 author.html         author: Counted, units: tuple[str], items: tuple[ItemView], pager: Pager
+stats.html          totals: tuple[Figure], charts: tuple[Chart]
 search.html         (nothing more)
 404.html            (nothing more)
 atom.xml            feed: FeedView
@@ -75,6 +81,7 @@ class SiteView:
     nav: tuple[Link, ...]  # main navigation
     feed_url: str
     search_url: str
+    stats_url: str
     static: Mapping[str, str]  # static file name -> URL with a content hash, e.g. static["style.css"]
     author: str
     copyright: str
@@ -166,6 +173,56 @@ class Counted:
 
 
 @dataclass(frozen=True, slots=True)
+class TrackNumbers:
+    """A track in numbers, for its page and the front page."""
+
+    track: TrackView
+    essays: int
+    minutes: int
+    authors: int  # distinct authors of its essays
+    units: int  # distinct work units of its essays
+    latest: tuple[ItemView, ...] = ()  # its newest essays and minutes (front page only)
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One headline number: 学员心得 42 篇."""
+
+    label: str
+    value: int
+    unit: str  # 篇, 期, 位, 个
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar of a chart; ``share`` is its value over the chart's largest, from 0 to 1."""
+
+    label: str  # full label, for the table: 2025年6月, 第2期 产业链上的“链长”思维
+    value: int
+    share: float
+    url: str = ""
+    tick: str = ""  # the short axis label of a column chart ("6月"), "" to leave it out
+    note: str = ""  # shown after the value: 心得 8 · 纪要 3
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart drawn at build time as SVG, with the same numbers as a table for screen readers.
+
+    ``shape`` is "bars" (horizontal, one row per label) or "columns" (vertical, over time).
+    """
+
+    id: str  # HTML id, e.g. cw-chart-month
+    title: str
+    unit: str  # 篇
+    label_header: str  # the table's first column: 期号, 赛道, 月份 …
+    shape: str
+    bars: tuple[Bar, ...]
+    note: str = ""  # e.g. 只列出最多的 10 位
+
+
+@dataclass(frozen=True, slots=True)
 class FeedEntry:
     item: ItemView
     content: Html
@@ -189,9 +246,12 @@ class SitemapEntry:
 
 
 __all__ = [
+    "Bar",
+    "Chart",
     "Counted",
     "FeedEntry",
     "FeedView",
+    "Figure",
     "Heading",
     "Html",
     "ItemView",
@@ -202,6 +262,7 @@ __all__ = [
     "SiteView",
     "SitemapEntry",
     "TrackGroup",
+    "TrackNumbers",
     "TrackView",
     "YearGroup",
 ]

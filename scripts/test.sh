@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(chromium nginx default-jre-headless)
+# fonts-wqy-microhei: a Chinese font, so the layout tests measure text as a reader sees it (not empty boxes).
+packages=(chromium nginx default-jre-headless fonts-wqy-microhei)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -85,7 +85,7 @@ def test_broken_front_matter_shows_an_overlay_and_fixing_it_removes_it(server: S
         overlay = page.locator("#chaowen-overlay")
         expect(overlay.locator(".panel")).to_be_visible(timeout=5000)
         expect(overlay.locator(".place").first).to_contain_text("content/essays/wang-xiaoming-iot.md 第 ")
-        expect(overlay.locator(".message").first).to_contain_text("YAML")
+        expect(overlay.locator(".message").first).to_contain_text("“[” 没有配对的 “]”")
         expect(overlay.locator(".title")).to_contain_text("构建失败")
         assert page.locator("h1").first.inner_text() == heading  # the last good page stays underneath
         assert marker(page) == 1

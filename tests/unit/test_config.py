@@ -59,3 +59,30 @@ def test_bad_track_key(tmp_path: Path) -> None:
     with pytest.raises(BuildError) as caught:
         load_config(write(tmp_path, "title: x\ntracks:\n  - key: 智能\n    name: 智能物联\n"))
     assert "赛道代号" in caught.value.problems[0].message
+
+
+def test_yaml_mistake_in_config_is_named_in_chinese(tmp_path: Path) -> None:
+    with pytest.raises(BuildError) as caught:
+        load_config(write(tmp_path, CONFIG_YAML.replace("description: 用于测试的站点", "description: 潮闻: 交流期刊")))
+    assert [p.format() for p in caught.value.problems] == [
+        'chaowen.yaml:2: 值里有“冒号加空格”（: ），YAML 把它当成了新的字段（用引号把整个值括起来：description: "潮闻: 交流期刊"）'
+    ]
+
+
+def test_a_bad_base_url_from_the_command_line_is_blamed_on_the_option(tmp_path: Path) -> None:
+    with pytest.raises(BuildError) as caught:
+        load_config(write(tmp_path, CONFIG_YAML), base_url="example.org")
+    assert [p.format() for p in caught.value.problems] == [
+        "命令行参数 --base-url: “example.org” 不是有效的网址：应以 http:// 或 https:// 开头"
+        "（例如 --base-url https://example.org/chaowen/，或只写路径 --base-url /chaowen/）"
+    ]
+
+
+def test_a_bad_base_url_in_the_file_is_blamed_on_its_line(tmp_path: Path) -> None:
+    with pytest.raises(BuildError) as caught:
+        load_config(write(tmp_path, CONFIG_YAML.replace("https://example.org/", "example.org")))
+    assert [p.format() for p in caught.value.problems] == [
+        "chaowen.yaml:3: base_url 应以 http:// 或 https:// 开头，例如 https://example.org/chaowen/"
+    ]
+    # A good value on the command line replaces the file's bad one for this build.
+    assert load_config(tmp_path, base_url="/preview/").base_path == "/preview/"

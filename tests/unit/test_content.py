@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -6,6 +7,7 @@ import pytest
 
 from chaowen.content import decode, load_content, parse_date, parse_document, walk_content
 from chaowen.model import Kind, SiteConfig
+from chaowen.schema import json_schema
 from tests.conftest import make_config
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -54,12 +56,47 @@ def test_unknown_track_suggests_the_nearest(config: SiteConfig) -> None:
     )
 
 
-@pytest.mark.parametrize("value", ["2024-13-01", "2024-02-30", "明天"])
-def test_impossible_dates_are_errors(config: SiteConfig, value: str) -> None:
+# A date in the right form naming a day or time that does not exist says so, not that the form is wrong.
+IMPOSSIBLE_DATES = {
+    "2024-02-30": "content/essays/a.md:3: 日期不存在：2024年2月没有30日（2024年2月只有 29 天）",
+    "2024年2月30日": "content/essays/a.md:3: 日期不存在：2024年2月没有30日（2024年2月只有 29 天）",
+    "2024-04-31": "content/essays/a.md:3: 日期不存在：2024年4月没有31日（2024年4月只有 30 天）",
+    "2024-01-00": "content/essays/a.md:3: 日期不存在：2024年1月没有0日（2024年1月只有 31 天）",
+    "2023-02-29": "content/essays/a.md:3: 日期不存在：2023年2月没有29日（2023 年不是闰年，2月只有 28 天）",
+    "2024-13-01": "content/essays/a.md:3: 日期不存在：一年没有13月（月份是 1–12；日期按“年-月-日”写，例如 2024-03-15）",
+    "2024-03-05 25:00": "content/essays/a.md:3: 时间不存在：一天只有 0–23 点，没有25点（时间按 24 小时制写，例如 2024-03-15 14:30）",
+    "2024-03-05 14:61": "content/essays/a.md:3: 时间不存在：一小时只有 0–59 分，没有61分（时间按 24 小时制写，例如 2024-03-15 14:30）",
+    "2024-03-05 14:30:60": "content/essays/a.md:3: 时间不存在：一分钟只有 0–59 秒，没有60秒（时间按 24 小时制写，例如 2024-03-15 14:30）",
+    "2024-03-05T14:30+25:00": "content/essays/a.md:3: 时差 “+25:00” 不存在（写成 +08:00 这样的形式；不写时差时按站点的时区计算）",
+    "明天": "content/essays/a.md:3: 日期 “明天” 无效（请写成 2024-03-15 或 2024-03-15 14:30 的形式）",
+    "0000-01-01": "content/essays/a.md:3: 日期 “0000-01-01” 无效（请写成 2024-03-15 或 2024-03-15 14:30 的形式）",
+}
+
+
+@pytest.mark.parametrize("value", sorted(IMPOSSIBLE_DATES))
+def test_impossible_dates_say_what_does_not_exist(config: SiteConfig, value: str) -> None:
     doc, problems = parse_document("essays/a.md", ESSAY.replace("2024-03-05", value), config)
     assert doc is None
-    assert [p.line for p in problems] == [3]
-    assert value in problems[0].message
+    assert [p.format() for p in problems] == [IMPOSSIBLE_DATES[value]]
+
+
+def test_impossible_dates_in_english(config: SiteConfig) -> None:
+    english = make_config(language="en")
+    _, problems = parse_document("essays/a.md", ESSAY.replace("2024-03-05", "2023-02-29"), english)
+    assert [p.format() for p in problems] == [
+        "content/essays/a.md:3: no such date: 2023-02 has no day 29 (2023 is not a leap year: February has 28 days)"
+    ]
+    _, problems = parse_document("essays/a.md", ESSAY.replace("2024-03-05", "2024-03-05 24:00"), english)
+    assert [p.format() for p in problems] == [
+        "content/essays/a.md:3: no such time: hours run from 0 to 23, not 24 (use the 24-hour clock, e.g. 2024-03-15 14:30)"
+    ]
+
+
+def test_every_date_form_the_build_reads_matches_the_json_schema_pattern() -> None:
+    pattern = re.compile(json_schema(Kind.ESSAY)["properties"]["date"]["pattern"])
+    for value in ["2024-03-05", "2024/3/5", "2024年3月5日", "2024-03-05 14:30", "2024-03-05T06:00:00Z"]:
+        assert parse_date(value, SHANGHAI) is not None
+        assert pattern.match(value), value
 
 
 def test_date_forms() -> None:

@@ -3,8 +3,10 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chaowen import messages
 from chaowen.content import decode, parse_document
-from chaowen.model import Kind
+from chaowen.errors import Problem
+from chaowen.model import Document, Kind
 from tests.conftest import make_config
 
 CONFIG = make_config()
@@ -88,13 +90,21 @@ PIECES = st.sampled_from(
 YAMLISH = st.lists(st.one_of(PIECES, st.text(max_size=4)), max_size=12).map("".join)
 
 
-def check(result: tuple[object, list[object]], source: str) -> None:
+# Words of PyYAML's and libyaml's own messages, which must never reach an editor of a Chinese site.
+PARSER_WORDS = ("found", "expected", "while", "scanning", "parsing", "allowed", "stream", "token", "indicator")
+
+
+def check(result: tuple[Document | None, list[Problem]], source: str) -> None:
     document, problems = result
+    for problem in problems:
+        text = (problem.message + problem.hint).lower()
+        assert messages.language_of(problem.message) == "zh-CN", problem
+        assert not [word for word in PARSER_WORDS if word in text], problem
     if document is None:
-        assert any(p.is_error for p in problems)  # type: ignore[attr-defined]
+        assert any(p.is_error for p in problems)
     else:
-        assert document.source == source  # type: ignore[attr-defined]
-        assert document.kind in Kind  # type: ignore[attr-defined]
+        assert document.source == source
+        assert document.kind in Kind
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -22,6 +22,7 @@ ORDER = [
     ["links", "scaffold"],
     ["watch", "devserver"],
     ["serve"],
+    ["usage"],
     ["cli", "__main__"],
 ]
 RANK = {name: rank for rank, names in enumerate(ORDER) for name in names}

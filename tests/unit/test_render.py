@@ -106,3 +106,42 @@ def test_the_pager_links_a_window_of_pages_not_all_of_them() -> None:
     assert pager_window(10, 667) == [1, 0, 8, 9, 10, 11, 12, 0, 667]
     assert pager_window(1, 30) == [1, 2, 3, 0, 30]
     assert pager_window(30, 30) == [1, 0, 28, 29, 30]
+
+
+def page_text(r: Renderer, path: str) -> str:
+    spec = next(p for p in r.site.pages if p.path == path)
+    output, problem = r.render(spec)
+    assert problem is None, problem
+    assert output is not None and output.content is not None
+    return output.content.decode()
+
+
+def test_stats_page_draws_charts_with_tables_and_depends_on_every_document(config: SiteConfig) -> None:
+    documents = [
+        essay(),
+        essay(source="essays/b.md", slug="b", unit="临浦镇", date=datetime(2024, 5, 1, tzinfo=TZ)),
+        essay(source="minutes/m.md", kind=Kind.MINUTES, slug="m", track="health", authors=()),
+    ]
+    r = renderer(config, documents)
+    text = page_text(r, "stats/")
+    assert r.touched == frozenset(r.site.documents)  # any edit renders the numbers again
+    assert text.count('<svg class="chart-svg"') == 5  # no issue yet: that chart says so instead
+    assert text.count("<table") == 5
+    assert "暂无数据。" in text
+    assert '<th scope="row">2024年4月</th><td>0</td>' in text  # a month without documents is shown
+    assert '<th scope="row">临浦镇</th><td>1</td>' in text
+    assert "<script" not in text  # drawn at build time
+    assert 'href="/stats/"' in page_text(r, "")  # in the navigation
+
+
+def test_track_page_shows_its_numbers(config: SiteConfig) -> None:
+    documents = [
+        essay(unit="临浦镇"),
+        essay(source="essays/b.md", slug="b", unit="瓜沥镇", authors=("李华", "王小明")),
+        essay(source="minutes/m.md", kind=Kind.MINUTES, slug="m", authors=()),
+    ]
+    r = renderer(config, documents)
+    text = page_text(r, "tracks/iot/")
+    for label, value in [("学员心得", 2), ("沙龙纪要", 1), ("作者", 2), ("单位", 2)]:
+        assert f'<span class="fig-l">{label}</span> <span class="fig-n">{value}</span>' in text, label
+    assert r.touched == frozenset(r.site.documents)

@@ -3,7 +3,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from chaowen.model import Asset, Document, Kind, SiteConfig
-from chaowen.site import build_site
+from chaowen.site import TrackTally, build_site, site_stats
 from tests.conftest import NOW
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -68,6 +68,7 @@ def test_urls_and_collections(config: SiteConfig) -> None:
         "robots.txt",
         "404.html",
         "search/",
+        "stats/",
     ]:
         assert expected in paths, expected
 
@@ -128,3 +129,48 @@ def test_related_ranking_equals_counting_every_shared_tag() -> None:
             shared.update(other for other in members[tag] if other != source)
         expected = sorted(shared, key=lambda s: (-shared[s], position[s]))[:RELATED_SIZE]
         assert _most_shared(source, [members[t] for t in tags[source]], position) == expected
+
+
+def test_stats_count_the_published_journal(config: SiteConfig) -> None:
+    documents = [
+        *sample(),
+        doc(
+            "essays/d.md",
+            Kind.ESSAY,
+            9,
+            date=datetime(2024, 6, 1, tzinfo=TZ),
+            track="iot",
+            unit="临浦镇",
+            authors=("赵六",),
+        ),
+        doc("essays/e.md", Kind.ESSAY, 9, track="iot", unit="临浦镇", authors=("王小明",), issue=2),
+        doc("essays/draft.md", Kind.ESSAY, 9, track="iot", unit="区科技局", authors=("草稿",), draft=True),
+    ]
+    site, problems = build_site(config, documents, [], now=NOW)
+    assert problems == []
+    stats = site_stats(site)
+    assert (stats.issues, stats.essays, stats.minutes) == (2, 5, 1)
+    assert (stats.authors, stats.units, stats.tags) == (3, 1, 2)
+    assert stats.per_issue == ((1, 1), (2, 4))
+    assert stats.per_track == (
+        ("iot", TrackTally(essays=4, minutes=1, authors=2, units=1)),
+        ("health", TrackTally(essays=1, minutes=0, authors=1, units=0)),
+        ("materials", TrackTally()),
+    )
+    # every month from the first to the last, the empty ones included
+    assert stats.per_month == ((2024, 3, 7), (2024, 4, 0), (2024, 5, 0), (2024, 6, 1))
+    assert stats.per_unit == (("临浦镇", 2),)
+    assert stats.per_author == (("王小明", 3), ("李华", 1), ("赵六", 1))
+    assert stats.per_tag == (("产业链", 2), ("招商", 1))
+
+
+def test_stats_of_an_empty_journal(config: SiteConfig) -> None:
+    site, _ = build_site(config, [], [], now=NOW)
+    stats = site_stats(site)
+    assert stats.per_month == () and stats.per_issue == () and stats.essays == 0
+    assert [tally for _, tally in stats.per_track] == [TrackTally()] * 3
+
+
+def test_a_document_may_not_take_the_stats_page(config: SiteConfig) -> None:
+    site, problems = build_site(config, [doc("pages/stats.md", Kind.PAGE, 1, date=None)], [], now=NOW)
+    assert [p.path for p in problems] == ["content/pages/stats.md"]
