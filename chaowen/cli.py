@@ -257,18 +257,14 @@ def check(site: Path, strict: bool, drafts: bool) -> None:
 
     有错误时退出码为 1（加 --strict 时有警告也是 1），可用于持续集成。
     """
-    from .build import BuildOptions, load, render_site
-    from .links import check_links
+    from .build import Builder, BuildOptions
 
     language = _language(site)
-    problems: list[Problem] = []
-    try:
-        loaded = load(BuildOptions(site_root=site, drafts=drafts))
-        problems.extend(loaded.warnings)
-        outputs, copies = render_site(loaded)
-        problems.extend(check_links(loaded.site, loaded.markups, outputs, copies))
+    problems: tuple[Problem, ...]
+    try:  # the build's own pipeline without its write stage: the same problems, the same severities
+        problems = Builder(BuildOptions(site_root=site, drafts=drafts, strict=strict)).check().warnings
     except BuildError as error:
-        problems.extend(error.problems)
+        problems = error.problems
     except OSError as error:
         click.echo(
             click.style(
@@ -277,8 +273,6 @@ def check(site: Path, strict: bool, drafts: bool) -> None:
             err=True,
         )
         sys.exit(1)
-    if strict:
-        problems = [p.as_error() for p in problems]
     print_problems(problems, err=False, language=language)
     errors, warnings = _counts(problems)
     colour = "red" if errors else ("yellow" if warnings else "green")
