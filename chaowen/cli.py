@@ -153,12 +153,12 @@ def build(
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."), required=False)
 @click.option("--title", default="潮闻", show_default=True, help="站点标题。")
 def init(directory: Path, title: str) -> None:
     """新建一个站点：配置、内容目录和每种类型的一篇示例。
 
-    DIRECTORY 可以不存在；已有的文件不会被覆盖。
+    DIRECTORY 默认为当前目录，可以不存在；已有的文件不会被覆盖。
     """
     from .scaffold import site_files
 
@@ -168,7 +168,7 @@ def init(directory: Path, title: str) -> None:
         problem = Problem(
             str(config),
             None,
-            messages.text("site_exists", language, path=str(directory)),
+            messages.text("site_exists", language, path=_shown(directory.absolute())),
             messages.text("site_exists_hint", language),
         )
         print_problems([problem], language=language)
@@ -177,7 +177,10 @@ def init(directory: Path, title: str) -> None:
     for new_file in site_files(today, title=" ".join(title.split()) or "潮闻"):
         created = _create(directory, new_file.path, new_file.text, language)
         click.echo(messages.text("created" if created else "kept", language, path=_shown(directory / new_file.path)))
-    click.echo(messages.text("init_done", language, path=_shown(directory)))
+    click.echo(messages.text("init_done", language))
+    if directory.resolve() != Path.cwd().resolve():
+        click.echo(f"  cd {_shown(directory)}")
+    click.echo(messages.text("init_next", language))
 
 
 _KIND_NAMES = [kind.value for kind in Kind]
@@ -289,17 +292,20 @@ def check(site: Path, strict: bool, drafts: bool) -> None:
     help="把每种类型写成 目录/类型.schema.json，而不是输出到屏幕。",
 )
 @site_option
-def schema(kind: str | None, out: Path | None, site: Path) -> None:
+@click.pass_context
+def schema(ctx: click.Context, kind: str | None, out: Path | None, site: Path) -> None:
     """输出文件头的 JSON Schema，供 VS Code 等编辑器补全和检查（见 README）。
 
-    不写 KIND 时输出全部类型（以类型为键）。在站点目录里运行时，赛道取自 chaowen.yaml。
+    不写 KIND 时输出全部类型（以类型为键）。在站点目录里运行时，赛道取自 chaowen.yaml；
+    用 --site 指定的目录必须是一个站点。
     """
     from .config import CONFIG_FILE, load_config
     from .schema import json_schema
 
     language = _language(site)
     tracks: list[str] = []
-    if (site / CONFIG_FILE).exists():
+    named = ctx.get_parameter_source("site") is not click.core.ParameterSource.DEFAULT
+    if named or (site / CONFIG_FILE).exists():  # a site named with --site must be one
         try:
             config = load_config(site)
         except BuildError as error:
