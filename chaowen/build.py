@@ -40,7 +40,7 @@ from .config import load_config
 from .content import Recent, load_content, with_body
 from .errors import BuildError, Problem
 from .links import find_broken, report, scan_page
-from .model import Brief, Document, Kind, Markup, Output, PageScan, PageSpec, Site, SiteConfig
+from .model import Brief, BrokenLink, Document, Kind, Markup, Output, PageScan, PageSpec, Site, SiteConfig
 from .render import (
     Renderer,
     Theme,
@@ -389,14 +389,14 @@ class Builder:
         """The link pass over the rendered site, checking only what can have changed since the last build.
 
         What a page's links find depends on its bytes, the set of output files and the
-        ids of the pages it links to (:func:`chaowen.links.find_broken`). So when the
-        set of files is the one of the last build into ``output`` and no page rendered
-        now has other ids than it had, only the pages rendered now are checked, and the
-        kept pages keep what they found; otherwise every page is checked again, from the
-        scans of the last build (a page's links and ids, no HTML is parsed again).
+        ids of the pages it links to (:func:`chaowen.links.find_broken`). So the pages
+        checked are those rendered now, and of the pages kept those whose links lead
+        to a file that came or went, or to a page rendered now with other ids; the
+        others keep what they found. The last build's scans (each page's links, ids
+        and targets, in the cache) stand in for the kept pages: no HTML is parsed again.
         """
         site = loaded.site
-        files = {o.path for o in outputs} | set(copies)
+        files = frozenset({o.path for o in outputs} | set(copies))
         html = sorted(o.path for o in outputs if o.path.endswith(".html"))
         output_id = self._output_id(output)
         files_key = digest(*sorted(files))
@@ -413,16 +413,19 @@ class Builder:
                 scan = read[path] = scan_page((output / path).read_bytes())
             return scan
 
-        if (
-            memo is not None
-            and memo.files == files_key
-            and all(p in old and old[p].ids == scan.ids for p, scan in fresh.items())
-        ):
-            broken = {p: found for p, found in memo.broken.items() if p not in fresh}
-            broken.update(find_broken(site, sorted(fresh), scan_of, files))
+        if memo is None or old.files is None:
+            todo = html
+            broken: dict[str, tuple[BrokenLink, ...]] = {}
         else:
-            broken = find_broken(site, html, scan_of, files)
-        scans = old.carried(html, {**read, **fresh})
+            changed = files ^ old.files
+            changed |= {p for p, scan in fresh.items() if p not in old or old[p].ids != scan.ids}
+            todo = [p for p in html if p in fresh or (changed and old.may_lead_to(p, changed))]
+            broken = {p: found for p, found in memo.broken.items() if p in html_set}
+            for path in todo:
+                broken.pop(path, None)
+        found, targets = find_broken(site, todo, scan_of, files)
+        broken.update(found)
+        scans = old.carried(html, {**read, **fresh}, targets, files)
         stamp = digest(files_key, str(time.time_ns()), str(os.getpid()))
         return report(site, loaded.markups, broken, files), LinkMemo(stamp, files_key, broken, scans)
 

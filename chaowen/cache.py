@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -220,12 +221,22 @@ class Scans(Mapping[str, PageScan]):
     """Page scans as the cache keeps them: each page's links and ids as two strings, decoded on use.
 
     Decoding some 85,000 links of a 1,000-document site into tuples would cost more
-    than the link pass itself; a rebuild needs only the few pages it checks.
+    than the link pass itself; a rebuild needs only the few pages it checks. Beside
+    each scan: the output files the page's links lead to (``targets``, one string),
+    and ``files``, every output file of that build (None: not known).
     """
 
-    def __init__(self, encoded: Mapping[str, list[str]], decoded: Mapping[str, PageScan]) -> None:
+    def __init__(
+        self,
+        encoded: Mapping[str, list[str]],
+        decoded: Mapping[str, PageScan],
+        targets: Mapping[str, str] | None = None,
+        files: frozenset[str] | None = None,
+    ) -> None:
         self._encoded = dict(encoded)
         self._decoded = dict(decoded)
+        self.targets = dict(targets or {})
+        self.files = files
 
     def __getitem__(self, page: str) -> PageScan:
         scan = self._decoded.get(page)
@@ -243,21 +254,39 @@ class Scans(Mapping[str, PageScan]):
     def __len__(self) -> int:
         return len(self._encoded.keys() | self._decoded.keys())
 
-    def carried(self, pages: Iterable[str], new: Mapping[str, PageScan]) -> Scans:
-        """The scans of ``pages``: from ``new`` where it has them, else as kept here (still encoded)."""
+    def may_lead_to(self, page: str, files: AbstractSet[str]) -> bool:
+        """Whether a link of ``page`` may lead to one of ``files`` (True when its targets are not known)."""
+        targets = self.targets.get(page)
+        if targets is None:
+            return True
+        # A substring test: at worst a page is checked for nothing. A link to a folder without
+        # its slash (essays/a) leads to its index.html once there is one.
+        return any(file in targets or file.removesuffix("/index.html") in targets for file in files)
+
+    def carried(
+        self,
+        pages: Iterable[str],
+        new: Mapping[str, PageScan],
+        targets: Mapping[str, AbstractSet[str]],
+        files: frozenset[str],
+    ) -> Scans:
+        """The scans of ``pages``: from ``new`` where it has them, else as kept here (still encoded);
+        the targets from ``targets`` where it has them, else as kept here."""
+        pages = list(pages)
         encoded = {p: self._encoded[p] for p in pages if p not in new and p in self._encoded}
         decoded = {p: new[p] if p in new else self._decoded[p] for p in pages if p in new or p in self._decoded}
-        return Scans(encoded, decoded)
+        kept = {p: _SEPARATOR.join(sorted(targets[p])) if p in targets else self.targets.get(p) for p in pages}
+        return Scans(encoded, decoded, {p: t for p, t in kept.items() if t is not None}, files)
 
     def encoded(self) -> dict[str, list[str]]:
         """Every scan as stored; a page whose links contain the separator is left out (it is read again)."""
-        found = dict(self._encoded)
+        found = {p: [*scan, self.targets.get(p, "")] for p, scan in self._encoded.items() if p in self.targets}
         for page, scan in self._decoded.items():
-            if page in found:
+            if page in found or page not in self.targets:
                 continue
             texts = [("R" if resource else "L") + url for url, resource in scan.links]
             if not any(_SEPARATOR in text for text in (*texts, *scan.ids)):
-                found[page] = [_SEPARATOR.join(texts), _SEPARATOR.join(sorted(scan.ids))]
+                found[page] = [_SEPARATOR.join(texts), _SEPARATOR.join(sorted(scan.ids)), self.targets[page]]
         return found
 
 
@@ -338,8 +367,9 @@ class BuildCache:
             data = _read_json(self._scans_path(output_id)) if self.folder is not None else None
             try:
                 if isinstance(data, dict) and data.get("stamp") == memo.stamp:
-                    encoded = {_str(page): [_str(links), _str(ids)] for page, (links, ids) in data["scans"].items()}
-                    memo.scans = Scans(encoded, {})
+                    encoded = {_str(p): [_str(links), _str(ids)] for p, (links, ids, _) in data["scans"].items()}
+                    targets = {_str(p): _str(targets) for p, (_, _, targets) in data["scans"].items()}
+                    memo.scans = Scans(encoded, {}, targets, frozenset(_strs(data["files"])))
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass
         return memo.scans
@@ -436,7 +466,8 @@ class BuildCache:
             path = self._scans_path(output_id)
             if memo.scans is None or _starts_with(path, f'{{"stamp":"{memo.stamp}"'):
                 continue
-            _write_json(path, {"stamp": memo.stamp, "scans": memo.scans.encoded()})
+            files = sorted(memo.scans.files or ())
+            _write_json(path, {"stamp": memo.stamp, "files": files, "scans": memo.scans.encoded()})
         for stale in folder.iterdir():
             if stale.stem not in self.links:
                 stale.unlink(missing_ok=True)

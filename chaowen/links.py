@@ -157,8 +157,10 @@ def scan_page(content: bytes) -> PageScan:
 
 def find_broken(
     site: Site, pages: Iterable[str], scan_of: ScanOf, files: AbstractSet[str]
-) -> dict[str, tuple[BrokenLink, ...]]:
-    """The broken links of each of ``pages`` (those with none are left out).
+) -> tuple[dict[str, tuple[BrokenLink, ...]], dict[str, frozenset[str]]]:
+    """The broken links of each of ``pages`` (those with none are left out), and the output
+    files each page's links lead to or would lead to if they existed (a folder without
+    its slash as written: ``essays/a`` may become ``essays/a/index.html``).
 
     ``files`` are all the output paths of the site (pages and copied files);
     ``scan_of`` gives any page's scan, asked for a target page only to look up the
@@ -169,16 +171,20 @@ def find_broken(
     language = site.config.language
     resolver = _Resolver(site, files)
     found: dict[str, tuple[BrokenLink, ...]] = {}
+    leads_to: dict[str, frozenset[str]] = {}
     for path in pages:
         scan = scan_of(path)
         if scan is None:
             continue
         broken: list[BrokenLink] = []
         seen: set[_Key] = set()
+        targets: set[str] = set()
         for url, is_resource in scan.links:
             target = resolver.resolve(url, path)
             if target is None:
                 continue
+            if target.inside:
+                targets.add(target.file)
             key = (target.file, target.fragment)
             if key in seen:
                 continue
@@ -192,7 +198,8 @@ def find_broken(
             )
         if broken:
             found[path] = tuple(broken)
-    return found
+        leads_to[path] = frozenset(targets)
+    return found, leads_to
 
 
 def report(
@@ -246,7 +253,8 @@ def check_links(
     pages = {output.path: output.content for output in outputs if output.content is not None}
     files = set(pages) | set(copies)
     scans = {path: scan_page(data) for path, data in pages.items() if path.endswith(".html")}
-    return report(site, markups, find_broken(site, sorted(scans), scans.get, files), files)
+    broken, _ = find_broken(site, sorted(scans), scans.get, files)
+    return report(site, markups, broken, files)
 
 
 def _content_links(site: Site, markup: Markup, source: str, resolver: _Resolver, page: str) -> dict[_Key, str | None]:

@@ -56,6 +56,14 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, str]]]] = {
         },
         [("错误", "/404.html: 链接 “/nowhere/” 指向的页面或文件不存在")],
     ),
+    "placeholder_left": (
+        {"content/essays/a.md": ESSAY.format(title="甲", body="正文从这里开始。")},
+        [("警告", "content/essays/a.md:9: 正文里还留着新建文档时的占位文字 “正文从这里开始。”")],
+    ),
+    "title_repeats_number": (
+        {"content/issues/2.md": "---\ntitle: 第 2 期 走进车间\ndate: 2024-03-01\nnumber: 2\n---\n编者按。\n"},
+        [("警告", "content/issues/2.md:2: 标题 “第 2 期 走进车间” 重复了期号：页面上显示为 “第2期 走进车间”")],
+    ),
     # one run: front matter, Markdown and rendered-page links of different files together
     "all_stages_at_once": (
         {
@@ -149,7 +157,9 @@ def test_a_rebuild_checks_the_links_of_pages_whose_targets_changed(make_site: Si
     options = BuildOptions(site_root=root, jobs=1, search=False)
     assert warnings_of(Builder(options)) == [] == fresh()
     (root / "content/essays/b.md").write_text(OTHER.replace("## 收获", "## 体会"), encoding="utf-8")
-    warnings = warnings_of(Builder(options))
+    result = Builder(options).build()
+    assert result.rendered < result.pages  # page a among the pages kept, its link checked again
+    warnings = sorted(p.format() for p in result.warnings)
     assert warnings == fresh()
     assert warnings == [
         "content/essays/a.md:9: 链接 “/essays/b/#收获” 指向的页面上没有锚点 “#收获”"
@@ -161,5 +171,13 @@ def test_a_rebuild_checks_the_links_of_pages_whose_targets_changed(make_site: Si
     assert warnings == fresh() and len(warnings) == 2
     assert "链接 “/essays/c/” 指向的页面或文件不存在" in warnings[1]
     (root / "content/essays/b.md").write_text(OTHER, encoding="utf-8")
-    (root / "content/essays/a.md").write_text(ESSAY.format(title="甲", body="见[乙](/essays/b/#收获)。"), "utf-8")
+    (root / "content/essays/a.md").write_text(
+        ESSAY.format(title="甲", body="见[乙](/essays/b/#收获)和[附件](/images/x.pdf)。"), "utf-8"
+    )
+    warnings = warnings_of(Builder(options))
+    assert warnings == fresh() and len(warnings) == 1 and "链接 “/images/x.pdf”" in warnings[0]
+    (root / "content/images").mkdir()  # the file it links to appears, and goes again
+    (root / "content/images/x.pdf").write_bytes(b"%PDF-1.4\n")
     assert warnings_of(Builder(options)) == [] == fresh()
+    (root / "content/images/x.pdf").unlink()
+    assert warnings_of(Builder(options)) == warnings == fresh()
