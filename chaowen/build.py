@@ -1,10 +1,12 @@
 """The pipeline, read top to bottom.
 
-:func:`load` reads and validates everything and writes nothing (it is ``chaowen
-check``): config -> content -> site model -> markup. :func:`build` is load +
-render + search (the Pagefind index of the rendered pages) + write. A build
-either has a complete, checked model or raises
-:class:`BuildError` with every problem, before the first byte is written.
+:func:`load` reads and validates everything and writes nothing: config ->
+content -> site model -> markup. :func:`build` is load + render + the link pass
+over the rendered pages (in memory) + search (the Pagefind index of the rendered
+pages) + write. ``chaowen check`` is that same build without its write stage
+(:meth:`Builder.check`), so the two report the same problems. A build either has
+a complete, checked site or raises :class:`BuildError` with every problem of
+every stage, before the output folder changes.
 
 :class:`Builder` runs that same pipeline again and again (the CLI once, the dev
 server after every save), skipping work whose inputs did not change: front
@@ -77,6 +79,10 @@ class BuildOptions:
     # The preview uses it: Pagefind re-indexes every page of a year (about 10 ms each), and a search
     # that lags behind the last save costs an editor less than a slow reload does.
     search_refresh: bool = True
+    # When loading found errors, still render the pages and check their links (in memory), so
+    # that one run reports every problem. The preview sets it off: it shows the errors at once
+    # instead of after rendering a site whose lists the errors changed.
+    complete: bool = True
 
     @property
     def output_dir(self) -> Path:
@@ -85,7 +91,7 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class LoadedSite:
-    """Everything up to markup, checked; what ``check`` reports on and ``build`` renders."""
+    """Everything up to markup, checked; what ``build`` renders."""
 
     config: SiteConfig
     site: Site
@@ -304,7 +310,10 @@ class Builder:
         timings = {"load": time.perf_counter() - started}
         cache = self._cache
         assert cache is not None
-        if not write or any(p.is_error for p in problems) or (strict and problems):
+        failed = any(p.is_error for p in problems) or (strict and bool(problems))
+        if failed and not self.options.complete:
+            _raise_if_failed(problems, strict)  # raises: the problems of loading alone
+        if not write or failed:
             pages = self._pages(loaded, cache, output, progress, _Discard())
             warnings = _raise_if_failed(_with_page_problems(problems, pages.problems), strict)
             timings["render"] = time.perf_counter() - started - sum(timings.values())

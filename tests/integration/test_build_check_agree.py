@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from chaowen.build import Builder, BuildOptions
 from chaowen.cli import main
+from chaowen.errors import BuildError
 from tests.conftest import SiteFactory
 
 ESSAY = "---\ntitle: {title}\ndate: 2024-03-05\nauthor: 王小明\ntrack: iot\n---\n## 收获\n\n{body}\n"
@@ -181,3 +182,14 @@ def test_a_rebuild_checks_the_links_of_pages_whose_targets_changed(make_site: Si
     assert warnings_of(Builder(options)) == [] == fresh()
     (root / "content/images/x.pdf").unlink()
     assert warnings_of(Builder(options)) == warnings == fresh()
+
+
+def test_the_preview_reports_loading_errors_without_rendering_the_pages(make_site: SiteFactory) -> None:
+    """``complete=False`` (the dev server): a content error shows at once; the link pass waits for its fix."""
+    files, _ = CASES["all_stages_at_once"]
+    root = make_site(files)
+    options = BuildOptions(site_root=root, jobs=1, search=False, complete=False)
+    with pytest.raises(BuildError) as failed:
+        Builder(options).build()
+    assert [(p.path, p.line) for p in failed.value.problems] == [("content/essays/a.md", 5), ("content/essays/b.md", 9)]
+    assert not (root / "output").exists()
