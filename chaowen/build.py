@@ -1,10 +1,12 @@
 """The pipeline, read top to bottom.
 
-:func:`load` reads and validates everything and writes nothing (it is ``chaowen
-check``): config -> content -> site model -> markup. :func:`build` is load +
-render + search (the Pagefind index of the rendered pages) + write. A build
-either has a complete, checked model or raises
-:class:`BuildError` with every problem, before the first byte is written.
+:func:`load` reads and validates everything and writes nothing: config ->
+content -> site model -> markup. :func:`build` is load + render + the link pass
+over the rendered pages (in memory) + search (the Pagefind index of the rendered
+pages) + write. ``chaowen check`` is that same build without its write stage
+(:meth:`Builder.check`), so the two report the same problems. A build either has
+a complete, checked site or raises :class:`BuildError` with every problem of
+every stage, before the output folder changes.
 
 :class:`Builder` runs that same pipeline again and again (the CLI once, the dev
 server after every save), skipping work whose inputs did not change: front
@@ -26,19 +28,21 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import jinja2
 
 from . import __version__
-from .cache import CACHE_DIR, BuildCache, FileStat, MarkupEntry, PageEntry, digest
+from .cache import CACHE_DIR, BuildCache, FileStat, LinkMemo, MarkupEntry, PageEntry, Scans, digest
 from .config import load_config
 from .content import Recent, load_content, with_body
 from .errors import BuildError, Problem
-from .model import Brief, Document, Kind, Markup, Output, PageSpec, Site, SiteConfig
+from .links import find_broken, report, scan_page
+from .model import Brief, BrokenLink, Document, Kind, Markup, Output, PageScan, PageSpec, Site, SiteConfig
 from .render import (
     Renderer,
     Theme,
@@ -75,6 +79,10 @@ class BuildOptions:
     # The preview uses it: Pagefind re-indexes every page of a year (about 10 ms each), and a search
     # that lags behind the last save costs an editor less than a slow reload does.
     search_refresh: bool = True
+    # When loading found errors, still render the pages and check their links (in memory), so
+    # that one run reports every problem. The preview sets it off: it shows the errors at once
+    # instead of after rendering a site whose lists the errors changed.
+    complete: bool = True
 
     @property
     def output_dir(self) -> Path:
@@ -83,7 +91,7 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class LoadedSite:
-    """Everything up to markup, checked; what ``check`` reports on and ``build`` renders."""
+    """Everything up to markup, checked; what ``build`` renders."""
 
     config: SiteConfig
     site: Site
@@ -180,6 +188,15 @@ class Builder:
         cache recorded is not read: its document comes from the cache without its body,
         which is read only if its Markdown has to be rendered again.
         """
+        loaded, problems = self._load(now=now, progress=progress, bodies=bodies)
+        self._loaded = replace(loaded, warnings=_raise_if_failed(problems, self.options.strict))
+        return self._loaded
+
+    def _load(self, *, now: datetime | None, progress: Progress, bodies: bool) -> tuple[LoadedSite, list[Problem]]:
+        """What :meth:`load` does, returning the problems with what did load instead of raising on them.
+
+        Raises BuildError only when there is nothing to go on with (the configuration).
+        """
         options = self.options
         config = load_config(options.site_root, base_url=options.base_url, relative=options.relative)
         theme = find_theme(config.root, config.theme, config.language)
@@ -211,11 +228,9 @@ class Builder:
             # failure: while there are such errors, only the Markdown's own errors count.
             markup_problems = [p for p in markup_problems if p.is_error]
         problems.extend(markup_problems)
-        warnings = _raise_if_failed(problems, options.strict)
         self._markdown_count = rendered
         briefs = {s: cache.markups[s].brief for s in site.documents}
-        self._loaded = LoadedSite(config, site, markups, theme, warnings, briefs)
-        return self._loaded
+        return LoadedSite(config, site, markups, theme, (), briefs), problems
 
     def _cache_for(self, config: SiteConfig) -> BuildCache:
         """The cache valid for this configuration; a changed config starts from an empty one."""
@@ -267,20 +282,51 @@ class Builder:
             self._cache.save(set(self._loaded.site.documents), self._live_digests)
 
     def build(
-        self, *, now: datetime | None = None, progress: Progress = _no_progress, save_cache: bool = True
+        self,
+        *,
+        now: datetime | None = None,
+        progress: Progress = _no_progress,
+        save_cache: bool = True,
+        write: bool = True,
     ) -> BuildResult:
-        """Load, render what changed, write; the output folder changes only if all of that worked.
+        """Load, render what changed, check the links of the rendered pages, write; the output
+        folder changes only if all of that worked.
+
+        Every problem of every stage is reported in one BuildError: when loading found
+        errors, the pages are still rendered and their links checked, in memory, for the
+        complete list. ``write=False`` is ``chaowen check``: the same pipeline without the
+        write stage (nothing is written, not even the cache), so check and build report
+        the same problems by construction.
 
         The dev server passes ``save_cache=False`` after its first build and calls
         :meth:`save_cache` when it stops: the cache lives in memory meanwhile.
         """
         started = time.perf_counter()
         output = self.options.output_dir
-        check_output_dir(output, self.options.site_root)
-        loaded = self.load(now=now, progress=progress, bodies=False)
+        strict = self.options.strict
+        if write:
+            check_output_dir(output, self.options.site_root)
+        loaded, problems = self._load(now=now, progress=progress, bodies=False)
         timings = {"load": time.perf_counter() - started}
         cache = self._cache
         assert cache is not None
+        failed = any(p.is_error for p in problems) or (strict and bool(problems))
+        if failed and not self.options.complete:
+            _raise_if_failed(problems, strict)  # raises: the problems of loading alone
+        if not write or failed:
+            pages = self._pages(loaded, cache, output, progress, _Discard())
+            warnings = _raise_if_failed(_with_page_problems(problems, pages.problems), strict)
+            timings["render"] = time.perf_counter() - started - sum(timings.values())
+            return BuildResult(
+                pages=len(pages.outputs),
+                files=0,
+                written=0,
+                warnings=warnings,
+                seconds=time.perf_counter() - started,
+                timings=timings,
+                rendered=pages.rendered,
+                markdown=self._markdown_count,
+            )
         reuse = not self.options.clean
         # Pages go to the staging folder as they are rendered (the site's bytes are never
         # all in memory); the output folder changes only in commit(), after everything worked.
@@ -288,9 +334,11 @@ class Builder:
         with Staging(output, reuse=reuse, language=loaded.config.language) as staging:
             site = loaded.site
             staging.refuse_collisions([*(output_file(s.path) for s in site.pages), *(a.source for a in site.assets)])
-            outputs, copies, rendered, manifest = self._render(loaded, cache, output, progress, staging)
+            made = self._pages(loaded, cache, output, progress, staging)
+            warnings = _raise_if_failed(_with_page_problems(problems, made.problems), strict)
+            outputs, copies, manifest = made.outputs, made.copies, made.manifest
             timings["render"] = time.perf_counter() - started - sum(timings.values())
-            pages = len(outputs)
+            pages_count = len(outputs)
             if self.options.search:
                 index = self._index(outputs, manifest, output, cache, loaded.site, progress, staging.read)
                 for item in index.outputs:
@@ -301,27 +349,95 @@ class Builder:
             for path, source in copies.items():
                 staging.copy(path, source)
             stats: WriteStats = staging.commit()
-        cache.manifests.pop(self._output_id(output), None)  # re-inserted last: the most recent
-        cache.manifests[self._output_id(output)] = manifest
+        self._loaded = replace(loaded, warnings=warnings)
+        output_id = self._output_id(output)
+        cache.manifests.pop(output_id, None)  # re-inserted last: the most recent
+        cache.manifests[output_id] = manifest
+        if made.links is not None:
+            cache.links[output_id] = made.links
         if save_cache:
             self.save_cache()
         timings["write"] = time.perf_counter() - started - sum(timings.values())
         return BuildResult(
-            pages=pages,
+            pages=pages_count,
             files=stats.total,
             written=stats.written,
-            warnings=loaded.warnings,
+            warnings=warnings,
             seconds=time.perf_counter() - started,
             timings=timings,
             changed=stats.changed,
             removed=stats.removed,
-            rendered=rendered,
+            rendered=made.rendered,
             markdown=self._markdown_count,
             indexed=index.pages if index else 0,
             index_bytes=index.size if index else 0,
             shards_indexed=index.made if index else (),
             foreign=stats.foreign,
         )
+
+    def check(self, *, now: datetime | None = None, progress: Progress = _no_progress) -> BuildResult:
+        """:meth:`build` without the write stage: raises BuildError with every problem; writes nothing."""
+        return self.build(now=now, progress=progress, save_cache=False, write=False)
+
+    def _pages(self, loaded: LoadedSite, cache: BuildCache, output: Path, progress: Progress, sink: _Sink) -> _Pages:
+        """Render the pages into ``sink`` and check their links; problems are returned, not raised."""
+        outputs, copies, rendered, manifest, scans, problems = self._render(loaded, cache, output, progress, sink)
+        if problems:  # a page that failed to render would make every link to it look broken
+            return _Pages(outputs, copies, rendered, manifest, problems, None)
+        found, memo = self._links(loaded, cache, output, outputs, copies, scans)
+        return _Pages(outputs, copies, rendered, manifest, found, memo)
+
+    def _links(
+        self,
+        loaded: LoadedSite,
+        cache: BuildCache,
+        output: Path,
+        outputs: Sequence[Output],
+        copies: Mapping[str, Path],
+        fresh: Mapping[str, PageScan],
+    ) -> tuple[list[Problem], LinkMemo]:
+        """The link pass over the rendered site, checking only what can have changed since the last build.
+
+        What a page's links find depends on its bytes, the set of output files and the
+        ids of the pages it links to (:func:`chaowen.links.find_broken`). So the pages
+        checked are those rendered now, and of the pages kept those whose links lead
+        to a file that came or went, or to a page rendered now with other ids; the
+        others keep what they found. The last build's scans (each page's links, ids
+        and targets, in the cache) stand in for the kept pages: no HTML is parsed again.
+        """
+        site = loaded.site
+        files = frozenset({o.path for o in outputs} | set(copies))
+        html = sorted(o.path for o in outputs if o.path.endswith(".html"))
+        output_id = self._output_id(output)
+        files_key = digest(*sorted(files))
+        memo = None if self.options.clean else cache.links.get(output_id)
+        if memo is not None and memo.files == files_key and not fresh:
+            return report(site, loaded.markups, memo.broken, files), memo  # nothing changed
+        old = cache.scans(output_id) if memo is not None else Scans({}, {})
+        read: dict[str, PageScan] = {}
+        html_set = set(html)
+
+        def scan_of(path: str) -> PageScan | None:
+            scan = fresh.get(path) or read.get(path) or old.get(path)
+            if scan is None and path in html_set:  # kept, but its scan was lost: read the page
+                scan = read[path] = scan_page((output / path).read_bytes())
+            return scan
+
+        if memo is None or old.files is None:
+            todo = html
+            broken: dict[str, tuple[BrokenLink, ...]] = {}
+        else:
+            changed = files ^ old.files
+            changed |= {p for p, scan in fresh.items() if p not in old or old[p].ids != scan.ids}
+            todo = [p for p in html if p in fresh or (changed and old.may_lead_to(p, changed))]
+            broken = {p: found for p, found in memo.broken.items() if p in html_set}
+            for path in todo:
+                broken.pop(path, None)
+        found, targets = find_broken(site, todo, scan_of, files)
+        broken.update(found)
+        scans = old.carried(html, {**read, **fresh}, targets, files)
+        stamp = digest(files_key, str(time.time_ns()), str(os.getpid()))
+        return report(site, loaded.markups, broken, files), LinkMemo(stamp, files_key, broken, scans)
 
     def _index(
         self,
@@ -369,12 +485,15 @@ class Builder:
         return digest(str(output.resolve()), str(self.hash_static))
 
     def _render(
-        self, loaded: LoadedSite, cache: BuildCache, output: Path, progress: Progress, staging: Staging
-    ) -> tuple[list[Output], dict[str, Path], int, dict[str, PageEntry]]:
+        self, loaded: LoadedSite, cache: BuildCache, output: Path, progress: Progress, staging: _Sink
+    ) -> tuple[list[Output], dict[str, Path], int, dict[str, PageEntry], dict[str, PageScan], list[Problem]]:
         """Render the pages whose inputs changed into ``staging``; the others are kept from the
-        previous output. Returns every page without its bytes (content None)."""
+        previous output. Returns every page without its bytes (content None), the scans of
+        the pages rendered now, and the problems of the pages that could not be rendered."""
         site = loaded.site
-        env = make_environment(loaded.theme, cache.folder / "jinja" if cache.folder else None)
+        # templates compiled to bytecode are kept in the cache folder, by a build that writes only
+        bytecode = cache.folder / "jinja" if cache.folder and isinstance(staging, Staging) else None
+        env = make_environment(loaded.theme, bytecode)
         static = static_files(loaded.theme)
         static_bytes = {name: path.read_bytes() for name, path in static.items()}
         urls = (
@@ -423,7 +542,8 @@ class Builder:
                 todo.append((spec, base_key))
         progress("render", 0, len(todo))
         problems: dict[tuple[str, int | None, str], Problem] = {}
-        for (_spec, base_key), (page, problem, touched) in zip(
+        scans: dict[str, PageScan] = {}
+        for (_spec, base_key), (page, problem, touched, scan) in zip(
             todo, _render_pages(renderer, [s for s, _ in todo], self.options.jobs), strict=True
         ):
             if problem is not None:
@@ -433,15 +553,61 @@ class Builder:
             staging.put(page)
             outputs.append(Output(page.path, None))
             manifest[page.path] = PageEntry(base_key, touched, _state(touched, dependencies), len(page.content))
-        if problems:
-            raise BuildError(list(problems.values()))
+            if scan is not None:
+                scans[page.path] = scan
         self._views = (
             shape,
             {s: (view, deps, _state(sorted(deps | {s}), dependencies)) for s, (view, deps) in renderer.views.items()},
         )
         progress("render", len(todo), len(todo))
         rendered = len(todo)
-        return outputs, _copies(site, static), rendered, manifest
+        return outputs, _copies(site, static), rendered, manifest, scans, list(problems.values())
+
+
+class _Sink(Protocol):
+    """Where rendered pages go: the staging folder of a build, or nowhere for ``check``."""
+
+    @property
+    def existing(self) -> frozenset[str]:
+        """Output paths that a previous build wrote and that are still there (kept pages must be among them)."""
+        ...
+
+    def put(self, page: Output) -> None: ...
+
+
+class _Discard:
+    """The sink of ``check`` and of a build that already failed: nothing is written."""
+
+    @property
+    def existing(self) -> frozenset[str]:
+        return frozenset()  # nothing is kept: every page is rendered in memory and checked
+
+    def put(self, page: Output) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class _Pages:
+    """The render stage and the link pass of one build."""
+
+    outputs: list[Output]  # every page, without its bytes
+    copies: dict[str, Path]
+    rendered: int
+    manifest: dict[str, PageEntry]
+    problems: list[Problem]  # pages that could not be rendered, else the broken links
+    links: LinkMemo | None  # what the link pass found, for the next build into this output
+
+
+def _with_page_problems(loaded: Sequence[Problem], found: Sequence[Problem]) -> list[Problem]:
+    """The problems of loading and of the rendered pages, as one list.
+
+    A link to a document that failed to load looks broken only because of that
+    failure: while loading found errors, only the pages' errors count (as the
+    Markdown stage does with its own warnings).
+    """
+    if any(p.is_error for p in loaded):
+        found = [p for p in found if p.is_error]
+    return [*loaded, *found]
 
 
 def _recorded(cache: BuildCache) -> dict[str, Recent]:
@@ -475,7 +641,7 @@ def search_shards(site: Site) -> dict[str, str]:
     return shards
 
 
-_RenderedPage = tuple[Output | None, Problem | None, tuple[str, ...]]
+_RenderedPage = tuple[Output | None, Problem | None, tuple[str, ...], PageScan | None]
 _RENDER_POOL_THRESHOLD = 400  # pages; below this forking workers costs more than it saves
 _FORKED: list[tuple[Renderer, list[PageSpec]]] = []  # what a forked worker inherits
 
@@ -515,8 +681,11 @@ def _render_forked(index: int) -> _RenderedPage:
 
 
 def _render_one_with(renderer: Renderer, spec: PageSpec) -> _RenderedPage:
+    """A page, or the problem that stopped it; the documents it showed; its links (in the worker)."""
     page, problem = renderer.render(spec)
-    return page, problem, tuple(sorted(renderer.touched))
+    content = page.content if page is not None else None
+    scan = scan_page(content) if content is not None and page is not None and page.path.endswith(".html") else None
+    return page, problem, tuple(sorted(renderer.touched)), scan
 
 
 class _LazyMarkups(Mapping[str, Markup]):

@@ -8,6 +8,9 @@ Three memos, each valid only for the exact inputs it was made from:
   configuration, the base path and the URLs of every target it links to;
 * manifest: for each output file of the last build, the key of the inputs it was
   rendered from, so an unchanged page is neither rendered nor rewritten;
+* links: for each output folder, what the link pass found on each page of the
+  last build, and (in ``links/``, read only when some page changed) each page's
+  links and ids, so a rebuild checks the links of the pages that changed only;
 * stats: each Markdown file's modification time, size and inode when it was read,
   with the hash of its bytes, so that a file whose stat is unchanged is not read
   again (see :data:`RACY_NS` for when a stat is not trusted).
@@ -22,6 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,10 +37,10 @@ import orjson
 
 from . import __version__
 from .errors import Problem, Severity
-from .model import Brief, Document, Heading, Kind, Markup
+from .model import Brief, BrokenLink, Document, Heading, Kind, Markup, PageScan
 
 CACHE_DIR = ".chaowen-cache"
-FORMAT = 2
+FORMAT = 3
 MANIFESTS_KEPT = 4
 # A file saved again within this long of being read could keep its modification time
 # (coarse clocks: 2 s on FAT) while its bytes change; such a stat is never trusted, the
@@ -194,6 +199,98 @@ class FileStat:
 
 
 @dataclass
+class LinkMemo:
+    """The link pass of the last build into one output folder.
+
+    ``files`` is a digest of every output path, ``broken`` what each page's links
+    found. ``scans`` (each HTML page's links and ids) lives in a file of its own,
+    read only when a page changed; None until then. ``stamp`` ties the two files
+    together: a scans file with another stamp is from another build and is ignored.
+    """
+
+    stamp: str
+    files: str
+    broken: dict[str, tuple[BrokenLink, ...]]
+    scans: Scans | None = None
+
+
+_SEPARATOR = "\x00"
+
+
+class Scans(Mapping[str, PageScan]):
+    """Page scans as the cache keeps them: each page's links and ids as two strings, decoded on use.
+
+    Decoding some 85,000 links of a 1,000-document site into tuples would cost more
+    than the link pass itself; a rebuild needs only the few pages it checks. Beside
+    each scan: the output files the page's links lead to (``targets``, one string),
+    and ``files``, every output file of that build (None: not known).
+    """
+
+    def __init__(
+        self,
+        encoded: Mapping[str, list[str]],
+        decoded: Mapping[str, PageScan],
+        targets: Mapping[str, str] | None = None,
+        files: frozenset[str] | None = None,
+    ) -> None:
+        self._encoded = dict(encoded)
+        self._decoded = dict(decoded)
+        self.targets = dict(targets or {})
+        self.files = files
+
+    def __getitem__(self, page: str) -> PageScan:
+        scan = self._decoded.get(page)
+        if scan is None:
+            links, ids = self._encoded[page]
+            scan = self._decoded[page] = PageScan(
+                tuple((link[1:], link[0] == "R") for link in links.split(_SEPARATOR) if link),
+                frozenset(i for i in ids.split(_SEPARATOR) if i),
+            )
+        return scan
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._encoded.keys() | self._decoded.keys())
+
+    def __len__(self) -> int:
+        return len(self._encoded.keys() | self._decoded.keys())
+
+    def may_lead_to(self, page: str, files: AbstractSet[str]) -> bool:
+        """Whether a link of ``page`` may lead to one of ``files`` (True when its targets are not known)."""
+        targets = self.targets.get(page)
+        if targets is None:
+            return True
+        # A substring test: at worst a page is checked for nothing. A link to a folder without
+        # its slash (essays/a) leads to its index.html once there is one.
+        return any(file in targets or file.removesuffix("/index.html") in targets for file in files)
+
+    def carried(
+        self,
+        pages: Iterable[str],
+        new: Mapping[str, PageScan],
+        targets: Mapping[str, AbstractSet[str]],
+        files: frozenset[str],
+    ) -> Scans:
+        """The scans of ``pages``: from ``new`` where it has them, else as kept here (still encoded);
+        the targets from ``targets`` where it has them, else as kept here."""
+        pages = list(pages)
+        encoded = {p: self._encoded[p] for p in pages if p not in new and p in self._encoded}
+        decoded = {p: new[p] if p in new else self._decoded[p] for p in pages if p in new or p in self._decoded}
+        kept = {p: _SEPARATOR.join(sorted(targets[p])) if p in targets else self.targets.get(p) for p in pages}
+        return Scans(encoded, decoded, {p: t for p, t in kept.items() if t is not None}, files)
+
+    def encoded(self) -> dict[str, list[str]]:
+        """Every scan as stored; a page whose links contain the separator is left out (it is read again)."""
+        found = {p: [*scan, self.targets.get(p, "")] for p, scan in self._encoded.items() if p in self.targets}
+        for page, scan in self._decoded.items():
+            if page in found or page not in self.targets:
+                continue
+            texts = [("R" if resource else "L") + url for url, resource in scan.links]
+            if not any(_SEPARATOR in text for text in (*texts, *scan.ids)):
+                found[page] = [_SEPARATOR.join(texts), _SEPARATOR.join(sorted(scan.ids)), self.targets[page]]
+        return found
+
+
+@dataclass
 class BuildCache:
     """The memos of one site, in memory; :meth:`load` and :meth:`save` move them to and from disk.
 
@@ -208,6 +305,7 @@ class BuildCache:
     manifests: dict[str, dict[str, PageEntry]] = field(default_factory=dict)  # output id -> path -> entry
     slugs: dict[str, str] = field(default_factory=dict)  # name -> slug (pinyin), see urls.remember_slugs
     stats: dict[str, FileStat] = field(default_factory=dict)  # source -> the file as last read
+    links: dict[str, LinkMemo] = field(default_factory=dict)  # output id -> the last link pass there
     # index.json as read or written: a build that changed nothing does not rewrite it
     _on_disk: bytes = field(default=b"", repr=False)
 
@@ -242,6 +340,14 @@ class BuildCache:
                 _str(source): FileStat(int(m), int(size), int(inode), _str(d), int(read))
                 for source, (m, size, inode, d, read) in data["stats"].items()
             }
+            self.links = {
+                _str(output_id): LinkMemo(
+                    _str(memo["stamp"]),
+                    _str(memo["files"]),
+                    {_str(p): tuple(_broken_from_json(p, b) for b in found) for p, found in memo["broken"].items()},
+                )
+                for output_id, memo in data["links"].items()
+            }
             self._on_disk = raw or b""
         except (KeyError, TypeError, ValueError, AttributeError):
             self.documents.clear()
@@ -249,6 +355,28 @@ class BuildCache:
             self.manifests.clear()
             self.slugs.clear()
             self.stats.clear()
+            self.links.clear()
+
+    def scans(self, output_id: str) -> Scans:
+        """The page scans of the last link pass into ``output_id``, read on first use; empty when unusable."""
+        memo = self.links.get(output_id)
+        if memo is None:
+            return Scans({}, {})
+        if memo.scans is None:
+            memo.scans = Scans({}, {})
+            data = _read_json(self._scans_path(output_id)) if self.folder is not None else None
+            try:
+                if isinstance(data, dict) and data.get("stamp") == memo.stamp:
+                    encoded = {_str(p): [_str(links), _str(ids)] for p, (links, ids, _) in data["scans"].items()}
+                    targets = {_str(p): _str(targets) for p, (_, _, targets) in data["scans"].items()}
+                    memo.scans = Scans(encoded, {}, targets, frozenset(_strs(data["files"])))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass
+        return memo.scans
+
+    def _scans_path(self, output_id: str) -> Path:
+        assert self.folder is not None
+        return self.folder / "links" / f"{output_id}.json"
 
     def markup(self, source: str) -> Markup | None:
         """The cached markup of ``source``, read from its file on first use; None when unusable."""
@@ -293,6 +421,8 @@ class BuildCache:
         # otherwise add one per session. The most recently written few are kept.
         for stale_id in list(self.manifests)[:-MANIFESTS_KEPT]:
             del self.manifests[stale_id]
+        self.links = {o: memo for o, memo in self.links.items() if o in self.manifests}
+        self._save_scans()
         header = {"format": FORMAT, "version": __version__, "settings": self.settings}
         index = orjson.dumps(
             {
@@ -313,18 +443,54 @@ class BuildCache:
                     for o, pages in self.manifests.items()
                 },
                 "stats": {s: [st.mtime_ns, st.size, st.inode, st.digest, st.read_ns] for s, st in self.stats.items()},
+                "links": {
+                    o: {
+                        "stamp": memo.stamp,
+                        "files": memo.files,
+                        "broken": {p: [_broken_to_json(b) for b in found] for p, found in memo.broken.items()},
+                    }
+                    for o, memo in self.links.items()
+                },
             },
         )
         if index != self._on_disk:  # a build that changed nothing leaves the file alone
             _write_bytes(self.folder / "index.json", index)
             self._on_disk = index
 
+    def _save_scans(self) -> None:
+        """Write the scans of each link memo whose file is not already this one; drop the others' files."""
+        assert self.folder is not None
+        folder = self.folder / "links"
+        folder.mkdir(exist_ok=True)
+        for output_id, memo in self.links.items():
+            path = self._scans_path(output_id)
+            if memo.scans is None or _starts_with(path, f'{{"stamp":"{memo.stamp}"'):
+                continue
+            files = sorted(memo.scans.files or ())
+            _write_json(path, {"stamp": memo.stamp, "files": files, "scans": memo.scans.encoded()})
+        for stale in folder.iterdir():
+            if stale.stem not in self.links:
+                stale.unlink(missing_ok=True)
+
+
+def _broken_to_json(link: BrokenLink) -> list[Any]:
+    return [link.url, link.file, link.fragment, link.message, link.hint, link.error]
+
+
+def _broken_from_json(page: str, data: list[Any]) -> BrokenLink:
+    url, file, fragment, message, hint, error = data
+    return BrokenLink(page, _str(url), _str(file), _str(fragment), _str(message), _str(hint), bool(error))
+
 
 def _has_key(path: Path, key: str) -> bool:
     """Whether the entry file on disk is already this version (cheap check of its start)."""
+    return _starts_with(path, f'{{"key":"{key}"')
+
+
+def _starts_with(path: Path, start: str) -> bool:
     try:
         with path.open("rb") as handle:
-            return handle.read(64).startswith(f'{{"key":"{key}"'.encode())
+            return handle.read(64).startswith(start.encode())
     except OSError:
         return False
 

@@ -142,10 +142,10 @@ def build(
 
 
 @main.command()
-@click.argument("directory", type=usage.Folder())
+@click.argument("directory", type=usage.Folder(), default=Path("."), required=False)
 @click.option("--title", default="潮闻")
 def init(directory: Path, title: str) -> None:
-    """Create a site folder with a sample of each kind; never overwrites a file."""
+    """Create a site folder (the current one by default) with a sample of each kind; never overwrites a file."""
     from .scaffold import site_files
 
     language = "zh-CN"
@@ -154,7 +154,7 @@ def init(directory: Path, title: str) -> None:
         problem = Problem(
             str(config),
             None,
-            messages.text("site_exists", language, path=str(directory)),
+            messages.text("site_exists", language, path=_shown(directory.absolute())),
             messages.text("site_exists_hint", language),
         )
         print_problems([problem], language=language)
@@ -163,7 +163,10 @@ def init(directory: Path, title: str) -> None:
     for new_file in site_files(today, title=" ".join(title.split()) or "潮闻"):
         created = _create(directory, new_file.path, new_file.text, language)
         click.echo(messages.text("created" if created else "kept", language, path=_shown(directory / new_file.path)))
-    click.echo(messages.text("init_done", language, path=_shown(directory)))
+    click.echo(messages.text("init_done", language))
+    if directory.resolve() != Path.cwd().resolve():
+        click.echo(f"  cd {_shown(directory)}")
+    click.echo(messages.text("init_next", language))
 
 
 _KIND_NAMES = [kind.value for kind in Kind]
@@ -234,19 +237,15 @@ def new(kind: str, title: str, track: str | None, author: str | None, issue: int
 @click.option("--strict", is_flag=True)
 @click.option("--drafts", is_flag=True)
 def check(site: Path, strict: bool, drafts: bool) -> None:
-    """Every check of a build plus the rendered pages' links, writing nothing; exit 1 on errors."""
-    from .build import BuildOptions, load, render_site
-    from .links import check_links
+    """Every check of a build, through the build's own pipeline without its write stage; exit 1 on errors."""
+    from .build import Builder, BuildOptions
 
     language = _language(site)
-    problems: list[Problem] = []
-    try:
-        loaded = load(BuildOptions(site_root=site, drafts=drafts))
-        problems.extend(loaded.warnings)
-        outputs, copies = render_site(loaded)
-        problems.extend(check_links(loaded.site, loaded.markups, outputs, copies))
+    problems: tuple[Problem, ...]
+    try:  # the build's own pipeline without its write stage: the same problems, the same severities
+        problems = Builder(BuildOptions(site_root=site, drafts=drafts, strict=strict)).check().warnings
     except BuildError as error:
-        problems.extend(error.problems)
+        problems = error.problems
     except OSError as error:
         click.echo(
             click.style(
@@ -255,8 +254,6 @@ def check(site: Path, strict: bool, drafts: bool) -> None:
             err=True,
         )
         sys.exit(1)
-    if strict:
-        problems = [p.as_error() for p in problems]
     print_problems(problems, err=False, language=language)
     errors, warnings = _counts(problems)
     colour = "red" if errors else ("yellow" if warnings else "green")
@@ -272,14 +269,16 @@ def check(site: Path, strict: bool, drafts: bool) -> None:
     default=None,
 )
 @site_option
-def schema(kind: str | None, out: Path | None, site: Path) -> None:
-    """Print or write the JSON Schema of the front matter, with the site's tracks when there is a site."""
+@click.pass_context
+def schema(ctx: click.Context, kind: str | None, out: Path | None, site: Path) -> None:
+    """Print or write the JSON Schema of the front matter; a --site that is no site is an error."""
     from .config import CONFIG_FILE, load_config
     from .schema import json_schema
 
     language = _language(site)
     tracks: list[str] = []
-    if (site / CONFIG_FILE).exists():
+    named = ctx.get_parameter_source("site") is not click.core.ParameterSource.DEFAULT
+    if named or (site / CONFIG_FILE).exists():  # a site named with --site must be one
         try:
             config = load_config(site)
         except BuildError as error:

@@ -36,6 +36,29 @@ _IGNORED_NAMES = re.compile(r"(^\.|~$|^~\$|\.swp$|\.swx$|\.tmp$|^Thumbs\.db$|^de
 _TAG_SEPARATORS = re.compile(r"[,，、;；]")
 _DATE = re.compile(DATE_PATTERN)
 _ISSUE_REF = re.compile(r"^第?\s*0*(\d+)\s*期?$")
+# The catalogue key of the body `chaowen new` writes into a new document (scaffold.py
+# writes it; a document that still has it is warned about, in either language).
+BODY_PLACEHOLDER = "new_body"
+# An issue title that starts with its own number: 第2期、第 2 期、第二期、第十二期 …,
+# followed by a separator or nothing (第二期间 is a word: "during the second period").
+_NUMBERED_TITLE = re.compile(
+    r"^\s*第\s*([0-9０-９]+|[〇零一二两三四五六七八九十百千]+)\s*期(?:[\s：:·・、，,|｜/—–-]+|$)"
+)
+_CHINESE_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
 Parsed = tuple[Document, tuple[Problem, ...]]  # a document without its body, and its warnings
@@ -251,6 +274,7 @@ def parse_document(
     validator = _FieldValidator(display, front.lines, config, kind)
     document = validator.document(source, front.fields, front.body, front.body_line, digest)
     problems.extend(validator.problems)
+    problems.extend(_placeholders(display, front.body, front.body_line, language))
     if any(p.is_error for p in problems):
         return None, problems
     return document, problems
@@ -295,6 +319,9 @@ class _FieldValidator:
             if slug_text and is_valid_slug(slug_text)
             else (slugify(stem) or "p-" + hashlib.blake2b(stem.encode(), digest_size=4).hexdigest())
         )
+        number = self._positive_int(fields, "number", "bad_number")
+        if self.kind is Kind.ISSUE and number is not None:
+            title = self._title_without_number(title, number)
         extra = fields.get("extra")
         if extra is not None and not isinstance(extra, dict):
             self.error(
@@ -309,7 +336,7 @@ class _FieldValidator:
             slug=slug,
             body=body,
             body_line=body_line,
-            number=self._positive_int(fields, "number", "bad_number"),
+            number=number,
             track=self._track(fields),
             issue=self._issue_ref(fields),
             authors=authors,
@@ -324,6 +351,26 @@ class _FieldValidator:
             field_lines=MappingProxyType(dict(self.lines)),
             digest=digest,
         )
+
+    def _title_without_number(self, title: str, number: int) -> str:
+        """An issue's title without its own number in front (第二期：走进车间 -> 走进车间), with a warning.
+
+        The number is shown beside the title everywhere (第2期 走进车间), so repeated
+        it would read 第2期 第二期：走进车间. A title that is nothing but the number stays.
+        """
+        match = _NUMBERED_TITLE.match(title)
+        if match is None or issue_numeral(match.group(1)) != number:
+            return title
+        rest = title[match.end() :].strip()
+        shown = f"第{number}期 {rest or title}"
+        self.warn(
+            "title",
+            "title_repeats_number",
+            messages.text("title_repeats_number_hint", self.language),
+            shown=shown,
+            title=title,
+        )
+        return rest or title
 
     def _unknown_fields(self, fields: dict[str, Value]) -> None:
         own = field_names(self.kind)
@@ -447,6 +494,38 @@ class _FieldValidator:
         hint = messages.text("did_you_mean", self.language, suggestion=suggestion) if suggestion else ""
         self.error("track", "unknown_track", hint, value=wanted, choices=messages.join_choices(names, self.language))
         return None
+
+
+def issue_numeral(text: str) -> int | None:
+    """The number written as ``12``, ``１２`` or ``十二`` (一百零五, 两 …); None when it is none of these."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for char in text:
+        if char in _CHINESE_DIGITS:
+            current = _CHINESE_DIGITS[char]
+        elif char in _CHINESE_UNITS:
+            total += (current or 1) * _CHINESE_UNITS[char]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def _placeholders(display: str, body: str, body_line: int, language: str) -> list[Problem]:
+    """A warning for each line of ``body`` that is still the text ``chaowen new`` wrote there."""
+    texts = set(messages.CATALOGUE[BODY_PLACEHOLDER])
+    return [
+        Problem(
+            display,
+            body_line + index,
+            messages.text("placeholder_left", language, text=line.strip()),
+            messages.text("placeholder_left_hint", language),
+            Severity.WARNING,
+        )
+        for index, line in enumerate(body.split("\n"))
+        if line.strip() in texts
+    ]
 
 
 @dataclass(frozen=True, slots=True)

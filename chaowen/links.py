@@ -22,13 +22,15 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from . import messages
+from .content import with_body
 from .errors import Problem, Severity
-from .model import Markup, Output, Site
+from .model import BrokenLink, Markup, Output, PageScan, Site
 from .urls import output_file, with_base
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -105,7 +107,7 @@ class _Target:
 class _Resolver:
     """Resolves URLs as a browser would, to the output files of this site."""
 
-    def __init__(self, site: Site, files: set[str]) -> None:
+    def __init__(self, site: Site, files: AbstractSet[str]) -> None:
         self.base_path = site.config.base_path
         self.base_url = site.config.base_url
         self.files = files
@@ -144,47 +146,91 @@ class _Resolver:
 
 
 _Key = tuple[str, str]  # (output file, or absolute path outside the site; fragment)
+ScanOf = Callable[[str], PageScan | None]  # output path -> its scan; None when it is no HTML page
 
 
-def check_links(
-    site: Site, markups: Mapping[str, Markup], outputs: Iterable[Output], copies: Iterable[str]
-) -> list[Problem]:
-    """Every broken internal link, image and anchor in the rendered HTML pages.
+def scan_page(content: bytes) -> PageScan:
+    """The distinct links and the ids of a rendered HTML page: all the link pass reads of it."""
+    parsed = _parse(content.decode("utf-8", errors="replace"))
+    return PageScan(tuple(dict.fromkeys((link.url, link.is_resource) for link in parsed.links)), frozenset(parsed.ids))
 
-    ``outputs`` are the rendered files (with their bytes), ``copies`` the output
-    paths of the files that would be copied (assets and theme static files).
+
+def find_broken(
+    site: Site, pages: Iterable[str], scan_of: ScanOf, files: AbstractSet[str]
+) -> tuple[dict[str, tuple[BrokenLink, ...]], dict[str, frozenset[str]]]:
+    """The broken links of each of ``pages`` (those with none are left out), and the output
+    files each page's links lead to or would lead to if they existed (a folder without
+    its slash as written: ``essays/a`` may become ``essays/a/index.html``).
+
+    ``files`` are all the output paths of the site (pages and copied files);
+    ``scan_of`` gives any page's scan, asked for a target page only to look up the
+    ``#fragment`` a link names. What a page's links find depends only on its own
+    scan, ``files`` and the ids of the pages it links to, which is what lets a
+    build check only the pages whose bytes or targets changed.
     """
     language = site.config.language
-    pages = {output.path: output.content for output in outputs if output.content is not None}
-    files = set(pages) | set(copies)
     resolver = _Resolver(site, files)
-    sources = {output_file(spec.path): str(spec.data["source"]) for spec in site.pages if spec.data.get("source")}
-    templates = {output_file(spec.path): spec.template for spec in site.pages}
-    parsed = {path: _parse(data.decode("utf-8")) for path, data in pages.items() if path.endswith(".html")}
-    problems: list[Problem] = []
-    from_templates: dict[tuple[str, str], list[str]] = {}  # (url, message) -> the pages that have it
-    for path in sorted(parsed):
-        source = sources.get(path)
-        written = _content_links(site, markups[source], source, resolver, path) if source else {}
+    found: dict[str, tuple[BrokenLink, ...]] = {}
+    leads_to: dict[str, frozenset[str]] = {}
+    for path in pages:
+        scan = scan_of(path)
+        if scan is None:
+            continue
+        broken: list[BrokenLink] = []
         seen: set[_Key] = set()
-        for link in parsed[path].links:
-            target = resolver.resolve(link.url, path)
+        targets: set[str] = set()
+        for url, is_resource in scan.links:
+            target = resolver.resolve(url, path)
             if target is None:
                 continue
+            if target.inside:
+                targets.add(target.file)
             key = (target.file, target.fragment)
-            problem = _what_is_wrong(target, link, parsed, files, resolver.base_path, language)
-            if problem is None or key in seen:
+            if key in seen:
+                continue
+            problem = _what_is_wrong(target, url, is_resource, scan_of, files, resolver.base_path, language)
+            if problem is None:
                 continue
             seen.add(key)
             message, hint, severity = problem
+            broken.append(
+                BrokenLink(path, url, target.file, target.fragment, message, hint, severity is Severity.ERROR)
+            )
+        if broken:
+            found[path] = tuple(broken)
+        leads_to[path] = frozenset(targets)
+    return found, leads_to
+
+
+def report(
+    site: Site, markups: Mapping[str, Markup], broken: Mapping[str, Iterable[BrokenLink]], files: AbstractSet[str]
+) -> list[Problem]:
+    """The broken links as problems for the editor: against the Markdown line, or once per template link.
+
+    ``markups`` is read only for the documents of pages that have a broken link.
+    """
+    language = site.config.language
+    resolver = _Resolver(site, files)
+    sources = {output_file(spec.path): str(spec.data["source"]) for spec in site.pages if spec.data.get("source")}
+    templates = {output_file(spec.path): spec.template for spec in site.pages}
+    problems: list[Problem] = []
+    from_templates: dict[tuple[str, str], list[str]] = {}  # (url, message) -> the pages that have it
+    for path in sorted(broken):
+        source = sources.get(path)
+        written = _content_links(site, markups[source], source, resolver, path) if source else {}
+        for link in broken[path]:
+            key = (link.file, link.fragment)
+            severity = Severity.ERROR if link.error else Severity.WARNING
             if source is not None and key in written:
                 raw = written[key]
                 if raw is not None:  # None: the markup stage reported it already
                     document = site.documents[source]
-                    line = _line_of(document.body, document.body_line, raw, target.fragment)
-                    problems.append(Problem(f"content/{source}", line, message, hint, severity))
+                    if not document.body:  # taken from the cache by its stat: read the body for the line
+                        document = with_body(document, site.config.content_dir)
+                    line = _line_of(document.body, document.body_line, raw, link.fragment)
+                    problems.append(Problem(f"content/{source}", line, link.message, link.hint, severity))
                 continue
-            from_templates.setdefault((link.url, message), []).append(path)
+            from_templates.setdefault((link.url, link.message), []).append(path)
     for (_url, message), where in from_templates.items():
         hint = messages.text("template_link_hint", language, template=templates.get(where[0], "?"))
         if len(where) > 1:
@@ -192,6 +238,23 @@ def check_links(
             hint += separator + messages.text("also_on_pages", language, count=len(where) - 1)
         problems.append(Problem(with_base(resolver.base_path, _page_path(where[0])), None, message, hint))
     return problems
+
+
+def check_links(
+    site: Site, markups: Mapping[str, Markup], outputs: Iterable[Output], copies: Iterable[str]
+) -> list[Problem]:
+    """Every broken internal link, image and anchor in the rendered HTML pages, all in memory.
+
+    ``outputs`` are the rendered files (with their bytes), ``copies`` the output
+    paths of the files that would be copied (assets and theme static files). The
+    build runs the same two steps (:func:`find_broken`, :func:`report`) over the
+    pages it renders, reusing the scans of the pages it keeps.
+    """
+    pages = {output.path: output.content for output in outputs if output.content is not None}
+    files = set(pages) | set(copies)
+    scans = {path: scan_page(data) for path, data in pages.items() if path.endswith(".html")}
+    broken, _ = find_broken(site, sorted(scans), scans.get, files)
+    return report(site, markups, broken, files)
 
 
 def _content_links(site: Site, markup: Markup, source: str, resolver: _Resolver, page: str) -> dict[_Key, str | None]:
@@ -214,18 +277,24 @@ def _content_links(site: Site, markup: Markup, source: str, resolver: _Resolver,
 
 
 def _what_is_wrong(
-    target: _Target, link: _Link, parsed: Mapping[str, _Parsed], files: set[str], base_path: str, language: str
+    target: _Target,
+    url: str,
+    is_resource: bool,
+    scan_of: ScanOf,
+    files: AbstractSet[str],
+    base_path: str,
+    language: str,
 ) -> tuple[str, str, Severity] | None:
     """(message, hint, severity) when ``target`` does not resolve; None when it does."""
-    shown = link.url.strip()
+    shown = url.strip()
     if not target.inside:
         return (
             messages.text("outside_base", language, target=shown, base=base_path),
             messages.text("outside_base_hint", language),
-            Severity.ERROR if link.is_resource else Severity.WARNING,
+            Severity.ERROR if is_resource else Severity.WARNING,
         )
     if target.file not in files:
-        if link.is_resource:
+        if is_resource:
             return (
                 messages.text("missing_image", language, target=shown),
                 messages.text("missing_image_hint", language),
@@ -236,8 +305,10 @@ def _what_is_wrong(
             messages.text("broken_link_hint", language),
             Severity.WARNING,
         )
-    page = parsed.get(target.file)
-    if target.fragment and target.fragment.lower() != _TOP and page is not None and target.fragment not in page.ids:
+    if target.fragment and target.fragment.lower() != _TOP:
+        page = scan_of(target.file)
+        if page is None or target.fragment in page.ids:
+            return None
         return (
             messages.text("broken_anchor", language, target=shown, fragment=target.fragment),
             messages.text("broken_anchor_hint", language),

@@ -461,11 +461,14 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "help_build_verbose": ("显示更多信息。", "Show more detail."),
     "help_build_quiet": ("只显示错误。", "Show errors only."),
     "help_init": (
-        "新建一个站点：配置、内容目录和每种类型的一篇示例。\n目录可以不存在；已有的文件不会被覆盖。",
+        "新建一个站点：配置、内容目录和每种类型的一篇示例。\n目录默认为当前目录，可以不存在；已有的文件不会被覆盖。",
         "Create a site: settings, content folders and a sample of each kind.\n"
-        "The folder may not exist yet; existing files are never overwritten.",
+        "The folder (the current one by default) may not exist yet; existing files are never overwritten.",
     ),
-    "help_init_directory": ("新站点的目录。", "The folder of the new site."),
+    "help_init_directory": (
+        "新站点的目录，默认为当前目录。",
+        "The folder of the new site; the current one by default.",
+    ),
     "help_init_title": ("站点标题，默认为“潮闻”。", "The site's title; 潮闻 by default."),
     "help_new": (
         "新建一篇 essay（心得）、minutes（沙龙纪要）、issue（期刊）或 page（页面），并显示文件路径。\n"
@@ -534,9 +537,10 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     ),
     "created": ("已创建 {path}", "created {path}"),
     "kept": ("已存在，保留原样：{path}", "already there, left as it was: {path}"),
-    "init_done": (
-        '新站点已建好。下一步：\n  cd {path}\n  chaowen new essay "标题" --track 智能物联 --author 姓名\n  chaowen check\n  chaowen build',
-        'The new site is ready. Next:\n  cd {path}\n  chaowen new essay "Title" --track iot --author Name\n  chaowen check\n  chaowen build',
+    "init_done": ("新站点已建好。下一步：", "The new site is ready. Next:"),
+    "init_next": (
+        '  chaowen new essay "标题" --track 智能物联 --author 姓名\n  chaowen check\n  chaowen build',
+        '  chaowen new essay "Title" --track iot --author Name\n  chaowen check\n  chaowen build',
     ),
     "file_exists": ("文件已存在，没有覆盖：{path}", "the file already exists and was left alone: {path}"),
     "file_exists_hint": (
@@ -548,6 +552,23 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "new_optional": ("可选：{what}", "optional: {what}"),
     "new_body": ("正文从这里开始。", "The text starts here."),
     "unwritable": ("无法创建 {path}：{reason}", "cannot create {path}: {reason}"),
+    # scaffolds left in content, init/schema without a site
+    "placeholder_left": (
+        "正文里还留着新建文档时的占位文字 “{text}”",
+        "the text still holds the placeholder '{text}' that chaowen new wrote",
+    ),
+    "placeholder_left_hint": (
+        "换成真正的正文，或删去这一行，否则它会被发布",
+        "replace it with the real text or delete the line, or it gets published",
+    ),
+    "title_repeats_number": (
+        "标题 “{title}” 重复了期号：页面上显示为 “{shown}”",
+        "the title '{title}' repeats the issue number: it is shown as '{shown}'",
+    ),
+    "title_repeats_number_hint": (
+        "期号会自动显示在标题前面，标题只写本期的主题即可",
+        "the number is shown before the title anyway; the title need only name the issue's theme",
+    ),
     # check
     "broken_page_link": (
         "链接 “{target}” 指向的页面或文件不存在",

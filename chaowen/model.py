@@ -5,6 +5,7 @@ content -> :class:`Document` (one per Markdown file) and :class:`Asset`
 site    -> :class:`Site` (URLs, collections, the list of :class:`PageSpec` to render)
 markup  -> :class:`Markup` (HTML and what is derived from it, per document)
 render  -> :class:`Output` (a path and its bytes)
+links   -> :class:`PageScan` (a page's links and ids) and :class:`BrokenLink`
 
 Nothing here does I/O or holds behaviour beyond small derived properties.
 """
@@ -194,6 +195,36 @@ class Output:
 
     path: str
     content: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
+class PageScan:
+    """What the link pass needs of one rendered HTML page (see :mod:`chaowen.links`).
+
+    ``links`` are its distinct links in order of appearance, each the URL as written
+    (entities decoded) and whether the browser fetches it as a resource (an image, a
+    stylesheet …) rather than following it; ``ids`` are the anchors a link can name.
+    """
+
+    links: tuple[tuple[str, bool], ...]
+    ids: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenLink:
+    """A link of one rendered page that leads nowhere, before it is told to the editor.
+
+    ``file`` and ``fragment`` are where it leads (an output file, or an absolute
+    path outside the site); message, hint and severity are what to tell.
+    """
+
+    page: str
+    url: str
+    file: str
+    fragment: str
+    message: str
+    hint: str
+    error: bool
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import messages
-from .content import decode, kind_of, walk_content
+from .content import BODY_PLACEHOLDER, decode, kind_of, walk_content
 from .errors import Problem, Severity
 from .frontmatter import parse_yaml, split
 from .model import Kind, SiteConfig, TrackConfig
@@ -286,7 +286,7 @@ def document_file(
     stem = slugify(title) or f"{kind.value}-{today.strftime('%Y%m%d')}"
     path = f"content/{kind.folder}/{stem}.md"
     return NewFile(
-        path, front_matter(kind, values, config) + "\n" + messages.text("new_body", language) + "\n"
+        path, front_matter(kind, values, config) + "\n" + messages.text(BODY_PLACEHOLDER, language) + "\n"
     ), problems
 
 

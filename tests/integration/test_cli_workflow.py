@@ -76,14 +76,17 @@ def test_init_new_check_build_in_an_empty_folder_outside_the_repo(tmp_path: Path
     ]
     assert "\nnumber: 2\n" in (site / made[2]).read_text(encoding="utf-8")
 
+    # Left as created, each still has its placeholder text, and the issue's title repeats its number.
     done = chaowen("check", "--site", str(site), cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "检查完成：0 个错误，0 个警告" in done.stdout
+    assert "检查完成：0 个错误，5 个警告" in done.stdout
+    for document in made:
+        assert f"警告 {document}:" in done.stdout
     assert not (site / "output").exists()
 
     done = chaowen("build", "--site", str(site), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "0 个警告" in done.stdout
+    assert "5 个警告" in done.stdout
     for page in [
         "essays/can-guan-dian-chi-gong-chang/index.html",
         "issues/2/index.html",
@@ -114,6 +117,39 @@ def test_init_in_a_folder_with_files_keeps_them(tmp_path: Path) -> None:
     assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "mine\n"
     assert "已存在，保留原样" in output and ".gitignore" in output
     assert "title: 新刊" in (tmp_path / "chaowen.yaml").read_text(encoding="utf-8")
+
+
+NEXT_STEPS = '  chaowen new essay "标题" --track 智能物联 --author 姓名\n  chaowen check\n  chaowen build\n'
+
+
+def test_init_without_a_folder_makes_the_current_folder_a_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, output = run(["init"])
+    assert code == 0, output
+    assert (tmp_path / "chaowen.yaml").is_file()
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+    assert output.endswith("新站点已建好。下一步：\n" + NEXT_STEPS)  # no "cd": the site is right here
+    before = tree(tmp_path)
+    code, output = run(["init"])
+    assert code == 1
+    assert output == (
+        f"错误 chaowen.yaml: {tmp_path} 已经是一个站点（里面有 chaowen.yaml），没有改动任何文件"
+        "（换一个新目录，或在这个站点里用 chaowen new 添加内容）\n"
+    )
+    assert tree(tmp_path) == before
+
+
+def test_init_dot_and_init_a_folder_say_where_to_go(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    code, output = run(["init", "."])
+    assert code == 0 and output.endswith("新站点已建好。下一步：\n" + NEXT_STEPS) and "cd ." not in output
+    code, output = run(["init", os.path.join("..", "there")])
+    assert code == 0 and output.endswith(
+        "新站点已建好。下一步：\n  cd " + os.path.join("..", "there") + "\n" + NEXT_STEPS
+    )
 
 
 # ----------------------------------------------------------------------- new
@@ -281,8 +317,9 @@ def test_schema_of_every_kind_with_the_sites_tracks(make_site: SiteFactory) -> N
     assert "track" not in schemas["page"]["properties"]
 
 
-def test_schema_of_one_kind_without_a_site(tmp_path: Path) -> None:
-    code, output = run(["schema", "issue", "--site", str(tmp_path)])
+def test_schema_of_one_kind_without_a_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # not a site, and none named with --site: the generic tracks
+    code, output = run(["schema", "issue"])
     assert code == 0
     schema = json.loads(output)
     assert schema["required"] == ["title", "date", "number"]
@@ -309,6 +346,19 @@ def test_schema_files_for_the_editor(make_site: SiteFactory) -> None:
         {**good, "date": "明天"},
     ):
         assert list(validator.iter_errors(bad)), bad
+
+
+@pytest.mark.parametrize("exists", [False, True], ids=["missing", "not_a_site"])
+def test_schema_of_a_site_that_is_not_there_is_an_error(tmp_path: Path, exists: bool) -> None:
+    site = tmp_path / "nonexistent"
+    if exists:
+        site.mkdir()
+    code, output = run(["schema", "essay", "--site", str(site)])
+    assert code == 1  # as check, new and build say of a missing site
+    assert output == (
+        f"错误 {site / 'chaowen.yaml'}: 找不到站点配置文件 chaowen.yaml"
+        "（请在站点根目录运行，或用 --site 指定站点目录；新建站点可用 chaowen init）\n"
+    )
 
 
 def test_schema_with_a_broken_config_is_an_error(make_site: SiteFactory) -> None:
@@ -352,3 +402,50 @@ def test_tag_and_author_pages_are_paged_like_tracks(make_site: SiteFactory) -> N
     author_second = (out / "authors/wang-xiao-ming/page/2/index.html").read_text(encoding="utf-8")
     assert "临浦镇" in author_second and "共 3 篇" in author_second  # units of all the author's documents
     assert html_errors(out / "tags") == [] and html_errors(out / "authors") == []
+
+
+# ------------------------------------------------------- scaffolds left in content
+def test_a_new_document_left_as_created_is_a_warning_and_an_error_with_strict(make_site: SiteFactory) -> None:
+    root = make_site({})
+    code, path = run(["new", "issue", "第一期", "--site", str(root)])
+    assert code == 0
+    document = root / path.strip().splitlines()[-1].removeprefix(str(root) + os.sep)
+    line = document.read_text(encoding="utf-8").splitlines().index("正文从这里开始。") + 1
+    shown = document.relative_to(root).as_posix()
+    placeholder = (
+        f"警告 {shown}:{line}: 正文里还留着新建文档时的占位文字 “正文从这里开始。”"
+        "（换成真正的正文，或删去这一行，否则它会被发布）"
+    )
+    title = (
+        f"警告 {shown}:2: 标题 “第一期” 重复了期号：页面上显示为 “第1期 第一期”"
+        "（期号会自动显示在标题前面，标题只写本期的主题即可）"
+    )
+    for verb in ("check", "build"):
+        code, output = run([verb, "--site", str(root)])
+        assert code == 0 and placeholder in output.splitlines() and title in output.splitlines(), output
+        code, output = run([verb, "--site", str(root), "--strict"])
+        assert code == 1 and placeholder.replace("警告", "错误", 1) in output.splitlines(), output
+
+
+def test_an_issue_titled_with_its_number_shows_the_number_once(make_site: SiteFactory) -> None:
+    issue = "---\ntitle: 第二期：走进车间\ndate: 2024-03-01\nnumber: 2\nsummary: 本期摘要。\n---\n编者按。\n"
+    root = make_site(
+        {
+            "content/issues/2.md": issue,
+            "content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: iot\nissue: 2"),
+        }
+    )
+    code, output = run(["build", "--site", str(root)])
+    assert code == 0
+    assert (
+        "警告 content/issues/2.md:2: 标题 “第二期：走进车间” 重复了期号：页面上显示为 “第2期 走进车间”"
+        "（期号会自动显示在标题前面，标题只写本期的主题即可）"
+    ) in output.splitlines()
+    out = root / "output"
+    page = (out / "issues/2/index.html").read_text(encoding="utf-8")
+    assert "<title>第2期 走进车间 - 测试站点</title>" in page
+    assert '<span class="num">第2期</span> 走进车间</h1>' in page
+    assert "第2期 走进车间</a>" in (out / "essays/a/index.html").read_text(encoding="utf-8")
+    assert "走进车间" in (out / "index.html").read_text(encoding="utf-8")
+    everything = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.suffix in {".html", ".xml"})
+    assert "第二期" not in everything and "第2期 第" not in everything

@@ -185,3 +185,66 @@ def test_load_content_collects_problems_from_every_file(tmp_path: Path) -> None:
     result = load_content(make_config(root=tmp_path))
     assert result.documents == ()
     assert {p.path for p in result.problems} == {"content/essays/bad1.md", "content/essays/bad2.md"}
+
+
+# ----------------------------------------------------------- scaffolds left in content
+ISSUE = "---\ntitle: {title}\ndate: 2024-03-01\nnumber: {number}\n---\n编者按。\n"
+
+
+@pytest.mark.parametrize(
+    ("title", "number", "shown"),
+    [
+        ("第二期：走进车间", 2, "走进车间"),
+        ("第2期 走进车间", 2, "走进车间"),
+        ("第 2 期 · 走进车间", 2, "走进车间"),
+        ("第02期:走进车间", 2, "走进车间"),
+        ("第十二期——走进车间", 12, "走进车间"),
+        ("第二十期 走进车间", 20, "走进车间"),
+        ("第一百零五期｜走进车间", 105, "走进车间"),
+        ("第二期", 2, "第二期"),  # nothing else to show: kept, still warned
+    ],
+)
+def test_an_issue_title_that_repeats_its_number_is_warned_and_shown_once(
+    config: SiteConfig, title: str, number: int, shown: str
+) -> None:
+    doc, problems = parse_document("issues/a.md", ISSUE.format(title=title, number=number), config)
+    assert doc is not None and doc.title == shown
+    (problem,) = problems
+    assert problem.format() == (
+        f"content/issues/a.md:2: 标题 “{title}” 重复了期号：页面上显示为 “第{number}期 {shown}”"
+        "（期号会自动显示在标题前面，标题只写本期的主题即可）"
+    )
+    assert not problem.is_error
+
+
+@pytest.mark.parametrize("title", ["第三期：走进车间", "走进车间第二期", "第二期间的事"])
+def test_an_issue_title_with_another_number_is_left_alone(config: SiteConfig, title: str) -> None:
+    doc, problems = parse_document("issues/a.md", ISSUE.format(title=title, number=2), config)
+    assert problems == [] and doc is not None and doc.title == title
+
+
+def test_an_essay_title_is_never_cut(config: SiteConfig) -> None:
+    doc, problems = parse_document("essays/a.md", ESSAY.replace("参观电池工厂的心得", "第二期：心得"), config)
+    assert problems == [] and doc is not None and doc.title == "第二期：心得"
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_the_placeholder_of_a_new_document_is_a_warning_with_its_line(language: str) -> None:
+    from chaowen import messages
+    from chaowen.scaffold import document_file
+
+    config = make_config(language=language)
+    new, _ = document_file(Kind.ESSAY, "心得", config, today=datetime(2024, 3, 5).date())
+    assert new is not None
+    text = new.text.replace("author:", "author: 王小明").replace("track:", "track: iot")
+    doc, problems = parse_document("essays/a.md", text, config)
+    assert doc is not None
+    (problem,) = problems
+    line = text.splitlines().index(messages.text("new_body", language)) + 1
+    expected = {
+        "zh-CN": f"content/essays/a.md:{line}: 正文里还留着新建文档时的占位文字 “正文从这里开始。”"
+        "（换成真正的正文，或删去这一行，否则它会被发布）",
+        "en": f"content/essays/a.md:{line}: the text still holds the placeholder 'The text starts here.' "
+        "that chaowen new wrote (replace it with the real text or delete the line, or it gets published)",
+    }[language]
+    assert problem.format() == expected and not problem.is_error
