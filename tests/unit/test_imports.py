@@ -18,6 +18,7 @@ ORDER = [
     ["limits"],
     ["markup"],
     ["cache"],
+    ["theme"],
     ["render"],
     ["search"],
     ["write"],
