@@ -43,18 +43,10 @@ from .content import Recent, load_content, with_body
 from .errors import BuildError, Problem
 from .links import find_broken, report, scan_page
 from .model import Brief, BrokenLink, Document, Kind, Markup, Output, PageScan, PageSpec, Site, SiteConfig
-from .render import (
-    Renderer,
-    Theme,
-    find_theme,
-    make_environment,
-    render_pages,
-    static_files,
-    static_urls,
-    template_fingerprints,
-)
+from .render import Renderer, render_pages
 from .search import UNDATED, SearchIndex, index_site
 from .site import build_site
+from .theme import Theme, find_theme, make_environment, static_files, static_urls, template_fingerprints
 from .urls import output_file, remember_slugs, slugify
 from .views import ItemView
 from .write import Staging, WriteStats, check_output_dir

@@ -32,7 +32,7 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from .cache import CACHE_DIR
 from .content import is_ignored
-from .render import PACKAGE_THEMES, REPO_THEMES
+from .theme import PACKAGE_THEMES, REPO_THEMES
 
 QUIET = 0.05  # seconds without events after which a burst is over (one save takes a few milliseconds)
 LONGEST = 1.0  # a batch is built at most this long after its first event, even if events keep coming

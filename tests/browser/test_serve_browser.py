@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from chaowen.render import REPO_THEMES
+from chaowen.theme import REPO_THEMES
 from tests.serving import Serve, copy_example
 
 pytestmark = pytest.mark.browser

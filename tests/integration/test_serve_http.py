@@ -202,7 +202,7 @@ def test_a_stylesheet_change_is_a_stylesheet_update_only(server: Serve) -> None:
         events.next()
         override = server.site / "themes/default/static/style.css"
         override.parent.mkdir(parents=True, exist_ok=True)
-        from chaowen.render import REPO_THEMES
+        from chaowen.theme import REPO_THEMES
 
         override.write_text(
             (REPO_THEMES / "default/static/style.css").read_text(encoding="utf-8")

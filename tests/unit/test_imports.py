@@ -13,8 +13,12 @@ ORDER = [
     ["config"],
     ["content"],
     ["site"],
+    ["tree"],
+    ["cjk", "lists"],
+    ["limits"],
     ["markup"],
     ["cache"],
+    ["theme"],
     ["render"],
     ["search"],
     ["links"],
@@ -27,7 +31,21 @@ ORDER = [
     ["cli", "__main__"],
 ]
 RANK = {name: rank for rank, names in enumerate(ORDER) for name in names}
-PURE = {"frontmatter", "schema", "site", "markup", "urls", "model", "views", "errors", "messages"}
+PURE = {
+    "frontmatter",
+    "schema",
+    "site",
+    "tree",
+    "cjk",
+    "lists",
+    "limits",
+    "markup",
+    "urls",
+    "model",
+    "views",
+    "errors",
+    "messages",
+}
 
 
 def imports_of(path: Path) -> set[str]:

@@ -1,12 +1,10 @@
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from chaowen.model import Document, Kind, Markup, SiteConfig
-from chaowen.render import Renderer, find_theme, make_environment, relativise, template_fingerprints
+from chaowen.render import Renderer, relativise
 from chaowen.site import build_site
+from chaowen.theme import find_theme, make_environment
 from tests.conftest import NOW, REPO
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -74,28 +72,6 @@ def test_relativise_points_at_index_files() -> None:
     assert 'href="../../static/style.css?v=1"' in out
     assert 'href="https://x.org/"' in out
     assert 'href="index.html"' in relativise('<a href="/chaowen/">', "/chaowen/", "")
-
-
-def test_template_fingerprint_follows_includes(tmp_path: Path) -> None:
-    templates = tmp_path / "themes/default/templates"
-    templates.mkdir(parents=True)
-    (templates / "base.html").write_text("{% block x %}{% endblock %}")
-    (templates / "page.html").write_text("{% extends 'base.html' %}")
-    (templates / "other.html").write_text("plain")
-    env = make_environment(find_theme(tmp_path, "default"))
-    before = template_fingerprints(env)
-    (templates / "base.html").write_text("{% block x %}changed{% endblock %}")
-    after = template_fingerprints(make_environment(find_theme(tmp_path, "default")))
-    assert before["page.html"] != after["page.html"]
-    assert before["other.html"] == after["other.html"]
-
-
-def test_missing_theme_names_where_it_looked(tmp_path: Path) -> None:
-    from chaowen.errors import BuildError
-
-    with pytest.raises(BuildError) as caught:
-        find_theme(tmp_path, "nope")
-    assert "nope" in caught.value.problems[0].message
 
 
 def test_the_pager_links_a_window_of_pages_not_all_of_them() -> None:
