@@ -332,7 +332,7 @@ class Builder:
             timings["render"] = time.perf_counter() - started - sum(timings.values())
             pages_count = len(outputs)
             if self.options.search:
-                index = self._index(outputs, manifest, output, cache, loaded.site, progress, staging.read)
+                index = self._index(outputs, manifest, output, cache, loaded.site, progress, staging)
                 for item in index.outputs:
                     staging.put(item)
                 outputs.extend(index.outputs)
@@ -439,11 +439,11 @@ class Builder:
         cache: BuildCache,
         site: Site,
         progress: Progress,
-        read: Callable[[str], bytes],
+        staging: Staging,
     ) -> SearchIndex:
         """The search step: Pagefind over the rendered pages, a shard per year, each kept while its pages are."""
         progress("search", 0, 1)
-        previous = {} if self.options.clean else cache.manifests.get(self._output_id(output), {})
+        previous = self._previous(output, cache, staging)
         config = site.config
         index = index_site(
             outputs,
@@ -452,7 +452,7 @@ class Builder:
             relative=config.relative_urls,
             language=config.language,
             refresh=self.options.search_refresh,
-            read=read,
+            read=staging.read,
             # equal entries mean equal bytes (what incremental rendering rests on): no page is read
             fingerprints={path: f"{e.base} {e.state} {e.size}" for path, e in manifest.items()},
             shards=search_shards(site),
@@ -472,6 +472,17 @@ class Builder:
         if self._templates[0] != stamp:
             self._templates = (stamp, template_fingerprints(env))
         return self._templates[1]
+
+    def _previous(self, output: Path, cache: BuildCache, staging: Staging) -> dict[str, PageEntry]:
+        """How the previous build made the files of ``output``, to keep those that would come out the same.
+
+        The cache knows how; the folder's manifest (through ``staging``) whether a file is
+        still chaowen's. When they disagree (another build wrote the folder since), nothing
+        is kept: everything is made again.
+        """
+        recorded = {} if self.options.clean else cache.manifests.get(self._output_id(output), {})
+        existing = staging.existing
+        return recorded if all(path in existing for path in recorded) else {}
 
     def _output_id(self, output: Path) -> str:
         return digest(str(output.resolve()), str(self.hash_static))
@@ -495,7 +506,7 @@ class Builder:
         )
         templates = self._template_fingerprints(env, loaded.theme)
         shape = _site_fingerprint(site, urls)
-        previous = {} if self.options.clean else cache.manifests.get(self._output_id(output), {})
+        previous = self._previous(output, cache, staging)
         dependencies = _dependency_values(site, cache)
         old_shape, old_views = self._views
         still_valid = {
@@ -524,7 +535,6 @@ class Builder:
                 old is not None
                 and old.base == base_key
                 and old.state == _state(old.touched, dependencies)
-                and path in staging.existing  # a file of the previous build, not one of the user's
                 and _unchanged_file(output / path, old.size)
             ):
                 staging.put(Output(path, None))

@@ -8,6 +8,7 @@ and links, one of them to a folder outside.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -244,3 +245,24 @@ def test_init_keeps_every_file_and_link_already_in_the_folder(tmp_path: Path) ->
     after = snapshot(root)
     assert {p: after[p] for p in before} == before
     assert outside.read_text(encoding="utf-8") == "别人的文件\n"
+
+
+def test_the_build_cache_does_not_make_a_file_chaowens_only_the_manifest_does(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, output = run(["build", "--site", str(site), "--output", str(out)])
+    assert code == 0, output
+    # The cache still records how this search file was made; the folder's manifest no longer lists
+    # it (as if another build had written the folder since): it is not chaowen's to keep or replace.
+    manifest = json.loads((out / MANIFEST).read_bytes())
+    shard = next(p for p in manifest["files"] if p.startswith("pagefind/") and p.endswith(".pf_fragment"))
+    manifest["files"].remove(shard)
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    before = snapshot(out)
+    code, output = run(["build", "--site", str(site), "--output", str(out)])
+    assert code == 1
+    assert output.strip().splitlines() == [
+        f"错误 {out / shard}: {out / shard} 不是 chaowen 生成的，但生成的网站要写入这个位置，没有改动任何文件"
+        "（请把它移走或改名，或换一个输出目录）",
+        FAILED,
+    ]
+    assert snapshot(out) == before
