@@ -19,6 +19,7 @@ missing page or anchor a warning; a broken link in a template is an error
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -66,17 +67,26 @@ def _parse(text: str) -> _Parsed:
     result = _Parsed()
     text = _SKIPPED.sub(lambda m: m.group(1) or "", text)
     for tag_match in _START_TAG.finditer(text):
-        raw = tag_match.group(2)
-        tag = tag_match.group(1).lower()
-        values: dict[str, str] = {}
-        for attribute in _ATTRIBUTE.finditer(raw):
-            name = attribute.group(1).lower()
-            value = attribute.group(2) if attribute.group(2) is not None else attribute.group(3)
-            value = value if value is not None else attribute.group(4)
-            if value is not None and name not in values:
-                values[name] = html.unescape(value)
-        _collect(tag, values, result)
+        links, ids = _tag(tag_match.group(1), tag_match.group(2))
+        result.links.extend(links)
+        result.ids.update(ids)
     return result
+
+
+@functools.lru_cache(maxsize=8192)
+def _tag(name: str, raw: str) -> tuple[tuple[_Link, ...], frozenset[str]]:
+    """The links and ids of one start tag. Remembered: the navigation, header and footer of
+    every page are the same tags, and reading their attributes was most of a scan."""
+    values: dict[str, str] = {}
+    for attribute in _ATTRIBUTE.finditer(raw):
+        key = attribute.group(1).lower()
+        value = attribute.group(2) if attribute.group(2) is not None else attribute.group(3)
+        value = value if value is not None else attribute.group(4)
+        if value is not None and key not in values:
+            values[key] = html.unescape(value)
+    found = _Parsed()
+    _collect(name.lower(), values, found)
+    return tuple(found.links), frozenset(found.ids)
 
 
 def _collect(tag: str, values: dict[str, str], result: _Parsed) -> None:
