@@ -473,7 +473,7 @@ class Builder:
             self._templates = (stamp, template_fingerprints(env))
         return self._templates[1]
 
-    def _previous(self, output: Path, cache: BuildCache, staging: Staging) -> dict[str, PageEntry]:
+    def _previous(self, output: Path, cache: BuildCache, staging: _Sink) -> dict[str, PageEntry]:
         """How the previous build made the files of ``output``, to keep those that would come out the same.
 
         The cache knows how; the folder's manifest (through ``staging``) whether a file is
