@@ -36,7 +36,6 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
-from . import __version__
 from .cache import CACHE_DIR, BuildCache, FileStat, LinkMemo, MarkupEntry, PageEntry, Scans, digest
 from .config import load_config
 from .content import Recent, load_content, with_body
@@ -226,9 +225,7 @@ class Builder:
 
     def _cache_for(self, config: SiteConfig) -> BuildCache:
         """The cache valid for this configuration; a changed config starts from an empty one."""
-        from .markup import fingerprint
-
-        settings = digest(__version__, fingerprint(), repr(config), str(self.options.drafts))
+        settings = digest(repr(config), str(self.options.drafts))
         if self._cache is not None and self._cache.settings == settings:
             return self._cache
         use_disk = self.options.cache and not self.options.clean

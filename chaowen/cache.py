@@ -15,6 +15,10 @@ Three memos, each valid only for the exact inputs it was made from:
   with the hash of its bytes, so that a file whose stat is unchanged is not read
   again (see :data:`RACY_NS` for when a stat is not trusted).
 
+Every memo is also keyed by :func:`code_digest`, the digest of the package's source
+and of the versions of the libraries that shape output: a change to the code drops
+what the old code made, with nothing bumped by hand.
+
 Everything is JSON (never pickle: a cache file from elsewhere must not be able to
 run code). A file that is corrupt, truncated, from another version or simply
 foreign is ignored and rebuilt. Entries for documents that no longer exist are
@@ -23,7 +27,9 @@ dropped on save, so the cache stays the size of the site.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
@@ -31,11 +37,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 import orjson
 
-from . import __version__
 from .errors import Problem, Severity
 from .model import Brief, BrokenLink, Document, Heading, Kind, Markup, PageScan
 
@@ -46,6 +51,41 @@ MANIFESTS_KEPT = 4
 # (coarse clocks: 2 s on FAT) while its bytes change; such a stat is never trusted, the
 # file is read again, as git does with "racily clean" entries.
 RACY_NS = 2_000_000_000
+
+
+# The libraries whose version can change what a build makes of the same input.
+OUTPUT_LIBRARIES: Final = ("Markdown", "pymdown-extensions", "Pygments", "Jinja2", "PyYAML", "pypinyin")
+
+
+def code_files() -> list[Path]:
+    """The package's own source files: a change to any of them may change any stage's output."""
+    return sorted(Path(__file__).parent.glob("*.py"))
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of the code that makes a build: every source file of the package and the output libraries' versions.
+
+    Every cache entry is valid for this digest only, so editing the code (a checkout, a
+    fix in validation or in the Markdown stage) or upgrading a library drops the entries
+    made by the old code; nothing is bumped by hand. Read once per process.
+    """
+    return _digest_code(code_files(), OUTPUT_LIBRARIES)
+
+
+def _digest_code(files: Iterable[Path], libraries: Iterable[str]) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for path in files:
+        data = path.read_bytes()
+        hasher.update(f"{path.name}\x00{len(data)}\x00".encode())
+        hasher.update(data)
+    for name in libraries:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        hasher.update(f"{name}\x00{version}\x00".encode())
+    return hasher.hexdigest()
 
 
 def digest(*parts: str) -> str:
@@ -314,7 +354,7 @@ class BuildCache:
         """Read what is on disk; anything unreadable or foreign is ignored."""
         if self.folder is None:
             return
-        header = {"format": FORMAT, "version": __version__, "settings": self.settings}
+        header = {"format": FORMAT, "code": code_digest(), "settings": self.settings}
         raw = _read_bytes(self.folder / "index.json")
         data = _parse_json(raw)
         if not isinstance(data, dict) or data.get("header") != header:
@@ -423,7 +463,7 @@ class BuildCache:
             del self.manifests[stale_id]
         self.links = {o: memo for o, memo in self.links.items() if o in self.manifests}
         self._save_scans()
-        header = {"format": FORMAT, "version": __version__, "settings": self.settings}
+        header = {"format": FORMAT, "code": code_digest(), "settings": self.settings}
         index = orjson.dumps(
             {
                 "header": header,

@@ -22,9 +22,7 @@ that would take too long is refused with a problem instead of holding up the bui
 
 from __future__ import annotations
 
-import hashlib
 import html
-import json
 import posixpath
 import re
 import threading
@@ -37,25 +35,19 @@ from typing import Any, Final
 from urllib.parse import unquote
 
 import markdown
-import pygments
-import pymdownx  # type: ignore[import-untyped]
 from markdown.blockparser import BlockParser
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE, STX
 
-from .cjk import CHARS_PER_MINUTE, SUMMARY_LENGTH, count_chars, cut_summary, join_cjk_breaks, reading_minutes
+from .cjk import count_chars, cut_summary, join_cjk_breaks, reading_minutes
 from .errors import Problem, Severity
-from .limits import MAX_BODY_BYTES, MAX_DEPTH, MAX_SECONDS, check_limits
+from .limits import MAX_DEPTH, check_limits
 from .lists import ListLayoutPreprocessor
 from .messages import is_chinese, text
 from .model import Heading, Markup
 from .tree import BLOCK_TAGS, walk
 from .urls import with_base
-
-# Bump whenever the Markdown stage (this module, cjk, lists, limits, tree) changes what
-# it outputs for the same input: caches key on it.
-MARKUP_VERSION: Final = "1"
 
 # deflist is left out on purpose: a long run of "term / : definition" lines makes
 # Python-Markdown recurse once per line and raise RecursionError.
@@ -133,28 +125,6 @@ def render_markdown(
         links=tuple(dict.fromkeys(ctx.links)),
     )
     return markup, tuple(ctx.problems)
-
-
-def fingerprint() -> str:
-    """Changes whenever anything that affects :func:`render_markdown`'s output changes."""
-    return _FINGERPRINT
-
-
-def _compute_fingerprint() -> str:
-    parts = {
-        "markup": MARKUP_VERSION,
-        "markdown": markdown.__version__,
-        "pygments": pygments.__version__,
-        "pymdownx": pymdownx.__version__,
-        "extensions": _EXTENSIONS,
-        "configs": _CONFIGS,
-        "backlink": _BACKLINK_TITLE[True] + _BACKLINK_TITLE[False],
-        "limits": [MAX_DEPTH, MAX_BODY_BYTES, MAX_SECONDS, SUMMARY_LENGTH, CHARS_PER_MINUTE],
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:20]
-
-
-_FINGERPRINT: Final = _compute_fingerprint()
 
 
 # --------------------------------------------------------------------------- per-call state

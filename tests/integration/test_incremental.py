@@ -284,3 +284,30 @@ def test_a_same_size_save_right_after_a_build_is_still_seen(site: Path) -> None:
     assert path.stat().st_size == before.st_size - len("。".encode()) + len("乙".encode())
     build(BuildOptions(site_root=site, jobs=1), now=NOW)
     assert "乙" in (site / "output/essays/wang-xiaoming-iot/index.html").read_text(encoding="utf-8")
+
+
+def test_changed_code_drops_the_cache_and_unchanged_code_reuses_it(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout that changes one source byte (here: validation) must not reuse parses made by the old code."""
+    import chaowen.cache
+
+    copied = tmp_path / "package"
+    copied.mkdir()
+    for path in chaowen.cache.code_files():
+        shutil.copy2(path, copied / path.name)
+    monkeypatch.setattr(chaowen.cache, "code_files", lambda: sorted(copied.glob("*.py")))
+    chaowen.cache.code_digest.cache_clear()
+    try:
+        result = build(BuildOptions(site_root=site, jobs=1), now=NOW)
+        assert (result.markdown, result.rendered) == (0, 0)  # same bytes: every entry reused
+        content = copied / "content.py"
+        content.write_bytes(content.read_bytes() + b"\n# changed\n")
+        chaowen.cache.code_digest.cache_clear()
+        result = build(BuildOptions(site_root=site, jobs=1), now=NOW)
+        assert result.markdown > 1 and result.rendered > 1
+        clean_out = tmp_path / "clean"
+        build(BuildOptions(site_root=site, output=clean_out, clean=True, cache=False, jobs=1), now=NOW)
+        assert files(site / "output") == files(clean_out)
+    finally:
+        chaowen.cache.code_digest.cache_clear()

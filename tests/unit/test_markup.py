@@ -5,8 +5,6 @@ The list layout, the CJK text rules and the input limits are tested in test_list
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections import Counter
 from types import ModuleType
 
@@ -15,7 +13,7 @@ import pytest
 from chaowen import limits as limits_module
 from chaowen import markup as markup_module
 from chaowen.errors import Severity
-from chaowen.markup import fingerprint, render_markdown
+from chaowen.markup import render_markdown
 from chaowen.model import Heading
 from tests.unit.markdown_helpers import BODY_LINE, refused, render, tree
 
@@ -318,16 +316,3 @@ def test_a_long_ordinary_essay_takes_the_cheap_path(monkeypatch: pytest.MonkeyPa
     for _ in range(20):
         assert render(body) == expected
     assert calls == {"_convert": 20, "_tag_cost": 20}
-
-
-# --------------------------------------------------------------------------- fingerprint
-def test_fingerprint_is_stable_across_processes() -> None:
-    code = "from chaowen.markup import fingerprint; print(fingerprint())"
-    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert other == fingerprint() and len(other) >= 16
-
-
-def test_fingerprint_changes_with_markup_version(monkeypatch: pytest.MonkeyPatch) -> None:
-    before = markup_module._compute_fingerprint()
-    monkeypatch.setattr(markup_module, "MARKUP_VERSION", markup_module.MARKUP_VERSION + "x")
-    assert markup_module._compute_fingerprint() != before
