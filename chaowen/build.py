@@ -19,8 +19,6 @@ and its output is byte-identical to a clean build's.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import multiprocessing
 import os
@@ -41,9 +39,10 @@ from .config import load_config
 from .content import Recent, load_content, with_body
 from .errors import BuildError, Problem
 from .links import find_broken, report, scan_page
-from .model import Brief, BrokenLink, Document, Kind, Markup, Output, PageScan, PageSpec, Site, SiteConfig
+from .markup_pool import frozen_heap, render_all
+from .model import Brief, BrokenLink, Document, Markup, Output, PageScan, PageSpec, Site, SiteConfig
 from .render import Renderer, render_pages
-from .search import UNDATED, SearchIndex, index_site
+from .search import SearchIndex, index_site, search_shards
 from .site import build_site
 from .theme import Theme, find_theme, make_environment, static_files, static_urls, template_fingerprints
 from .urls import output_file, remember_slugs, slugify
@@ -51,7 +50,6 @@ from .views import ItemView
 from .write import Staging, WriteStats, check_output_dir
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
-_POOL_THRESHOLD = 48  # below this many documents to render, a process pool costs more than it saves
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +252,14 @@ class Builder:
                 valid.append(source)
             else:
                 stale.append(document if document.body else with_body(document, site.config.content_dir))
-        fresh = render_markup(site, stale, jobs=self.options.jobs, progress=progress)
+        fresh = render_all(
+            stale,
+            urls=site.urls,
+            base_path=base,
+            language=site.config.language,
+            jobs=self.options.jobs,
+            progress=progress,
+        )
         problems: list[Problem] = []
         for source in valid:
             problems.extend(cache.markups[source].problems)
@@ -622,24 +627,6 @@ def _recorded(cache: BuildCache) -> dict[str, Recent]:
     return recorded
 
 
-def search_shards(site: Site) -> dict[str, str]:
-    """Output path -> search shard of every page that shows one document: the year of its date, or ``undated``.
-
-    A year's documents are rarely edited once the year is over, so a shard per year
-    keeps most of the index untouched by an edit (see :mod:`chaowen.search`).
-    Standalone pages (``/about/``) go to ``undated`` even when dated: they show no
-    date and are in no list by date, so a search sorted by date puts them last.
-    """
-    shards = {}
-    for spec in site.pages:
-        source = spec.data.get("source")
-        document = site.documents.get(source) if isinstance(source, str) else None
-        if document is not None:
-            date = document.date if document.kind is not Kind.PAGE else None
-            shards[output_file(spec.path)] = str(date.year) if date is not None else UNDATED
-    return shards
-
-
 _RenderedPage = tuple[Output | None, Problem | None, tuple[str, ...], PageScan | None]
 _RENDER_POOL_THRESHOLD = 400  # pages; below this forking workers costs more than it saves
 _FORKED: list[tuple[Renderer, list[PageSpec]]] = []  # what a forked worker inherits
@@ -665,7 +652,7 @@ def _render_pages(renderer: Renderer, specs: list[PageSpec], jobs: int | None) -
     _FORKED[:] = [(renderer, specs)]
     try:
         with (
-            _frozen_heap(),
+            frozen_heap(),
             ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool,
         ):
             chunk = max(1, min(64, len(specs) // (workers * 4)))
@@ -702,8 +689,14 @@ class _LazyMarkups(Mapping[str, Markup]):
     def __getitem__(self, source: str) -> Markup:
         markup = self._cache.markup(source)
         if markup is None:
-            document = self._site.documents[source]
-            markup, found = render_markup(self._site, [document], jobs=1)[source]
+            site = self._site
+            document = site.documents[source]
+            if not document.body:  # trusted by its stat: the body was not read
+                document = with_body(document, site.config.content_dir)
+            rendered = render_all(
+                [document], urls=site.urls, base_path=site.config.base_path, language=site.config.language, jobs=1
+            )
+            markup, found = rendered[source]
             targets = {t: self._site.urls.get(t) for t in markup.links}
             self._cache.markups[source] = MarkupEntry(self._keys[source], targets, found, markup.brief, markup)
         return markup
@@ -759,74 +752,3 @@ def _site_fingerprint(site: Site, static_urls_map: Mapping[str, str]) -> str:
         repr(sorted(site.tag_slugs.items())),
         repr(sorted(site.author_slugs.items())),
     )
-
-
-# --------------------------------------------------------------------------- markup
-def render_markup(
-    site: Site, documents: Sequence[Document], *, jobs: int | None = None, progress: Progress = _no_progress
-) -> dict[str, tuple[Markup, tuple[Problem, ...]]]:
-    """Render the Markdown of ``documents``, over a process pool when there are enough of them."""
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    shared = (dict(site.urls), site.config.base_path, site.config.language)
-    results: dict[str, tuple[Markup, tuple[Problem, ...]]] = {}
-    total = len(documents)
-    progress("markdown", 0, total)
-    if workers <= 1 or total < _POOL_THRESHOLD:
-        _init_worker(*shared)
-        for done, (source, markup, found) in enumerate(map(_markup_one, map(_job, documents)), 1):
-            results[source] = (markup, found)
-            progress("markdown", done, total)
-        return results
-    chunk = max(1, min(32, total // (workers * 8)))
-    with _frozen_heap(), ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=shared) as pool:
-        for done, (source, markup, found) in enumerate(pool.map(_markup_one, map(_job, documents), chunksize=chunk), 1):
-            results[source] = (markup, found)
-            if done % 50 == 0 or done == total:
-                progress("markdown", done, total)
-    return results
-
-
-@contextlib.contextmanager
-def _frozen_heap() -> Iterator[None]:
-    """Keep the garbage collector of forked workers off the objects they inherit.
-
-    A collection in a child writes to the header of every object it scans, which
-    copies the parent's memory pages into the child. Frozen objects are never
-    scanned: 348 -> 325 MB peak (all processes) for a 4,000-document build.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-_WORKER: dict[str, object] = {}
-
-
-def _init_worker(urls: dict[str, str], base_path: str, language: str) -> None:
-    _WORKER.update(urls=urls, base_path=base_path, language=language)
-
-
-_Job = tuple[str, str, int, str]  # source, body, body line, summary: all a worker needs, cheap to send
-
-
-def _job(document: Document) -> _Job:
-    return (document.source, document.body, document.body_line, document.summary)
-
-
-def _markup_one(job: _Job) -> tuple[str, Markup, tuple[Problem, ...]]:
-    from .markup import render_markdown
-
-    source, body, body_line, summary = job
-    markup, problems = render_markdown(
-        body,
-        source=source,
-        display_path=f"content/{source}",
-        body_line=body_line,
-        urls=_WORKER["urls"],  # type: ignore[arg-type]
-        base_path=str(_WORKER["base_path"]),
-        language=str(_WORKER["language"]),
-        summary=summary,
-    )
-    return source, markup, tuple(problems)

@@ -46,7 +46,8 @@ from pagefind.service.types import InternalResponsePayload
 from . import messages
 from .cache import PageEntry, digest
 from .errors import BuildError, Problem
-from .model import Output
+from .model import Kind, Output, Site
+from .urls import output_file
 
 FOLDER = "pagefind/"
 SHARDS = FOLDER + "shards.json"  # the list of shard folders, which the search page reads first
@@ -71,6 +72,24 @@ class SearchIndex:
     seconds: float = 0.0
     kept: bool = False  # no shard was made again: the previous build's files were all still valid
     made: tuple[str, ...] = ()  # the shards indexed in this build (the others were kept)
+
+
+def search_shards(site: Site) -> dict[str, str]:
+    """Output path -> search shard of every page that shows one document: the year of its date, or ``undated``.
+
+    A year's documents are rarely edited once the year is over, so a shard per year
+    keeps most of the index untouched by an edit.
+    Standalone pages (``/about/``) go to ``undated`` even when dated: they show no
+    date and are in no list by date, so a search sorted by date puts them last.
+    """
+    shards = {}
+    for spec in site.pages:
+        source = spec.data.get("source")
+        document = site.documents.get(source) if isinstance(source, str) else None
+        if document is not None:
+            date = document.date if document.kind is not Kind.PAGE else None
+            shards[output_file(spec.path)] = str(date.year) if date is not None else UNDATED
+    return shards
 
 
 def shard_order(names: Iterable[str]) -> list[str]:

@@ -17,6 +17,7 @@ ORDER = [
     ["cjk", "lists"],
     ["limits"],
     ["markup"],
+    ["markup_pool"],
     ["cache"],
     ["theme"],
     ["render"],

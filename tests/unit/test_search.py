@@ -6,15 +6,29 @@ import asyncio
 import base64
 import json
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from chaowen import search
 from chaowen.errors import BuildError
-from chaowen.model import Output
-from chaowen.search import FOLDER, SHARDS, UNDATED, index_site, indexed_pages, result_url, run_pagefind, shard_order
+from chaowen.model import Document, Kind, Output, SiteConfig
+from chaowen.search import (
+    FOLDER,
+    SHARDS,
+    UNDATED,
+    index_site,
+    indexed_pages,
+    result_url,
+    run_pagefind,
+    search_shards,
+    shard_order,
+)
+from chaowen.site import build_site
+from tests.conftest import NOW
 
 
 def _run(coroutine: Any) -> Any:
@@ -257,3 +271,33 @@ def test_unused_is_only_pagefinds_own_interfaces() -> None:
     assert not any(
         name.startswith(search.UNUSED) for name in ("pagefind.js", "pagefind-entry.json", "pagefind-worker.js")
     )
+
+
+# --------------------------------------------------------------------------- shards
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def doc(source: str, kind: Kind, when: datetime | None, **fields: object) -> Document:
+    slug = source.rsplit("/", 1)[-1].removesuffix(".md")
+    return Document(source=source, kind=kind, title=source, date=when, slug=slug, body="", **fields)  # type: ignore[arg-type]
+
+
+def test_each_document_page_goes_to_the_shard_of_its_year(config: SiteConfig) -> None:
+    documents = [
+        doc("issues/1.md", Kind.ISSUE, datetime(2024, 12, 31, 23, 30, tzinfo=TZ), number=1),
+        doc("essays/a.md", Kind.ESSAY, datetime(2025, 1, 1, 0, 10, tzinfo=TZ), track="iot", issue=1),
+        doc("essays/b.md", Kind.ESSAY, datetime(2026, 6, 1, tzinfo=TZ), track="iot", tags=("产业链",)),
+        doc("minutes/m.md", Kind.MINUTES, datetime(2025, 7, 7, tzinfo=TZ), track="health"),
+        doc("pages/about.md", Kind.PAGE, None),
+        doc("pages/submit.md", Kind.PAGE, datetime(2025, 6, 30, tzinfo=TZ)),  # shows no date: undated all the same
+    ]
+    site, problems = build_site(config, documents, [], now=NOW)
+    assert problems == []
+    assert search_shards(site) == {
+        "issues/1/index.html": "2024",
+        "essays/a/index.html": "2025",
+        "minutes/m/index.html": "2025",
+        "essays/b/index.html": "2026",
+        "about/index.html": UNDATED,
+        "submit/index.html": UNDATED,
+    }  # listing pages (tracks, tags, the home page) show no one document: the search stage decides those
