@@ -16,6 +16,14 @@ It serves one folder (the preview build) and nothing else:
   reloads a page only if its own file changed, swaps changed stylesheets in
   place, shows problems in an overlay and reconnects when the server restarts.
 
+Every request that arrives gets a status line, whatever it is: a request line
+over 8 KiB is 414, headers too long or too many 431, a malformed target or
+version 400/505, another method 405, a path no file can have or a file gone
+during a rebuild 404, a bug in the handler 500 (reported once). Connections are
+kept alive (HTTP/1.1) with a Content-Length on every answer but the event stream;
+files carry an ETag (and Last-Modified) for 304 answers, and a single byte
+``Range`` gets 206 or 416 (PDF and video seeking).
+
 Dropped connections and idle tabs are a normal part of a browser's life and are
 not reported; requests are logged only when asked (``-v``).
 """
@@ -51,7 +59,7 @@ from . import messages
 from .errors import Problem
 
 EVENTS_PATH = "/__chaowen__/events"
-_STREAM_THRESHOLD = 8 * 1024 * 1024  # larger files are streamed instead of read whole
+_STREAM_THRESHOLD = 64 * 1024  # larger files go from the file to the socket, smaller ones in one write
 _KEEPALIVE = 15.0  # seconds between comments on an idle event stream, to notice closed tabs
 
 # What a request may be. Beyond these it is answered (414, 431) and the connection closed.
@@ -66,6 +74,8 @@ _NAME_MAX = 255  # bytes in one file name on every file system we run on; a long
 # moment: closing a socket with unread data resets the connection, and the reset can destroy the answer
 # before the client has read it.
 _LINGER_SECONDS = 2.0
+_LOGGED_CHARS = 300  # of a request line in the -v log
+_WORKER_IDLE_SECONDS = 60.0  # a connection thread waits this long for the next connection before it ends
 _LINGER_BYTES = 1 << 20
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 5.6.2: methods and header names
@@ -394,6 +404,10 @@ class PreviewServer(ThreadingHTTPServer):
         self.idle.set()
         self._reported: set[tuple[str, str, int]] = set()
         self._reported_lock = threading.Lock()
+        # Connections are handed to threads that are kept for the next one (see process_request).
+        self._pending: queue.SimpleQueue[tuple[Any, Any]] = queue.SimpleQueue()
+        self._idle_workers = 0
+        self._workers_lock = threading.Lock()
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
@@ -449,19 +463,51 @@ class PreviewServer(ThreadingHTTPServer):
         if self.verbose:
             self.log("".join(traceback.format_exception(error)).rstrip())
         reason = f"{type(error).__name__}: {error}"
+        request = request if len(request) <= _LOGGED_CHARS else request[:_LOGGED_CHARS] + " …"
         self.log(messages.text("serve_handler_error", self.language, request=request or "-", reason=reason))
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection on an idle worker thread, or on a new one when all are busy.
+
+        ThreadingMixIn starts a thread for every connection; under load that churn
+        makes the process's memory creep up (each new thread draws on the allocator's
+        arenas afresh). Here a thread that finished a connection waits for the next
+        one, and ends after a minute without any. Workers are daemon threads: open
+        tabs never keep the process alive.
+        """
+        with self._workers_lock:
+            if self._idle_workers:
+                self._idle_workers -= 1
+                self._pending.put((request, client_address))
+                return
+        threading.Thread(target=self._work, args=(request, client_address), daemon=True).start()
+
+    def _work(self, request: Any, client_address: Any) -> None:
+        while True:
+            self.process_request_thread(request, client_address)  # handles, reports, closes
+            with self._workers_lock:
+                self._idle_workers += 1
+            while True:
+                try:
+                    request, client_address = self._pending.get(timeout=_WORKER_IDLE_SECONDS)
+                    break
+                except queue.Empty:
+                    with self._workers_lock:
+                        if self._pending.empty():  # nobody counted on this worker: it may end
+                            self._idle_workers -= 1
+                            return
 
     def shutdown_request(self, request: Any) -> None:
         """Close a connection without destroying the last answer (see ``_LINGER_SECONDS``)."""
         try:
             request.shutdown(socket.SHUT_WR)  # the answer is complete: the client sees the end
             request.settimeout(_LINGER_SECONDS)
-            deadline, drained = time.monotonic() + _LINGER_SECONDS, 0
+            deadline, drained, buffer = time.monotonic() + _LINGER_SECONDS, 0, bytearray(16384)
             while drained < _LINGER_BYTES and time.monotonic() < deadline:
-                chunk = request.recv(65536)
-                if not chunk:
+                received = request.recv_into(buffer)
+                if not received:
                     break
-                drained += len(chunk)
+                drained += received
         except OSError:
             pass
         self.close_request(request)
@@ -647,7 +693,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
-            self.server.log(f"{self.address_string()} {format % args}")
+            text = format % args
+            if len(text) > _LOGGED_CHARS:  # a 3,000-character path need not fill the terminal
+                text = text[: _LOGGED_CHARS // 2] + " … " + text[-_LOGGED_CHARS // 4 :]
+            self.server.log(f"{self.address_string()} {text}")
 
     def _respond(
         self,
@@ -833,12 +882,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._head(fields, read(start, count))
         else:
             self._head(fields)
-            stream.seek(start)
-            while count > 0 and (chunk := stream.read(min(count, 1 << 20))):
-                self.wfile.write(chunk)
-                count -= len(chunk)
-            if count:  # the file shrank while it was sent: the client must not wait for the rest
-                self.close_connection = True
+            # From the file to the socket in the kernel (os.sendfile where there is one): no copy in
+            # Python, and no large buffers left to fragment the process's memory.
+            if self.connection.sendfile(stream, start, count) < count:
+                self.close_connection = True  # the file shrank while it was sent: the answer is cut short
 
     def _not_modified(self, fields: Mapping[str, str]) -> bool:
         """Whether the client's copy is current (If-None-Match, else If-Modified-Since)."""

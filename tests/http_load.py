@@ -16,6 +16,8 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
 
 
 class NoStatus(Exception):
@@ -199,3 +201,30 @@ def hammer(
         thread.join()
     result.seconds = time.perf_counter() - started
     return result
+
+
+# Request targets that are not pages: what crawlers, scanners and typos send.
+MISSING = ["/no/such/page/", "/static/missing.css", "/wp-login.php", "/favicon.ico.bak"]
+TRAVERSAL = [
+    "/../secret.txt",
+    "/static/../../secret.txt",
+    "/%2e%2e/%2e%2e/etc/passwd",
+    "/..%2fsecret.txt",
+    "/..%5csecret.txt",
+    "//etc/passwd",
+    "/C:/Windows/win.ini",
+    "/index.html%00.txt",
+    "/%zz",
+    "/%ff%fe",
+]
+OVERLONG = ["/" + "a" * 3000, "/static/" + "b" * 300 + ".css", "/" + "c" * 9000]
+
+
+def target_mix(preview: Path, *, pages: int = 40, assets: int = 40) -> list[str]:
+    """Pages and assets of a built preview folder, then missing, traversal and overlong paths (about 1 in 6)."""
+    files = sorted(p for p in preview.rglob("*") if p.is_file())
+    urls = {p: "/" + quote(p.relative_to(preview).as_posix()) for p in files}
+    page_urls = [u.removesuffix("index.html") for p, u in urls.items() if p.suffix == ".html"]
+    asset_urls = [u for p, u in urls.items() if p.suffix in (".css", ".js", ".png", ".svg", ".pdf", ".xml", ".pf_meta")]
+    step_pages, step_assets = max(1, len(page_urls) // pages), max(1, len(asset_urls) // assets)
+    return page_urls[::step_pages][:pages] + asset_urls[::step_assets][:assets] + MISSING + TRAVERSAL + OVERLONG

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.http_load import Client, hammer
+from tests.http_load import Client, hammer, target_mix
 from tests.serving import Events, Serve, copy_example, strip_script
 
 ESSAY = "content/essays/wang-xiaoming-iot.md"
@@ -646,24 +646,11 @@ def test_the_event_stream_is_framed_by_the_end_of_the_connection(server: Serve) 
 
 
 # -------------------------------------------------------------------------- load
-def load_targets(preview: Path, port: int) -> list[str]:
-    """Pages, assets, missing paths, traversal forms and overlong paths, in a fixed mix."""
-    pages = sorted("/" + quote(p.relative_to(preview).as_posix()) for p in preview.rglob("*.html"))
-    assets = sorted(
-        "/" + quote(p.relative_to(preview).as_posix())
-        for p in preview.rglob("*")
-        if p.is_file() and p.suffix in (".css", ".js", ".png", ".svg", ".pdf", ".pf_meta", ".xml")
-    )
-    odd = ["/no/such/page/", "/static/missing.css", *TRAVERSALS[:12], "/%zz", "/" + "a" * 3000, "/" + "b" * 9000]
-    mix = pages[:40] + assets[:40] + odd
-    return [target for target in mix if not target.startswith("http")]
-
-
 @pytest.mark.slow
 def test_under_load_with_saves_every_request_gets_a_status_and_none_fails(tmp_path: Path) -> None:
     server = Serve(copy_example(tmp_path / "site"))
     try:
-        targets = load_targets(server.preview, server.port)
+        targets = target_mix(server.preview)
         essay = server.site / ESSAY
         original = essay.read_text(encoding="utf-8")
         saves = 0
