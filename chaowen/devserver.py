@@ -74,12 +74,13 @@ _NAME_MAX = 255  # bytes in one file name on every file system we run on; a long
 # moment: closing a socket with unread data resets the connection, and the reset can destroy the answer
 # before the client has read it.
 _LINGER_SECONDS = 2.0
+_LINGER_BYTES = 1 << 20
 _LOGGED_CHARS = 300  # of a request line in the -v log
 _WORKER_IDLE_SECONDS = 60.0  # a connection thread waits this long for the next connection before it ends
-_LINGER_BYTES = 1 << 20
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 5.6.2: methods and header names
-_VERSION = re.compile(r"HTTP/(\d)\.(\d)")
+_VERSION = re.compile(r"HTTP/([0-9])\.([0-9])")
+_DIGITS = re.compile(r"[0-9]+")  # not str.isdigit(), which takes "²" (and int() then refuses it)
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _RAW_HIGH = re.compile(r"[\x80-\xff]")
@@ -221,7 +222,7 @@ class RangeNotSatisfiable(ValueError):
     """A Range that asks for bytes the file does not have (416)."""
 
 
-_RANGE = re.compile(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", re.I)
+_RANGE = re.compile(r"\s*bytes\s*=\s*([0-9]*)\s*-\s*([0-9]*)\s*", re.I | re.ASCII)
 _HUGE = 10**18
 
 
@@ -669,7 +670,7 @@ class _Handler(BaseHTTPRequestHandler):
         lengths = {str(v).strip() for v in self.headers.get_all("Content-Length", [])}
         if not lengths:
             return
-        if len(lengths) > 1 or not all(n.isdigit() for n in lengths):
+        if len(lengths) > 1 or not all(_DIGITS.fullmatch(n) for n in lengths):
             raise _BadRequest(HTTPStatus.BAD_REQUEST)  # RFC 9112 6.3: the message cannot be framed
         length = int(lengths.pop()[:20])
         if length > _MAX_SKIPPED_BODY or self.headers.get("Expect") is not None:

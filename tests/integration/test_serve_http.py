@@ -425,6 +425,11 @@ ODD_REQUESTS: list[tuple[str, Callable[[int], bytes], int]] = [
         lambda p: b"GET / HTTP/1.1\r\n" + head_for(p, "Content-Length: 1\r\nContent-Length: 2\r\n"),
         400,
     ),
+    (
+        "a Content-Length in superscript digits",  # "²" read as Latin-1: str.isdigit() is true for it
+        lambda p: f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\nContent-Length: \xb2\r\n\r\n".encode("latin-1"),
+        400,
+    ),
     ("a Content-Length that is no number", lambda p: b"GET / HTTP/1.1\r\n" + head_for(p, "Content-Length: x\r\n"), 400),
     (
         "a POST with 300 KB the server does not read",
