@@ -19,6 +19,15 @@ settings. When the key equals the previous build's, that shard's files are kept
 instead of made again, exactly as an unchanged page is (same inputs, same bytes;
 the incremental tests hold it to that).
 
+Chinese text is indexed one character to a word: before a page goes to Pagefind, a
+zero-width space (U+200B, which Pagefind splits words on and takes out of excerpts)
+is put between each Chinese character and the character next to it. Pagefind's own
+segmenter would cut the text into dictionary words that depend on their context,
+while the search page can only split a query blindly; with characters on both sides
+a query is a phrase of characters, and the search page's exact phrase search finds
+exactly the documents that contain it (bench/search_recall.py measures the choice).
+The text of elements that give Pagefind a filter or metadata value is left as it is.
+
 Result URLs are stored relative to the site root (``/essays/foo/``); Pagefind's
 script prefixes the folder that holds ``pagefind/`` (it reads it from the bundle's
 address), so one index serves any base path. For ``relative_urls`` builds they name
@@ -30,8 +39,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import functools
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -56,6 +67,14 @@ MARKER = b"data-pagefind-body"
 # (search.js), so these half a megabyte of scripts and styles would only be uploaded.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 CONFIG: IndexConfig = {}  # Pagefind's defaults: language from <html lang>, text from data-pagefind-body
+BOUNDARY = "\u200b"  # a word boundary for Pagefind that is not shown in excerpts
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Between a Chinese character and a neighbouring character that is not a space or a boundary already.
+# (Also at the start of a run of text: separate_han keeps it only when the text before the tag ended in one.)
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+_CUT = re.compile(f"(?<=[{_HAN}])(?=[^\\s{BOUNDARY}])|(?:(?<=[^\\s{BOUNDARY}])|^)(?=[{_HAN}])")
+# Tags, and whole elements whose text is a Pagefind filter or metadata value (not to be cut).
+_KEEP = re.compile(r'<(\w+)\b[^>]*\bdata-pagefind-(?:filter|meta)="[^":]*"[^>]*>.*?</\1\s*>|<[^>]*>', re.DOTALL)
 
 Documents = list[tuple[str, str]]  # (result URL, HTML), sorted by URL
 
@@ -233,12 +252,42 @@ def result_url(path: str, *, relative: bool = False) -> str:
     return "/" + path[: -len("index.html")]
 
 
+def separate_han(page: str) -> str:
+    """``page`` (HTML) with a word boundary between every Chinese character and its neighbours in its text.
+
+    Tags, attributes and the text of elements that name a Pagefind filter or metadata
+    field are kept as they are; text that shows is unchanged to a reader (the boundary
+    has no width) and Pagefind drops it from excerpts. Two runs of text that only tags
+    part (``线<a>链``) are parted by a boundary too; after a space or the end of a block
+    (``</h1>\\n<p>``) none is needed, and none is put, so that Pagefind still marks where
+    a heading ends.
+    """
+    parts: list[str] = []
+    done = 0
+    last = ""  # the last character of text before the current run
+    for kept in _KEEP.finditer(page):
+        text = page[done : kept.start()]
+        parts.append(_separate(text, last))
+        last = text[-1:] or last
+        parts.append(kept.group())
+        done = kept.end()
+    parts.append(_separate(page[done:], last))
+    return "".join(parts)
+
+
+def _separate(text: str, before: str) -> str:
+    cut = _CUT.sub(BOUNDARY, text)
+    if cut[:1] == BOUNDARY and not _HAN_CHAR.match(before):  # nothing to part the run from
+        return cut[1:]
+    return cut
+
+
 async def run_pagefind(documents: Sequence[tuple[str, str]], config: IndexConfig = CONFIG) -> dict[str, bytes]:
     """Pagefind's files (name relative to the bundle's folder -> bytes) for ``documents`` (URL, HTML)."""
     async with _Service() as service:
         index: PagefindIndex = await service.create_index(config)
         for url, html in documents:  # one at a time: the service indexes serially anyway
-            await index.add_html_file(content=html, url=url)
+            await index.add_html_file(content=separate_han(html), url=url)
         return {file["path"]: file["content"] for file in await index.get_files()}
 
 
@@ -282,10 +331,17 @@ def _run_apart(shards: Mapping[str, Sequence[tuple[str, str]]], jobs: int | None
 def _key(shard: str, documents: Sequence[tuple[str, str]], executable: Path, relative: bool) -> str:
     stat = executable.stat()
     parts = [str(executable), str(stat.st_size), str(stat.st_mtime_ns), repr(sorted(CONFIG.items())), repr(UNUSED)]
+    parts.append(_code())
     parts += [str(relative), shard]
     for url, html in documents:
         parts += [url, html]
     return digest(*parts)
+
+
+@functools.cache
+def _code() -> str:
+    """This stage's own source: a shard made by other code (another way of cutting words) is made again."""
+    return digest(Path(__file__).read_text(encoding="utf-8"))
 
 
 def _kept_index(
