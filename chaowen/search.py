@@ -40,6 +40,7 @@ import asyncio
 import base64
 import binascii
 import functools
+import gzip
 import json
 import os
 import re
@@ -62,6 +63,7 @@ from .model import Output
 FOLDER = "pagefind/"
 SHARDS = FOLDER + "shards.json"  # the list of shard folders, which the search page reads first
 UNDATED = "undated"  # the shard of pages without a year: standalone pages, or a page the build did not place
+ROUTES = "routes"  # the bundle that tells which shards hold a pair of Chinese characters (see _route_pages)
 MARKER = b"data-pagefind-body"
 # Pagefind's ready-made interfaces: the default theme talks to pagefind.js itself
 # (search.js), so these half a megabyte of scripts and styles would only be uploaded.
@@ -147,6 +149,11 @@ def index_site(
         if files is not None:
             kept[name] = files
     todo = {name: _documents(pages, paths, reader, relative) for name, paths in members.items() if name not in kept}
+    routes_key = digest(*(f"{name}={keys[name]}" for name in sorted(keys)))
+    kept_routes = _kept_index(previous, output, ROUTES, routes_key if refresh else None) if len(members) > 1 else None
+    if len(members) > 1 and kept_routes is None:
+        texts = {name: todo.get(name) or _documents(pages, paths, reader, relative) for name, paths in members.items()}
+        todo[ROUTES] = _route_pages(texts)
     try:
         made = _run_apart(todo, jobs) if todo else {}
     except (OSError, RuntimeError, ValueError) as error:  # the binary failed to start, died or answered nonsense
@@ -163,6 +170,20 @@ def index_site(
     outputs: list[Output] = []
     entries: dict[str, PageEntry] = {}
     count = 0
+    routes: dict[str, str] = {}
+    if kept_routes is not None:
+        outputs += [Output(path, None) for path in sorted(kept_routes)]
+        entries.update(kept_routes)
+        routes = _previous_routes(output)
+    elif ROUTES in made:
+        routes = _routes_of(made[ROUTES])
+        prefix = f"{FOLDER}{ROUTES}/"
+        # only the index is searched: the fragments (each shard's pairs as text) are not published
+        fresh = [
+            Output(prefix + n, d) for n, d in sorted(made[ROUTES].items()) if not n.startswith((*UNUSED, "fragment/"))
+        ]
+        outputs += fresh
+        entries.update({o.path: PageEntry(routes_key, (), "", len(o.content or b"")) for o in fresh})
     for name in shard_order(members):
         if name in kept:
             outputs += [Output(path, None) for path in sorted(kept[name])]
@@ -175,13 +196,62 @@ def index_site(
         outputs += fresh
         entries.update({o.path: PageEntry(keys[name], (), str(len(todo[name])), len(o.content or b"")) for o in fresh})
         count += len(todo[name])
-    listing = json.dumps({"shards": shard_order(members)}).encode() + b"\n"
+    listing = json.dumps({"shards": shard_order(members), **({"routes": routes} if routes else {})}).encode() + b"\n"
     outputs.append(Output(SHARDS, listing))
     entries[SHARDS] = PageEntry(digest(listing.decode()), (), "", len(listing))
     size = sum(e.size for e in entries.values())
-    return SearchIndex(
-        tuple(outputs), entries, count, size, time.perf_counter() - started, not todo, tuple(shard_order(todo))
-    )
+    shards_made = tuple(shard_order(name for name in todo if name != ROUTES))
+    return SearchIndex(tuple(outputs), entries, count, size, time.perf_counter() - started, not todo, shards_made)
+
+
+_TAG = re.compile(r"<[^>]*>")
+_NOT_HAN = re.compile(f"[^{_HAN}]+")
+_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
+
+
+def route_word(pair: str) -> str:
+    """The router's word for two Chinese characters: their code points in hexadecimal, spelt with the letters a-p
+    (``水獭`` -> ``aagdeaahdhk``...), ten letters, so that Pagefind takes it whole and no word is a prefix of another."""
+    return f"{ord(pair[0]):05x}{ord(pair[1]):05x}".translate(_LETTERS)
+
+
+def _route_pages(shards: Mapping[str, Documents]) -> Documents:
+    """One page per shard whose words are the pairs of Chinese characters found in its pages, one after the other.
+
+    The search page looks the pairs of a query up here first and searches only the shards that hold them all,
+    instead of loading an index chunk from every year's bundle for every character. Characters are paired
+    across tags, spaces and other text, so the pairs are a superset of what a phrase search could match.
+    """
+    documents = []
+    for name, pages in sorted(shards.items()):
+        pairs: set[str] = set()
+        for _, page in pages:
+            han = _NOT_HAN.sub("", _TAG.sub("", page))
+            pairs.update(han[i : i + 2] for i in range(len(han) - 1))
+        words = " ".join(sorted(route_word(pair) for pair in pairs))
+        html = f'<!DOCTYPE html><html lang="zh-CN"><head><title>{name}</title></head><body><main data-pagefind-body><p>{words}</p></main></body></html>'
+        documents.append((f"/{name}/", html))
+    return documents
+
+
+def _routes_of(files: Mapping[str, bytes]) -> dict[str, str]:
+    """Pagefind's page id (its fragment's name) -> shard name, from the router bundle's fragments."""
+    routes = {}
+    for name, data in files.items():
+        if name.startswith("fragment/") and name.endswith(".pf_fragment"):
+            text = gzip.decompress(data)
+            url = json.loads(text[text.index(b"{") :])["url"]
+            routes[name[len("fragment/") : -len(".pf_fragment")]] = url.strip("/")
+    return routes
+
+
+def _previous_routes(output: Path) -> dict[str, str]:
+    try:
+        listing = json.loads((output / SHARDS).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    routes = listing.get("routes") if isinstance(listing, dict) else None
+    return {str(k): str(v) for k, v in routes.items()} if isinstance(routes, dict) else {}
 
 
 def _members(

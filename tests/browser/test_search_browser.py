@@ -156,6 +156,20 @@ def test_two_words_find_the_documents_with_both_and_the_phrase_first(page: Page,
     assert len(found) == found_count(page) >= 2
 
 
+def test_a_rare_word_loads_the_index_of_only_the_years_that_hold_it(page: Page, example_url: str) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(example_url + "search/")
+    page.locator("#cw-search-q").focus()
+    page.wait_for_load_state("networkidle")
+    requested.clear()
+    search(page, "产品质量")  # in one essay, of 2025
+    assert results(page) == ["/essays/sun-liqun-battery/"]
+    chunks = [url for url in requested if "/index/" in url and url.endswith(".pf_index")]
+    assert chunks and all("/pagefind/2025/" in url or "/pagefind/routes/" in url for url in chunks), chunks
+    assert any("/pagefind/routes/" in url for url in chunks)  # the router was asked first
+
+
 def test_a_word_in_no_document_finds_nothing(page: Page, example_url: str) -> None:
     page.goto(example_url + "search/?q=" + quote(ABSENT))
     expect(page.locator("#cw-search-status")).to_have_text(f"没有找到与“{ABSENT}”相关的内容。")

@@ -30,7 +30,7 @@ def fragments(output: Path) -> dict[str, dict[str, Any]]:
     """URL -> what Pagefind stored for that page (text with its word breaks removed), over every shard."""
     found: dict[str, dict[str, Any]] = {}
     for shard in (output / "pagefind").iterdir():
-        if shard.is_dir():
+        if (shard / "fragment").is_dir():  # the router (pagefind/routes/) has none
             found.update(fragments_of(shard))
     return found
 
@@ -82,7 +82,9 @@ def shards(output: Path) -> list[str]:
 
 def test_the_index_has_a_shard_per_year_newest_first(output: Path) -> None:
     assert shards(output) == ["2026", "2025", "undated"]
-    assert {p.name for p in (output / "pagefind").iterdir()} == {"shards.json", "2026", "2025", "undated"}
+    assert {p.name for p in (output / "pagefind").iterdir()} == {"shards.json", "2026", "2025", "undated", "routes"}
+    listing = json.loads((output / "pagefind/shards.json").read_text(encoding="utf-8"))
+    assert sorted(listing["routes"].values()) == ["2025", "2026", "undated"]  # a router page per shard
     for shard in ("2026", "2025"):
         dates = [f["meta"].get("date", "") for f in fragments_of(output / "pagefind" / shard).values()]
         assert dates and all(date.startswith(shard + "年") for date in dates), (shard, dates)

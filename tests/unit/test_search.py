@@ -166,7 +166,7 @@ def test_only_the_shard_of_a_changed_page_is_indexed_again(tmp_path: Path) -> No
     pages = [Output("a/index.html", html("甲", "正文")), Output("b/index.html", html("乙", "正文"))]
     prints = {"a/index.html": "1", "b/index.html": "1"}
     first = index_site(pages, tmp_path, {}, shards=shards, fingerprints=prints)
-    write(tmp_path, first.outputs)
+    write(tmp_path, first.outputs + tuple(pages))
     changed = [Output("a/index.html", html("甲", "改过的正文")), Output("b/index.html", None)]
     again = index_site(changed, tmp_path, first.entries, shards=shards, fingerprints={**prints, "a/index.html": "2"})
     assert again.made == ("2025",) and not again.kept and again.pages == 2
@@ -174,7 +174,29 @@ def test_only_the_shard_of_a_changed_page_is_indexed_again(tmp_path: Path) -> No
     assert {p: e for p, e in again.entries.items() if "/2026/" in p} == {
         p: e for p, e in first.entries.items() if "/2026/" in p
     }
-    assert all(e.state == "1" for p, e in again.entries.items() if p != SHARDS)  # pages per shard
+    assert all(e.state == "1" for p, e in again.entries.items() if "/2025/" in p or "/2026/" in p)  # pages per shard
+    assert any(o.content for o in again.outputs if o.path.startswith(f"{FOLDER}{search.ROUTES}/"))  # made again
+
+
+def test_the_router_tells_which_shards_hold_a_pair_of_characters(tmp_path: Path) -> None:
+    pages = [Output("a/index.html", html("甲", "水獭出没")), Output("b/index.html", html("乙", "水库<b>獭</b>"))]
+    index = index_site(pages, tmp_path, {}, shards={"a/index.html": "2025", "b/index.html": "2026"})
+    listing = json.loads(next(o.content for o in index.outputs if o.path == SHARDS) or b"")
+    assert listing["shards"] == ["2026", "2025"] and sorted(listing["routes"].values()) == ["2025", "2026"]
+    router = {o.path: o.content for o in index.outputs if o.path.startswith(f"{FOLDER}{search.ROUTES}/")}
+    assert f"{FOLDER}{search.ROUTES}/pagefind.js" in router
+    assert not [p for p in router if "/fragment/" in p]  # only looked up, never shown
+    documents = search._route_pages({"2025": [("/a/", html("甲", "水獭出没").decode())], "2026": []})
+    words = documents[0][1].split("<p>")[1].split("</p>")[0].split()
+    assert search.route_word("水獭") in words and search.route_word("獭出") in words
+    assert search.route_word("水獭") == "agmdeahdgn" and len(set(map(len, words))) == 1
+    assert documents[1][1].count("<p></p>") == 1  # a shard without Chinese text has no pairs
+
+
+def test_one_shard_needs_no_router(tmp_path: Path) -> None:
+    index = index_site([Output("a/index.html", html("甲", "水獭"))], tmp_path, {}, shards={"a/index.html": "2025"})
+    assert not [o for o in index.outputs if f"/{search.ROUTES}/" in o.path]
+    assert "routes" not in json.loads(next(o.content for o in index.outputs if o.path == SHARDS) or b"")
 
 
 def test_the_files_do_not_depend_on_how_many_shards_are_indexed_at_once(tmp_path: Path) -> None:

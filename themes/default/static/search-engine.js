@@ -5,6 +5,7 @@
    Each bundle's pagefind.js is imported from its own address, so each is a module instance of its own. */
 
 const UNDATED = "undated";
+const ROUTES = "routes";
 const HAN = /\p{Script=Han}/u;
 const WORD = /[\p{L}\p{N}]/u;
 
@@ -84,8 +85,10 @@ export function createEngine(root, language) {
   }
 
   async function search(ticket, term, options, count) {
-    const shards = await load();
+    const { shards: every, router } = await load();
     const terms = queryTerms(term);
+    const holding = await route(router, terms);
+    const shards = holding ? every.filter((shard) => holding.has(shard.name)) : every;
     const found = await Promise.all(shards.map((shard) => searchShard(shard.pagefind, terms, options || {})));
     const results = merge(shards, found, options);
     if (ticket >= current.ticket) current = { ticket, results, terms };  // a slower, older search must not win
@@ -104,15 +107,45 @@ async function loadShards(root, language) {
   // Revalidated every time (a few bytes): a new year's shard must not wait for a cached list to expire.
   const response = await fetch(new URL("shards.json", root), { cache: "no-cache" });
   if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
-  const names = (await response.json()).shards;
-  return Promise.all(names.map(async (name) => {
+  const listing = await response.json();
+  const open = async (name) => {
     const base = new URL(`${name}/`, root).href;
     const pagefind = await import(new URL("pagefind.js", base).href);
     // Pagefind finds its files from basePath and links results below the folder that holds pagefind/
     // (it cuts basePath at "pagefind"): name it, since a worker has neither <html lang> nor the page's address.
     await pagefind.options({ basePath: base, excerptLength: 40, language });
+    await pagefind.init();  // fetch the index's entry and WebAssembly now, not with the first search
     return { name, pagefind };
-  }));
+  };
+  const [shards, router] = await Promise.all([
+    Promise.all(listing.shards.map(open)),
+    listing.routes ? open(ROUTES).then((r) => ({ ...r, pages: listing.routes })) : null,
+  ]);
+  return { shards, router };
+}
+
+/* The names of the shards that can hold every phrase of the query, or null for all of them. The router bundle
+   (pagefind/routes/) has one page per shard whose words stand for the pairs of Chinese characters in it; a query's
+   pairs are looked up there, so a rare word loads the index of the one or two years that have it rather than a
+   chunk of every year's index for every character. */
+async function route(router, terms) {
+  if (!router) return null;
+  const words = [];
+  for (const term of terms.filter((t) => t.phrase)) {
+    for (let i = 0; i + 1 < term.tokens.length; i++) {
+      const [a, b] = [term.tokens[i], term.tokens[i + 1]];
+      if (HAN.test(a) && HAN.test(b)) words.push(routeWord(a, b));
+    }
+  }
+  if (!words.length) return null;
+  const found = await router.pagefind.search([...new Set(words)].join(" "));
+  return new Set((found ? found.results : []).map((r) => router.pages[r.id]).filter(Boolean));
+}
+
+/* As chaowen/search.py spells a pair of characters: each code point in five hexadecimal digits, written a-p. */
+export function routeWord(a, b) {
+  const hex = (char) => char.codePointAt(0).toString(16).padStart(5, "0");
+  return (hex(a) + hex(b)).replace(/[0-9a-f]/gu, (d) => "abcdefghijklmnop"[parseInt(d, 16)]);
 }
 
 /* One list from the shards' lists. By relevance: pages that hold the whole query as typed first, then by score,
