@@ -360,8 +360,7 @@ def run_browser(url: str, queries: list[Query], timed: list[str]) -> tuple[list[
             cold.context.close()
             warm, received = _timed_tab(browser, url)
             warm.locator("#cw-search-q").focus()
-            warm.wait_for_load_state("networkidle")
-            warm.wait_for_timeout(500)
+            _settle(warm, received)
             timing.load_bytes.append(sum(received))
             for term in (word, following):
                 timing.warm_ms.append(_type(warm, received, term, timing.warm_bytes))
@@ -384,6 +383,14 @@ def _timed_tab(browser: Any, url: str) -> tuple[Any, list[int]]:
     return tab, received
 
 
+def _settle(tab: Any, received: list[int]) -> None:
+    """Wait until nothing has been received for a second (the worker's requests do not count for networkidle)."""
+    count = -1
+    while count != len(received):
+        count = len(received)
+        tab.wait_for_timeout(1000)
+
+
 def _type(tab: Any, received: list[int], term: str, spent: list[int]) -> float:
     """Type ``term`` into the box; the milliseconds from the last keystroke to the results (bytes into ``spent``)."""
     tab.locator("#cw-search-q").fill("")
@@ -391,8 +398,7 @@ def _type(tab: Any, received: list[int], term: str, spent: list[int]) -> float:
     before = len(received)
     tab.locator("#cw-search-q").press_sequentially(term, delay=30)
     tab.wait_for_function(WAIT_ANSWER, arg=term, timeout=60_000)
-    tab.wait_for_load_state("networkidle")
-    tab.wait_for_timeout(200)
+    _settle(tab, received)
     spent.append(sum(received[before:]))
     return float(tab.evaluate("window.__shown - window.__typed"))
 

@@ -242,7 +242,7 @@ def _routes_of(files: Mapping[str, bytes]) -> dict[str, str]:
             text = gzip.decompress(data)
             url = json.loads(text[text.index(b"{") :])["url"]
             routes[name[len("fragment/") : -len(".pf_fragment")]] = url.strip("/")
-    return routes
+    return dict(sorted(routes.items()))
 
 
 def _previous_routes(output: Path) -> dict[str, str]:

@@ -85,10 +85,10 @@ export function createEngine(root, language) {
   }
 
   async function search(ticket, term, options, count) {
-    const { shards: every, router } = await load();
+    const { names, open, router } = await load();
     const terms = queryTerms(term);
     const holding = await route(router, terms);
-    const shards = holding ? every.filter((shard) => holding.has(shard.name)) : every;
+    const shards = await Promise.all(names.filter((name) => !holding || holding.has(name)).map(open));
     const found = await Promise.all(shards.map((shard) => searchShard(shard.pagefind, terms, options || {})));
     const results = merge(shards, found, options);
     if (ticket >= current.ticket) current = { ticket, results, terms };  // a slower, older search must not win
@@ -103,25 +103,36 @@ export function createEngine(root, language) {
   return { load, search, more };
 }
 
+/* The list of shards, a function that opens one (its own Pagefind module and WebAssembly, once), and the router.
+   With a router, shards are opened when a search needs them: a reader who looks for a rare word downloads the
+   engine of the one or two years that hold it, not of every year. Without one, every shard is opened now. */
 async function loadShards(root, language) {
   // Revalidated every time (a few bytes): a new year's shard must not wait for a cached list to expire.
   const response = await fetch(new URL("shards.json", root), { cache: "no-cache" });
   if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
   const listing = await response.json();
-  const open = async (name) => {
-    const base = new URL(`${name}/`, root).href;
-    const pagefind = await import(new URL("pagefind.js", base).href);
-    // Pagefind finds its files from basePath and links results below the folder that holds pagefind/
-    // (it cuts basePath at "pagefind"): name it, since a worker has neither <html lang> nor the page's address.
-    await pagefind.options({ basePath: base, excerptLength: 40, language });
-    await pagefind.init();  // fetch the index's entry and WebAssembly now, not with the first search
-    return { name, pagefind };
+  const opened = new Map();
+  const open = (name) => {
+    if (!opened.has(name)) {
+      const shard = openShard(root, name, language);
+      opened.set(name, shard);
+      shard.catch(() => opened.delete(name));  // tried again by the next search
+    }
+    return opened.get(name);
   };
-  const [shards, router] = await Promise.all([
-    Promise.all(listing.shards.map(open)),
-    listing.routes ? open(ROUTES).then((r) => ({ ...r, pages: listing.routes })) : null,
-  ]);
-  return { shards, router };
+  const router = listing.routes ? { ...(await openShard(root, ROUTES, language)), pages: listing.routes } : null;
+  if (!router) await Promise.all(listing.shards.map(open));
+  return { names: listing.shards, open, router };
+}
+
+async function openShard(root, name, language) {
+  const base = new URL(`${name}/`, root).href;
+  const pagefind = await import(new URL("pagefind.js", base).href);
+  // Pagefind finds its files from basePath and links results below the folder that holds pagefind/
+  // (it cuts basePath at "pagefind"): name it, since a worker has neither <html lang> nor the page's address.
+  await pagefind.options({ basePath: base, excerptLength: 40, language });
+  await pagefind.init();  // start fetching the index's entry and WebAssembly now, not with the first search
+  return { name, pagefind };
 }
 
 /* The names of the shards that can hold every phrase of the query, or null for all of them. The router bundle
