@@ -71,10 +71,8 @@ UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pag
 CONFIG: IndexConfig = {}  # Pagefind's defaults: language from <html lang>, text from data-pagefind-body
 BOUNDARY = "\u200b"  # a word boundary for Pagefind that is not shown in excerpts
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-# Between a Chinese character and a neighbouring character that is not a space or a boundary already.
-# (Also at the start of a run of text: separate_han keeps it only when the text before the tag ended in one.)
 _HAN_CHAR = re.compile(f"[{_HAN}]")
-_CUT = re.compile(f"(?<=[{_HAN}])(?=[^\\s{BOUNDARY}])|(?:(?<=[^\\s{BOUNDARY}])|^)(?=[{_HAN}])")
+_HAN_RUN = re.compile(f"[{_HAN}]+")
 # Tags, and whole elements whose text is a Pagefind filter or metadata value (not to be cut).
 _KEEP = re.compile(r'<(\w+)\b[^>]*\bdata-pagefind-(?:filter|meta)="[^":]*"[^>]*>.*?</\1\s*>|<[^>]*>', re.DOTALL)
 
@@ -346,10 +344,22 @@ def separate_han(page: str) -> str:
 
 
 def _separate(text: str, before: str) -> str:
-    cut = _CUT.sub(BOUNDARY, text)
-    if cut[:1] == BOUNDARY and not _HAN_CHAR.match(before):  # nothing to part the run from
-        return cut[1:]
+    """``text`` with a boundary between Chinese characters, and between one and a neighbour that is not a space;
+    at its start only when ``before`` (the text before the tag) ends in a Chinese character."""
+    cut = _HAN_RUN.sub(_separate_run, text)
+    if _HAN_CHAR.match(cut[:1]) and _HAN_CHAR.match(before):
+        return BOUNDARY + cut
     return cut
+
+
+def _separate_run(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    run = BOUNDARY.join(match.group())
+    if start > 0 and not text[start - 1].isspace() and text[start - 1] != BOUNDARY:
+        run = BOUNDARY + run
+    if end < len(text) and not text[end].isspace() and text[end] != BOUNDARY:
+        run += BOUNDARY
+    return run
 
 
 async def run_pagefind(documents: Sequence[tuple[str, str]], config: IndexConfig = CONFIG) -> dict[str, bytes]:
