@@ -429,7 +429,7 @@ class BuildCache:
             return None
         data = _read_json(self.folder / "markup" / f"{digest(source)}.json")
         try:
-            if not isinstance(data, dict) or data.get("key") != entry.key:
+            if not isinstance(data, dict) or data.get("key") != _file_key(entry):
                 raise ValueError("stale or foreign")
             markup = markup_from_json(data["markup"])
         except (KeyError, TypeError, ValueError, AttributeError):
@@ -452,8 +452,9 @@ class BuildCache:
             if entry.markup is None:  # never loaded, so its file is the one on disk
                 continue
             path = markup_dir / f"{digest(source)}.json"
-            if not _has_key(path, entry.key):
-                _write_json(path, {"key": entry.key, "markup": markup_to_json(entry.markup)})
+            key = _file_key(entry)
+            if not _has_key(path, key):
+                _write_json(path, {"key": key, "markup": markup_to_json(entry.markup)})
         for stale in markup_dir.iterdir():
             if stale.name not in wanted:
                 stale.unlink(missing_ok=True)
@@ -511,6 +512,12 @@ class BuildCache:
         for stale in folder.iterdir():
             if stale.stem not in self.links:
                 stale.unlink(missing_ok=True)
+
+
+def _file_key(entry: MarkupEntry) -> str:
+    """The key of an entry's markup file: the same document renders differently once a link target moves,
+    so a file is the entry's only when it was made with the same targets too."""
+    return digest(entry.key, *(f"{t}\x00{u}" for t, u in sorted(entry.targets.items())))
 
 
 def _broken_to_json(link: BrokenLink) -> list[Any]:
