@@ -25,7 +25,7 @@ from .config import parse_bool
 from .errors import Problem, Severity
 from .frontmatter import Value, cut_body, split
 from .model import KIND_FOLDERS, Asset, Document, Kind, SiteConfig
-from .schema import DATE_PATTERN, REQUIRED, all_front_matter_names, field_names, nearest
+from .schema import DATE_PATTERN, REQUIRED, all_front_matter_names, field_names, nearest, spec_of
 from .urls import is_valid_slug, slugify
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
@@ -396,14 +396,12 @@ class _FieldValidator:
             self.error(at, "missing_field", self._example("author"), field="author")
 
     def _example(self, name: str) -> str:
-        examples = {
-            "title": "title: 标题",
-            "date": "date: 2024-03-15",
-            "number": "number: 1",
-            "track": "track: " + (self.config.tracks[0].name if self.config.tracks else "…"),
-            "author": "author: 姓名",
-        }
-        return messages.text("missing_field_hint", self.language, example=examples.get(name, f"{name}: …"))
+        """The hint for a missing field: the line to write, its value taken from the field's declaration."""
+        spec = spec_of(self.kind, name)
+        value = spec.example if spec is not None and spec.example else "…"
+        if name == "track" and self.config.tracks:
+            value = self.config.tracks[0].name
+        return messages.text("missing_field_hint", self.language, example=f"{name}: {value}")
 
     def text(self, fields: dict[str, Value], name: str) -> str:
         raw = fields.get(name)
