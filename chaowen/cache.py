@@ -38,6 +38,7 @@ import orjson
 from . import __version__
 from .errors import Problem, Severity
 from .model import Brief, BrokenLink, Document, Heading, Kind, Markup, PageScan
+from .schema import FIELD_TYPES
 
 CACHE_DIR = ".chaowen-cache"
 FORMAT = 3
@@ -95,10 +96,34 @@ _CODECS_BY_TYPE: dict[str, Codec] = {
 }
 
 
+# Document.more holds the fields declared only in the table, each by its declared type.
+_CODECS_BY_FIELD_TYPE: dict[str, Codec] = {
+    "text": _CODECS_BY_TYPE["str"],
+    "image": _CODECS_BY_TYPE["str"],
+    "int": _CODECS_BY_TYPE["int"],
+    "bool": _CODECS_BY_TYPE["bool"],
+    "date": _CODECS_BY_TYPE["datetime | None"],
+    "text_or_list": _CODECS_BY_TYPE["tuple[str, ...]"],
+    "mapping": _CODECS_BY_TYPE["Mapping[str, Any]"],
+}
+
+
+def _more_to_json(more: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: _CODECS_BY_FIELD_TYPE[FIELD_TYPES[name]][0](value) for name, value in more.items()}
+
+
+def _more_from_json(data: Any) -> Mapping[str, Any]:
+    if not isinstance(data, dict):
+        raise TypeError("expected a mapping")
+    return MappingProxyType(
+        {_str(name): _CODECS_BY_FIELD_TYPE[FIELD_TYPES[name]][1](value) for name, value in data.items()}
+    )
+
+
 def _document_codecs() -> dict[str, Codec]:
-    codecs: dict[str, Codec] = {}
+    codecs: dict[str, Codec] = {"more": (_more_to_json, _more_from_json)}
     for spec in fields(Document):
-        if spec.name == "body":  # cut from the file again on use
+        if spec.name == "body" or spec.name in codecs:  # the body is cut from the file again on use
             continue
         kind = str(spec.type)
         if kind not in _CODECS_BY_TYPE:

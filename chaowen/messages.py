@@ -50,6 +50,10 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "expected_list": ("应为列表", "expected a list"),
     "expected_mapping": ("应为“键: 值”的形式", "expected a mapping"),
     "expected_bool": ("应为 true 或 false", "expected true or false"),
+    "expected_image": (
+        "应为 content/ 下一张图片的相对路径，如 cover.jpg 或 ../images/cover.png",
+        "expected the relative path of an image under content/, e.g. cover.jpg or ../images/cover.png",
+    ),
     "missing_field": ("缺少必填字段 “{field}”", "missing required field '{field}'"),
     "missing_field_hint": ("在文件头加上 {example}", "add {example} to the front matter"),
     # yaml / front matter

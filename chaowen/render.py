@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jinja2
@@ -24,6 +25,7 @@ import jinja2
 from . import messages
 from .errors import Problem
 from .model import KIND_LABELS, Brief, Document, Kind, Markup, Output, PageSpec, Site
+from .schema import FIELD_TYPES
 from .site import Stats, site_stats, track_tally
 from .urls import list_page_path, output_file, with_base
 from .views import (
@@ -203,7 +205,14 @@ class Renderer:
             chars=brief.chars,
             minutes=brief.minutes,
             extra=doc.extra,
+            more=MappingProxyType({name: self._shown(name, value) for name, value in doc.more.items()}),
         )
+
+    def _shown(self, name: str, value: Any) -> Any:
+        """A table-only field's value as templates show it: by its declared type (an image: its URL)."""
+        if FIELD_TYPES[name] == "image":
+            return self.url(self.site.urls.get(value, value))
+        return value
 
     def meta(
         self,

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Final
 
-from .model import Kind
+from .model import Document, Kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +21,7 @@ class FieldSpec:
     """A field: its name, the shape of its value, and what it means (in both languages)."""
 
     name: str
-    type: str  # text | int | bool | date | list | text_or_list | mapping | tracks
+    type: str  # text | int | bool | date | list | text_or_list | mapping | tracks | image
     zh: str
     en: str
     default: Any = None
@@ -36,6 +36,14 @@ class FieldSpec:
 DATE_PATTERN: Final = (
     r"^(?![0０]{4})([0-9０-９]{4})[-/.年]([0-9０-９]{1,2})[-/.月]([0-9０-９]{1,2})日?"
     r"(?:[ T]+([0-9０-９]{1,2})[:：]([0-9０-９]{2})(?:[:：]([0-9０-９]{2})(?:\.[0-9]+)?)?\s*(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"
+)
+
+
+# An image field: a path relative to the document, or from content/ when it starts with "/", to a picture file;
+# not a URL (the site makes no external request), not a Windows path. Written for Python's re and ECMAScript alike.
+IMAGE_PATTERN: Final = (
+    r"^(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!//)[^\\\s][^\\]*\."
+    r"([pP][nN][gG]|[jJ][pP][eE]?[gG]|[gG][iI][fF]|[wW][eE][bB][pP]|[sS][vV][gG]|[aA][vV][iI][fF])$"
 )
 
 
@@ -163,6 +171,32 @@ def spec_of(kind: Kind, name: str) -> FieldSpec | None:
     return None
 
 
+def _document_attributes() -> frozenset[str]:
+    return frozenset(f.name for f in fields(Document))
+
+
+def table_only(kind: Kind) -> tuple[FieldSpec, ...]:
+    """The fields of ``kind`` that have no attribute of their own on Document: kept in ``Document.more``.
+
+    They are validated, cached and shown by their type alone, so declaring one here is all it takes.
+    """
+    own = _document_attributes()
+    return tuple(spec for spec in FRONT_MATTER[kind] if spec.name not in own)
+
+
+def _types_by_name() -> dict[str, str]:
+    types: dict[str, str] = {}
+    for specs in FRONT_MATTER.values():
+        for spec in specs:
+            if types.setdefault(spec.name, spec.type) != spec.type:
+                raise TypeError(f"front-matter field {spec.name} is declared with two types")
+    return types
+
+
+# A field's type is the same in every kind that has it (the cache reads Document.more by name).
+FIELD_TYPES: Final[dict[str, str]] = _types_by_name()
+
+
 def field_names(kind: Kind) -> tuple[str, ...]:
     return tuple(spec.name for spec in FRONT_MATTER[kind])
 
@@ -190,6 +224,7 @@ _JSON_TYPES: Final[dict[str, dict[str, Any]]] = {
     "date": {"type": "string", "pattern": DATE_PATTERN},
     "text_or_list": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
     "mapping": {"type": "object"},
+    "image": {"type": "string", "pattern": IMAGE_PATTERN},
 }
 
 

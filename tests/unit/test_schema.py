@@ -16,7 +16,7 @@ from chaowen.content import read_date
 from chaowen.errors import Problem, Severity
 from chaowen.model import Document, Kind
 from chaowen.scaffold import front_matter
-from chaowen.schema import FRONT_MATTER, REQUIRED, json_schema
+from chaowen.schema import FRONT_MATTER, REQUIRED, FieldSpec, json_schema, table_only
 from tests.conftest import make_config
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -120,8 +120,20 @@ def _sample(name: str, annotation: str) -> Any:
     return samples[annotation]
 
 
+BY_FIELD_TYPE: dict[str, Any] = {
+    "text": "文字",
+    "image": "issues/cover.png",
+    "int": 4,
+    "bool": True,
+    "date": datetime(2024, 3, 5, tzinfo=SHANGHAI),
+    "text_or_list": ("甲", "乙"),
+    "mapping": MappingProxyType({"k": "v"}),
+}
+
+
 def test_every_document_field_round_trips_through_the_cache_codec() -> None:
-    values = {f.name: _sample(f.name, str(f.type)) for f in fields(Document) if f.name != "body"}
+    values = {f.name: _sample(f.name, str(f.type)) for f in fields(Document) if f.name not in ("body", "more")}
+    values["more"] = MappingProxyType({spec.name: BY_FIELD_TYPE[spec.type] for spec in table_only_specs()})
     document = Document(body="", **values)
     problems = (Problem("content/a.md", 3, "信息", "提示", Severity.WARNING),)
     back, back_problems = document_from_json(document_to_json(document, problems))
@@ -129,6 +141,23 @@ def test_every_document_field_round_trips_through_the_cache_codec() -> None:
     assert back_problems == problems
     for name, value in values.items():  # every field differs from its default, so none is dropped silently
         assert getattr(back, name) == value
+    for name, value in values["more"].items():
+        assert back.more[name] == value and type(back.more[name]) is type(value)
+
+
+def table_only_specs() -> list[FieldSpec]:
+    """Every field declared only in the table, once (a name has one type in every kind)."""
+    found: dict[str, FieldSpec] = {}
+    for kind in Kind:
+        for spec in table_only(kind):
+            found.setdefault(spec.name, spec)
+    return list(found.values())
+
+
+def test_every_field_type_of_the_table_is_sampled_by_the_round_trip() -> None:
+    for specs in FRONT_MATTER.values():
+        for spec in specs:
+            assert spec.type in BY_FIELD_TYPE, spec.type
 
 
 @pytest.mark.parametrize("kind", list(Kind))
