@@ -406,7 +406,7 @@ class _FieldValidator:
             folder = posixpath.dirname(source)
             target = posixpath.normpath(written[1:] if written.startswith("/") else posixpath.join(folder, written))
         if not target or target == ".." or target.startswith("../"):
-            self.error(name, "config_bad_value", key=name, reason=messages.text("expected_image", self.language))
+            self.error(name, "bad_field_value", field=name, reason=messages.text("expected_image", self.language))
             return None
         return target
 

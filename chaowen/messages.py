@@ -24,6 +24,7 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "did_you_mean": ("是否想写 “{suggestion}”？", "did you mean '{suggestion}'?"),
     "valid_keys": ("可用的配置项：{choices}", "valid keys: {choices}"),
     "config_bad_value": ("配置项 “{key}” 的值无效：{reason}", "invalid value for '{key}': {reason}"),
+    "bad_field_value": ("字段 “{field}” 的值无效：{reason}", "invalid value for the field '{field}': {reason}"),
     "config_bad_timezone": ("未知的时区 “{value}”", "unknown time zone '{value}'"),
     "config_timezone_hint": ("例如 Asia/Shanghai", "for example Asia/Shanghai"),
     "config_bad_url": (
