@@ -135,6 +135,13 @@ FRONT_MATTER: Final[dict[Kind, tuple[FieldSpec, ...]]] = {
     + (
         FieldSpec("number", "int", "期号（第N期）", "Issue number", required=frozenset({Kind.ISSUE}), example="1"),
         _TRACK,
+        FieldSpec(
+            "cover",
+            "image",
+            "封面图片：相对本文件的路径，如 cover.jpg（图片放在 content/ 下）",
+            "Cover image: a path relative to this file, e.g. cover.jpg (the image under content/)",
+            example="cover.jpg",
+        ),
     ),
     Kind.MINUTES: _COMMON
     + (
