@@ -656,6 +656,21 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "serve_place_line": ("{path} 第 {line} 行", "{path}, line {line}"),
     "serve_offline": ("预览服务已断开，正在重新连接……", "preview server gone; reconnecting…"),
     "serve_not_found": ("找不到这个页面", "page not found"),
+    # serve: answers to requests the preview cannot serve (the text under the status line)
+    "serve_http_400": ("请求的格式不对，预览服务器无法理解", "the request is malformed"),
+    "serve_http_405": ("预览只接受 GET 和 HEAD 请求", "the preview answers GET and HEAD only"),
+    "serve_http_414": ("网址太长", "the address is too long"),
+    "serve_http_416": ("请求的范围超出了文件的大小", "the requested range is outside the file"),
+    "serve_http_431": ("请求头太长或太多", "the request headers are too long or too many"),
+    "serve_http_500": (
+        "预览服务器内部出错（不是你的内容的问题）；用 -v 运行可在终端看到详情",
+        "internal error in the preview server (not a problem with your content); run with -v for details",
+    ),
+    "serve_http_505": ("不支持这个 HTTP 版本", "this HTTP version is not supported"),
+    "serve_handler_error": (
+        "预览服务器处理 {request} 时内部出错，已回答 500，继续服务：{reason}",
+        "internal error in the preview server while answering {request}; answered 500, still serving: {reason}",
+    ),
 }
 
 

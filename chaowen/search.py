@@ -19,6 +19,15 @@ settings. When the key equals the previous build's, that shard's files are kept
 instead of made again, exactly as an unchanged page is (same inputs, same bytes;
 the incremental tests hold it to that).
 
+Chinese text is indexed one character to a word: before a page goes to Pagefind, a
+zero-width space (U+200B, which Pagefind splits words on and takes out of excerpts)
+is put between each Chinese character and the character next to it. Pagefind's own
+segmenter would cut the text into dictionary words that depend on their context,
+while the search page can only split a query blindly; with characters on both sides
+a query is a phrase of characters, and the search page's exact phrase search finds
+exactly the documents that contain it (bench/search_recall.py measures the choice).
+The text of elements that give Pagefind a filter or metadata value is left as it is.
+
 Result URLs are stored relative to the site root (``/essays/foo/``); Pagefind's
 script prefixes the folder that holds ``pagefind/`` (it reads it from the bundle's
 address), so one index serves any base path. For ``relative_urls`` builds they name
@@ -30,8 +39,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import functools
+import gzip
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -51,11 +63,18 @@ from .model import Output
 FOLDER = "pagefind/"
 SHARDS = FOLDER + "shards.json"  # the list of shard folders, which the search page reads first
 UNDATED = "undated"  # the shard of pages without a year: standalone pages, or a page the build did not place
+ROUTES = "routes"  # the bundle that tells which shards hold a pair of Chinese characters (see _route_pages)
 MARKER = b"data-pagefind-body"
 # Pagefind's ready-made interfaces: the default theme talks to pagefind.js itself
 # (search.js), so these half a megabyte of scripts and styles would only be uploaded.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 CONFIG: IndexConfig = {}  # Pagefind's defaults: language from <html lang>, text from data-pagefind-body
+BOUNDARY = "\u200b"  # a word boundary for Pagefind that is not shown in excerpts
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+_HAN_RUN = re.compile(f"[{_HAN}]+")
+# Tags, and whole elements whose text is a Pagefind filter or metadata value (not to be cut).
+_KEEP = re.compile(r'<(\w+)\b[^>]*\bdata-pagefind-(?:filter|meta)="[^":]*"[^>]*>.*?</\1\s*>|<[^>]*>', re.DOTALL)
 
 Documents = list[tuple[str, str]]  # (result URL, HTML), sorted by URL
 
@@ -128,6 +147,11 @@ def index_site(
         if files is not None:
             kept[name] = files
     todo = {name: _documents(pages, paths, reader, relative) for name, paths in members.items() if name not in kept}
+    routes_key = digest(*(f"{name}={keys[name]}" for name in sorted(keys)))
+    kept_routes = _kept_index(previous, output, ROUTES, routes_key if refresh else None) if len(members) > 1 else None
+    if len(members) > 1 and kept_routes is None:
+        texts = {name: todo.get(name) or _documents(pages, paths, reader, relative) for name, paths in members.items()}
+        todo[ROUTES] = _route_pages(texts)
     try:
         made = _run_apart(todo, jobs) if todo else {}
     except (OSError, RuntimeError, ValueError) as error:  # the binary failed to start, died or answered nonsense
@@ -144,6 +168,20 @@ def index_site(
     outputs: list[Output] = []
     entries: dict[str, PageEntry] = {}
     count = 0
+    routes: dict[str, str] = {}
+    if kept_routes is not None:
+        outputs += [Output(path, None) for path in sorted(kept_routes)]
+        entries.update(kept_routes)
+        routes = _previous_routes(output)
+    elif ROUTES in made:
+        routes = _routes_of(made[ROUTES])
+        prefix = f"{FOLDER}{ROUTES}/"
+        # only the index is searched: the fragments (each shard's pairs as text) are not published
+        fresh = [
+            Output(prefix + n, d) for n, d in sorted(made[ROUTES].items()) if not n.startswith((*UNUSED, "fragment/"))
+        ]
+        outputs += fresh
+        entries.update({o.path: PageEntry(routes_key, (), "", len(o.content or b"")) for o in fresh})
     for name in shard_order(members):
         if name in kept:
             outputs += [Output(path, None) for path in sorted(kept[name])]
@@ -156,13 +194,62 @@ def index_site(
         outputs += fresh
         entries.update({o.path: PageEntry(keys[name], (), str(len(todo[name])), len(o.content or b"")) for o in fresh})
         count += len(todo[name])
-    listing = json.dumps({"shards": shard_order(members)}).encode() + b"\n"
+    listing = json.dumps({"shards": shard_order(members), **({"routes": routes} if routes else {})}).encode() + b"\n"
     outputs.append(Output(SHARDS, listing))
     entries[SHARDS] = PageEntry(digest(listing.decode()), (), "", len(listing))
     size = sum(e.size for e in entries.values())
-    return SearchIndex(
-        tuple(outputs), entries, count, size, time.perf_counter() - started, not todo, tuple(shard_order(todo))
-    )
+    shards_made = tuple(shard_order(name for name in todo if name != ROUTES))
+    return SearchIndex(tuple(outputs), entries, count, size, time.perf_counter() - started, not todo, shards_made)
+
+
+_TAG = re.compile(r"<[^>]*>")
+_NOT_HAN = re.compile(f"[^{_HAN}]+")
+_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
+
+
+def route_word(pair: str) -> str:
+    """The router's word for two Chinese characters: their code points in hexadecimal, spelt with the letters a-p
+    (``水獭`` -> ``aagdeaahdhk``...), ten letters, so that Pagefind takes it whole and no word is a prefix of another."""
+    return f"{ord(pair[0]):05x}{ord(pair[1]):05x}".translate(_LETTERS)
+
+
+def _route_pages(shards: Mapping[str, Documents]) -> Documents:
+    """One page per shard whose words are the pairs of Chinese characters found in its pages, one after the other.
+
+    The search page looks the pairs of a query up here first and searches only the shards that hold them all,
+    instead of loading an index chunk from every year's bundle for every character. Characters are paired
+    across tags, spaces and other text, so the pairs are a superset of what a phrase search could match.
+    """
+    documents = []
+    for name, pages in sorted(shards.items()):
+        pairs: set[str] = set()
+        for _, page in pages:
+            han = _NOT_HAN.sub("", _TAG.sub("", page))
+            pairs.update(han[i : i + 2] for i in range(len(han) - 1))
+        words = " ".join(sorted(route_word(pair) for pair in pairs))
+        html = f'<!DOCTYPE html><html lang="zh-CN"><head><title>{name}</title></head><body><main data-pagefind-body><p>{words}</p></main></body></html>'
+        documents.append((f"/{name}/", html))
+    return documents
+
+
+def _routes_of(files: Mapping[str, bytes]) -> dict[str, str]:
+    """Pagefind's page id (its fragment's name) -> shard name, from the router bundle's fragments."""
+    routes = {}
+    for name, data in files.items():
+        if name.startswith("fragment/") and name.endswith(".pf_fragment"):
+            text = gzip.decompress(data)
+            url = json.loads(text[text.index(b"{") :])["url"]
+            routes[name[len("fragment/") : -len(".pf_fragment")]] = url.strip("/")
+    return dict(sorted(routes.items()))
+
+
+def _previous_routes(output: Path) -> dict[str, str]:
+    try:
+        listing = json.loads((output / SHARDS).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    routes = listing.get("routes") if isinstance(listing, dict) else None
+    return {str(k): str(v) for k, v in routes.items()} if isinstance(routes, dict) else {}
 
 
 def _members(
@@ -233,12 +320,54 @@ def result_url(path: str, *, relative: bool = False) -> str:
     return "/" + path[: -len("index.html")]
 
 
+def separate_han(page: str) -> str:
+    """``page`` (HTML) with a word boundary between every Chinese character and its neighbours in its text.
+
+    Tags, attributes and the text of elements that name a Pagefind filter or metadata
+    field are kept as they are; text that shows is unchanged to a reader (the boundary
+    has no width) and Pagefind drops it from excerpts. Two runs of text that only tags
+    part (``线<a>链``) are parted by a boundary too; after a space or the end of a block
+    (``</h1>\\n<p>``) none is needed, and none is put, so that Pagefind still marks where
+    a heading ends.
+    """
+    parts: list[str] = []
+    done = 0
+    last = ""  # the last character of text before the current run
+    for kept in _KEEP.finditer(page):
+        text = page[done : kept.start()]
+        parts.append(_separate(text, last))
+        last = text[-1:] or last
+        parts.append(kept.group())
+        done = kept.end()
+    parts.append(_separate(page[done:], last))
+    return "".join(parts)
+
+
+def _separate(text: str, before: str) -> str:
+    """``text`` with a boundary between Chinese characters, and between one and a neighbour that is not a space;
+    at its start only when ``before`` (the text before the tag) ends in a Chinese character."""
+    cut = _HAN_RUN.sub(_separate_run, text)
+    if _HAN_CHAR.match(cut[:1]) and _HAN_CHAR.match(before):
+        return BOUNDARY + cut
+    return cut
+
+
+def _separate_run(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    run = BOUNDARY.join(match.group())
+    if start > 0 and not text[start - 1].isspace() and text[start - 1] != BOUNDARY:
+        run = BOUNDARY + run
+    if end < len(text) and not text[end].isspace() and text[end] != BOUNDARY:
+        run += BOUNDARY
+    return run
+
+
 async def run_pagefind(documents: Sequence[tuple[str, str]], config: IndexConfig = CONFIG) -> dict[str, bytes]:
     """Pagefind's files (name relative to the bundle's folder -> bytes) for ``documents`` (URL, HTML)."""
     async with _Service() as service:
         index: PagefindIndex = await service.create_index(config)
         for url, html in documents:  # one at a time: the service indexes serially anyway
-            await index.add_html_file(content=html, url=url)
+            await index.add_html_file(content=separate_han(html), url=url)
         return {file["path"]: file["content"] for file in await index.get_files()}
 
 
@@ -282,10 +411,17 @@ def _run_apart(shards: Mapping[str, Sequence[tuple[str, str]]], jobs: int | None
 def _key(shard: str, documents: Sequence[tuple[str, str]], executable: Path, relative: bool) -> str:
     stat = executable.stat()
     parts = [str(executable), str(stat.st_size), str(stat.st_mtime_ns), repr(sorted(CONFIG.items())), repr(UNUSED)]
+    parts.append(_code())
     parts += [str(relative), shard]
     for url, html in documents:
         parts += [url, html]
     return digest(*parts)
+
+
+@functools.cache
+def _code() -> str:
+    """This stage's own source: a shard made by other code (another way of cutting words) is made again."""
+    return digest(Path(__file__).read_text(encoding="utf-8"))
 
 
 def _kept_index(

@@ -34,6 +34,15 @@ RECALL = {
     "徒弟": "/essays/tan-xian-wei-fu-he-cai-liao-qi-ye-zou-fang/",
     "骨科": "/essays/yi-liao-qi-xie-cheng-guo-zhuan-hua/",
 }
+# Words and phrases of two to six characters, each in the text of only one or two documents of the example journal,
+# while their characters and parts (产品, 质量, 二十) are in many: those documents must come first, and alone.
+PHRASES = {
+    "产品质量": {"/essays/sun-liqun-battery/"},
+    "二十几个": {"/essays/wang-xiaoming-iot/"},
+    "体育器材": {"/minutes/materials-salon-01/"},
+    "聚丙烯腈": {"/essays/xin-cai-liao-chan-ye-diao-yan-xin-de/"},
+    "电解液添加剂": {"/essays/sun-liqun-battery/", "/minutes/materials-salon-01/"},
+}
 ABSENT = "熊猫"  # in no document of the example journal
 # 回收 is in the title of 碳纤维回收：一个被忽视的切入口 and in the body of minutes and essays about other things.
 TITLE_WORD, TITLED_ESSAY = "回收", "/essays/wu-jianguo-recycling/"
@@ -114,6 +123,51 @@ def test_each_word_of_one_essay_finds_that_essay_first(page: Page, example_url: 
         list(RECALL),
     )
     assert found == RECALL  # every shard searched, the scores merged: the essay first whatever its year
+
+
+def test_a_rare_word_or_phrase_finds_the_documents_that_contain_it_and_only_them(page: Page, example_url: str) -> None:
+    page.goto(example_url + "search/")
+    for words, urls in PHRASES.items():
+        search(page, words)
+        assert found_count(page) == len(urls), words
+        assert set(results(page)) == urls, words
+        marks = page.locator("#cw-search-results .excerpt mark").all_inner_texts()
+        assert marks and set(marks) == {words}, marks  # the phrase highlighted whole, not character by character
+
+
+def test_excerpts_read_as_the_documents_prose(page: Page, example_url: str) -> None:
+    page.goto(example_url + "search/")
+    search(page, "体育器材")  # in salon minutes, whose time, place, host and participants are facts, not text
+    excerpt = page.locator("#cw-search-results .excerpt").first.inner_text()
+    for fact in ("时间", "地点", "主持", "参与", "刘卫东"):
+        assert fact not in excerpt, excerpt
+    search(page, "工作了八年")  # the first words of an essay's body: the byline is not before them
+    excerpt = page.locator("#cw-search-results .excerpt").first.inner_text()
+    assert "赵海峰" not in excerpt and "瓜沥镇 在" not in excerpt, excerpt
+    assert "在瓜沥镇工作了八年" in excerpt, excerpt
+    expect(page.locator("#cw-search-results .meta").first).to_contain_text("赵海峰")  # shown as the author instead
+
+
+def test_two_words_find_the_documents_with_both_and_the_phrase_first(page: Page, example_url: str) -> None:
+    page.goto(example_url + "search/")
+    search(page, "碳纤维 回收")
+    found = results(page)
+    assert found[0] == TITLED_ESSAY  # 碳纤维回收, as typed, in its title
+    assert len(found) == found_count(page) >= 2
+
+
+def test_a_rare_word_loads_the_index_of_only_the_years_that_hold_it(page: Page, example_url: str) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(example_url + "search/")
+    page.locator("#cw-search-q").focus()
+    page.wait_for_load_state("networkidle")
+    requested.clear()
+    search(page, "产品质量")  # in one essay, of 2025
+    assert results(page) == ["/essays/sun-liqun-battery/"]
+    chunks = [url for url in requested if "/index/" in url and url.endswith(".pf_index")]
+    assert chunks and all("/pagefind/2025/" in url or "/pagefind/routes/" in url for url in chunks), chunks
+    assert any("/pagefind/routes/" in url for url in chunks)  # the router was asked first
 
 
 def test_a_word_in_no_document_finds_nothing(page: Page, example_url: str) -> None:

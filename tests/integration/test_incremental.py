@@ -129,9 +129,12 @@ def test_body_edit_rerenders_only_pages_that_show_the_essay(site: Path) -> None:
 
 
 def test_body_edit_indexes_only_the_search_shard_of_its_year(site: Path, tmp_path: Path) -> None:
-    """wang-xiaoming-iot is of 2025: the 2026 and undated shards stay as they are, file for file."""
+    """wang-xiaoming-iot is of 2025: the 2026 and undated shards stay as they are, file for file.
+
+    The router (pagefind/routes/, which shards hold which pairs of characters) and shards.json follow any shard."""
     index = site / "output/pagefind"
-    others = [p for p in sorted(index.rglob("*")) if p.is_file() and not p.is_relative_to(index / "2025")]
+    followers = (index / "2025", index / "routes", index / "shards.json")
+    others = [p for p in sorted(index.rglob("*")) if p.is_file() and not any(p.is_relative_to(f) for f in followers)]
     assert any(p.is_relative_to(index / "2026") for p in others) and any(
         p.is_relative_to(index / "undated") for p in others
     )
@@ -142,7 +145,7 @@ def test_body_edit_indexes_only_the_search_shard_of_its_year(site: Path, tmp_pat
     result = build(BuildOptions(site_root=site, jobs=2), now=NOW)
     assert result.shards_indexed == ("2025",)
     changed = [p for p in result.changed if p.startswith("pagefind/")]
-    assert changed and all(p.startswith("pagefind/2025/") for p in changed), changed
+    assert changed and all(p.startswith(("pagefind/2025/", "pagefind/routes/", "pagefind/shards")) for p in changed)
     assert {p: p.read_bytes() for p in others} == before
     assert all(p.stat().st_mtime == 1_000_000_000 for p in others)
     clean_out = tmp_path / "clean"

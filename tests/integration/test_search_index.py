@@ -30,7 +30,7 @@ def fragments(output: Path) -> dict[str, dict[str, Any]]:
     """URL -> what Pagefind stored for that page (text with its word breaks removed), over every shard."""
     found: dict[str, dict[str, Any]] = {}
     for shard in (output / "pagefind").iterdir():
-        if shard.is_dir():
+        if (shard / "fragment").is_dir():  # the router (pagefind/routes/) has none
             found.update(fragments_of(shard))
     return found
 
@@ -82,7 +82,9 @@ def shards(output: Path) -> list[str]:
 
 def test_the_index_has_a_shard_per_year_newest_first(output: Path) -> None:
     assert shards(output) == ["2026", "2025", "undated"]
-    assert {p.name for p in (output / "pagefind").iterdir()} == {"shards.json", "2026", "2025", "undated"}
+    assert {p.name for p in (output / "pagefind").iterdir()} == {"shards.json", "2026", "2025", "undated", "routes"}
+    listing = json.loads((output / "pagefind/shards.json").read_text(encoding="utf-8"))
+    assert sorted(listing["routes"].values()) == ["2025", "2026", "undated"]  # a router page per shard
     for shard in ("2026", "2025"):
         dates = [f["meta"].get("date", "") for f in fragments_of(output / "pagefind" / shard).values()]
         assert dates and all(date.startswith(shard + "年") for date in dates), (shard, dates)
@@ -120,19 +122,35 @@ def test_documents_carry_kind_track_and_date(indexed: dict[str, dict[str, Any]])
 
 
 def test_the_text_is_the_documents_own(indexed: dict[str, dict[str, Any]]) -> None:
-    essay = indexed["/essays/sun-liqun-battery/"]["content"]
-    assert essay.startswith("新能源电池材料：热闹背后的冷思考")  # the title, then the author and the body
-    assert "孙立群" in essay and "隔膜、电解液添加剂" in essay
-    for noise in ("阅读约", "学员心得", "上一篇", "同赛道推荐", "目录", "跳到正文", "主导航"):
-        assert noise not in essay, noise
+    """Title once, then the body as prose: bylines and facts are metadata, lists of other documents are left out."""
+    essay = indexed["/essays/sun-liqun-battery/"]
+    assert essay["content"].startswith("新能源电池材料：热闹背后的冷思考. 在发改局管重大项目")
+    assert essay["content"].count("新能源电池材料：热闹背后的冷思考") == 1
+    assert "隔膜、电解液添加剂" in essay["content"]
+    assert "孙立群" not in essay["content"] and essay["meta"]["author"] == "孙立群"
+    for noise in ("阅读约", "学员心得", "上一篇", "同赛道推荐", "目录", "跳到正文", "主导航", "标签"):
+        assert noise not in essay["content"], noise
+    minutes = indexed["/minutes/materials-salon-02/"]
+    assert minutes["content"].startswith("新材料赛道第二次沙龙：碳纤维原丝能不能在本地“补链” 主题. 第一次沙龙提出")
+    for fact in ("时间", "地点", "区委党校", "主持", "刘卫东", "参与"):
+        assert fact not in minutes["content"], fact
+    assert (minutes["meta"]["venue"], minutes["meta"]["host"]) == ("区委党校 3 楼报告厅", "刘卫东")
     issue = indexed["/issues/1/"]["content"]
-    assert "新能源电池材料：热闹背后的冷思考" in issue  # the issue lists its essays' titles …
-    assert "在发改局管重大项目" not in issue  # … but not their summaries, which are the essays' own text
+    assert issue.startswith("第1期 从车间到田野. 卷首语. 成长营开班两个月")  # the editor's note is the issue's text …
+    assert "新能源电池材料：热闹背后的冷思考" not in issue and "本期内容" not in issue  # … not its list of essays
+    assert "编者按" not in issue
+
+
+def test_chinese_text_is_indexed_one_character_to_a_word(output: Path) -> None:
+    bundle = output / "pagefind/2025/fragment"
+    raw = [json.loads(gzip.decompress(p.read_bytes())[len(b"pagefind_dcd") :]) for p in bundle.iterdir()]
+    essay = next(f for f in raw if f["url"] == "/essays/sun-liqun-battery/")
+    assert essay["content"].startswith("新\u200b能\u200b源\u200b电\u200b池")  # the search page looks up characters
 
 
 def test_titles_weigh_most(output: Path) -> None:
     for page in ["essays/sun-liqun-battery/index.html", "issues/1/index.html", "about/index.html"]:
-        assert re.search(r'<h1 data-pagefind-weight="10">', (output / page).read_text(encoding="utf-8")), page
+        assert re.search(r"<h1 data-pagefind-weight=\"10\"", (output / page).read_text(encoding="utf-8")), page
     essay = (output / "essays/sun-liqun-battery/index.html").read_text(encoding="utf-8")
     assert 'data-pagefind-sort="date[datetime]"' in essay
 

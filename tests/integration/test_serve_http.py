@@ -6,13 +6,15 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
+from tests.http_load import Client, hammer, target_mix
 from tests.serving import Events, Serve, copy_example, strip_script
 
 ESSAY = "content/essays/wang-xiaoming-iot.md"
@@ -326,10 +328,7 @@ def test_port_in_use_takes_the_next_one_and_says_so(tmp_path: Path) -> None:
 def stops_cleanly(server: Serve, sig: int) -> None:
     preview = server.preview
     assert preview.is_dir()
-    started = time.monotonic()
-    code = server.stop(sig)
-    assert time.monotonic() - started < 3
-    assert code == 0
+    assert server.stop(sig, timeout=10) == 0  # the timeout only guards against a hang
     server.wait_for("预览已停止")
     assert "Traceback" not in server.output
     assert not preview.exists() and not preview.parent.exists()
@@ -383,3 +382,306 @@ def test_a_folder_without_config_is_refused(tmp_path: Path) -> None:
     assert server.stop(sig=None, timeout=20) == 1
     server.wait_for("chaowen.yaml")
     assert "Traceback" not in server.output
+
+
+# ------------------------------------------------------------------ odd requests
+def head_for(port: int, extra: str = "") -> bytes:
+    return f"Host: 127.0.0.1:{port}\r\n{extra}\r\n".encode()
+
+
+LONG = "a" * 3000
+ODD_REQUESTS: list[tuple[str, Callable[[int], bytes], int]] = [
+    # (what, the raw request for a port, the status it must get)
+    ("a path of 3,000 characters", lambda p: f"GET /{LONG} HTTP/1.1\r\n".encode() + head_for(p), 404),
+    ("a long name in a folder", lambda p: f"GET /static/{LONG}.css HTTP/1.1\r\n".encode() + head_for(p), 404),
+    ("a long path of short names", lambda p: f"GET {'/ab' * 2000} HTTP/1.1\r\n".encode() + head_for(p), 404),
+    ("a request line of 10,000 bytes", lambda p: f"GET /{'b' * 10000} HTTP/1.1\r\n".encode() + head_for(p), 414),
+    ("a request line of 70,000 bytes", lambda p: f"GET /{'c' * 70000} HTTP/1.1\r\n".encode() + head_for(p), 414),
+    ("a header of 10,000 bytes", lambda p: b"GET / HTTP/1.1\r\n" + head_for(p, f"X-Big: {'d' * 10000}\r\n"), 431),
+    ("200 headers", lambda p: b"GET / HTTP/1.1\r\n" + head_for(p, "".join(f"X-{i}: v\r\n" for i in range(200))), 431),
+    ("headers of 90 KB in all", lambda p: b"GET / HTTP/1.1\r\n" + head_for(p, f"X-A: {'e' * 8000}\r\n" * 11), 431),
+    ("a header line without a colon", lambda p: b"GET / HTTP/1.1\r\n" + head_for(p, "no colon here\r\n"), 400),
+    ("a folded header line", lambda p: b"GET / HTTP/1.1\r\n" + head_for(p, "X-A: 1\r\n  folded\r\n"), 400),
+    ("a bad percent escape", lambda p: b"GET /%zz HTTP/1.1\r\n" + head_for(p), 400),
+    ("a lone percent sign", lambda p: b"GET /essays/% HTTP/1.1\r\n" + head_for(p), 400),
+    ("bytes that are not UTF-8", lambda p: b"GET /%ff%fe HTTP/1.1\r\n" + head_for(p), 400),
+    ("raw bytes that are not UTF-8", lambda p: b"GET /\xff\xfe HTTP/1.1\r\n" + head_for(p), 400),
+    ("a control character", lambda p: b"GET /a\x01b HTTP/1.1\r\n" + head_for(p), 400),
+    ("an asterisk target", lambda p: b"GET * HTTP/1.1\r\n" + head_for(p), 400),
+    ("an authority target", lambda p: b"GET example.org:80 HTTP/1.1\r\n" + head_for(p), 400),
+    ("a relative target", lambda p: b"GET index.html HTTP/1.1\r\n" + head_for(p), 400),
+    ("an HTTP/0.9 request", lambda p: b"GET /\r\n", 400),
+    ("HTTP/0.9 spelt out", lambda p: b"GET / HTTP/0.9\r\n" + head_for(p), 505),
+    ("HTTP/2.0 in text", lambda p: b"GET / HTTP/2.0\r\n" + head_for(p), 505),
+    ("a garbled version", lambda p: b"GET / HTTQ/1.1\r\n" + head_for(p), 400),
+    ("four words", lambda p: b"GET / HTTP/1.1 please\r\n" + head_for(p), 400),
+    ("only empty lines", lambda p: b"\r\n" * 8, 400),
+    ("a binary request line", lambda p: b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400),  # TLS hello
+    ("a method that is not a token", lambda p: b"G(T / HTTP/1.1\r\n" + head_for(p), 400),
+    ("an unknown method", lambda p: b"BREW / HTTP/1.1\r\n" + head_for(p), 405),
+    ("a lower-case method", lambda p: b"get / HTTP/1.1\r\n" + head_for(p), 405),
+    (
+        "two Content-Lengths",
+        lambda p: b"GET / HTTP/1.1\r\n" + head_for(p, "Content-Length: 1\r\nContent-Length: 2\r\n"),
+        400,
+    ),
+    (
+        "a Content-Length in superscript digits",  # "²" read as Latin-1: str.isdigit() is true for it
+        lambda p: f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\nContent-Length: \xb2\r\n\r\n".encode("latin-1"),
+        400,
+    ),
+    ("a Content-Length that is no number", lambda p: b"GET / HTTP/1.1\r\n" + head_for(p, "Content-Length: x\r\n"), 400),
+    (
+        "a POST with 300 KB the server does not read",
+        lambda p: b"POST / HTTP/1.1\r\n" + head_for(p, "Content-Length: 300000\r\n") + b"f" * 300000,
+        405,
+    ),
+    (
+        "a chunked GET",
+        lambda p: b"GET / HTTP/1.1\r\n" + head_for(p, "Transfer-Encoding: chunked\r\n") + b"0\r\n\r\n",
+        200,
+    ),
+    ("raw UTF-8 in the path", lambda p: "GET /images/调研现场.png HTTP/1.1\r\n".encode() + head_for(p), 200),
+    ("a fragment in the target", lambda p: b"GET /robots.txt#top HTTP/1.1\r\n" + head_for(p), 200),
+    ("a path with a trailing NUL escape", lambda p: b"GET /robots.txt%00 HTTP/1.1\r\n" + head_for(p), 404),
+]
+
+
+@pytest.mark.parametrize(("what", "make", "status"), ODD_REQUESTS, ids=[case[0] for case in ODD_REQUESTS])
+def test_every_odd_request_gets_an_answer(server: Serve, what: str, make: Callable[[int], bytes], status: int) -> None:
+    client = Client(server.port, timeout=10)
+    try:
+        answer = client.send(make(server.port))  # raises NoStatus if the connection ends without a status line
+    finally:
+        client.close()
+    assert answer.status == status, (what, answer.status, answer.body[:200])
+    assert int(answer.header("Content-Length")) == len(answer.body)
+    if status >= 400 and status != 404:
+        assert answer.header("Content-Type") == "text/plain; charset=utf-8"
+        assert str(status).encode() in answer.body and len(answer.body.decode("utf-8").splitlines()) == 2
+
+
+def test_odd_requests_leave_no_traceback_and_the_server_serving(server: Serve) -> None:
+    for _, make, _ in ODD_REQUESTS:
+        client = Client(server.port, timeout=10)
+        try:
+            client.send(make(server.port))
+        finally:
+            client.close()
+    assert server.get("/").status == 200
+    assert "Traceback" not in server.output and "内部出错" not in server.output
+
+
+def test_an_answer_that_closes_the_connection_says_so(server: Serve) -> None:
+    client = Client(server.port, timeout=10)
+    try:
+        answer = client.send(b"GET / HTTP/1.1\r\n" + head_for(server.port, f"X-Big: {'d' * 10000}\r\n"))
+        assert answer.status == 431 and answer.header("Connection") == "close"
+        assert client.sock is None  # the client saw the close and will reconnect
+        assert client.get("/").status == 200
+    finally:
+        client.close()
+
+
+# ------------------------------------------------------------- keep-alive, caching
+def test_keep_alive_serves_many_answers_over_one_connection(server: Serve) -> None:
+    client = Client(server.port, timeout=10)
+    try:
+        statuses = [
+            client.get("/").status,
+            client.get("/static/style.css").status,
+            client.get("/no/such/page/").status,  # the error page keeps the connection
+            client.get("/essays/wang-xiaoming-iot").status,  # a redirect too
+            client.get("/", "HEAD").status,
+            client.get("/", "DELETE").status,
+            client.get("/%zz").status,
+            client.get("/").status,
+        ]
+        assert statuses == [200, 200, 404, 302, 200, 405, 400, 200]
+        assert client.connections == 1
+    finally:
+        client.close()
+
+
+def test_two_requests_on_one_connection(server: Serve) -> None:
+    client = Client(server.port, timeout=10)
+    try:
+        first = client.get("/")
+        second = client.get("/static/style.css")
+        third = client.get("/no/such/page/")
+        fourth = client.send(
+            f"GET /robots.txt HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nContent-Length: 5\r\n\r\nhello".encode()
+        )  # a GET with a small body: the body is dropped, the next request is read where it starts
+        fifth = client.get("/robots.txt")
+        assert [first.status, second.status, third.status, fourth.status, fifth.status] == [200, 200, 404, 200, 200]
+        assert fourth.body == fifth.body == (server.preview / "robots.txt").read_bytes()
+        assert client.connections == 1
+        assert first.header("Connection") != "close"
+    finally:
+        client.close()
+
+
+def test_http_1_0_closes_after_the_answer(server: Serve) -> None:
+    client = Client(server.port, timeout=10)
+    try:
+        answer = client.send(f"GET / HTTP/1.0\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode())
+        assert answer.status == 200 and answer.header("Connection") == "close"
+    finally:
+        client.close()
+
+
+PDF = "/" + quote("files/成长营课程表.pdf")
+
+
+def test_ranges(server: Serve) -> None:
+    data = (server.preview / "files/成长营课程表.pdf").read_bytes()
+    size = len(data)
+    assert size > 100
+    whole = server.get(PDF)
+    assert whole.status == 200 and whole.header("Accept-Ranges") == "bytes"
+    cases = {"bytes=0-9": (0, 9), "bytes=10-": (10, size - 1), "bytes=-16": (size - 16, size - 1)}
+    cases |= {f"bytes=5-{size * 2}": (5, size - 1), " bytes = 3 - 4 ": (3, 4)}
+    for header, (first, last) in cases.items():
+        part = server.get(PDF, headers={"Range": header})
+        assert part.status == 206, header
+        assert part.header("Content-Range") == f"bytes {first}-{last}/{size}"
+        assert part.body == data[first : last + 1] and int(part.header("Content-Length")) == last - first + 1
+    for header in (f"bytes={size}-", f"bytes={size + 10}-{size + 20}", "bytes=-0"):
+        refused = server.get(PDF, headers={"Range": header})
+        assert refused.status == 416, header
+        assert refused.header("Content-Range") == f"bytes */{size}"
+        assert int(refused.header("Content-Length")) == len(refused.body)
+    for header in ("bytes=0-1,5-6", "items=0-1", "bytes=9-2", "bytes=x-y", "bytes=" + "9" * 5000 + "-"):
+        ignored = server.get(PDF, headers={"Range": header})
+        assert ignored.status in (200, 416), header
+        if ignored.status == 200:
+            assert ignored.body == data, header
+    head = server.get(PDF, "HEAD", headers={"Range": "bytes=0-9"})
+    assert head.status == 200 and head.body == b"" and int(head.header("Content-Length")) == size
+
+
+def test_if_range_sends_the_part_only_of_the_same_file(server: Serve) -> None:
+    data = (server.preview / "files/成长营课程表.pdf").read_bytes()
+    whole = server.get(PDF)
+    etag, modified = whole.header("ETag"), whole.header("Last-Modified")
+    assert etag.startswith('"') and modified.endswith("GMT")
+    same = server.get(PDF, headers={"Range": "bytes=0-3", "If-Range": etag})
+    assert same.status == 206 and same.body == data[:4]
+    by_date = server.get(PDF, headers={"Range": "bytes=0-3", "If-Range": modified})
+    assert by_date.status == 206
+    older = server.get(PDF, headers={"Range": "bytes=0-3", "If-Range": '"an-older-version"'})
+    assert older.status == 200 and older.body == data
+
+
+def test_range_on_a_large_streamed_file(server: Serve) -> None:
+    data = os.urandom(9 << 20)  # above the size that is streamed instead of read whole
+    (server.preview / "video.mp4").write_bytes(data)
+    part = server.get("/video.mp4", headers={"Range": "bytes=8388000-8389999"})
+    assert part.status == 206 and part.header("Content-Type") == "video/mp4"
+    assert part.body == data[8388000:8390000]
+    tail = server.get("/video.mp4", headers={"Range": "bytes=-10"})
+    assert tail.body == data[-10:]
+
+
+def test_etag_and_last_modified_give_304(server: Serve) -> None:
+    client = Client(server.port, timeout=10)
+    try:
+        first = client.get("/static/style.css")
+        etag, modified = first.header("ETag"), first.header("Last-Modified")
+        assert first.status == 200 and etag and modified
+        assert first.header("Cache-Control") == "no-cache"  # kept by the browser, but always asked about
+        again = client.get("/static/style.css", headers={"If-None-Match": etag})
+        assert again.status == 304 and again.body == b"" and again.header("ETag") == etag
+        assert client.get("/static/style.css", headers={"If-None-Match": f'"x", W/{etag}'}).status == 304
+        assert client.get("/static/style.css", headers={"If-None-Match": "*"}).status == 304
+        assert client.get("/static/style.css", headers={"If-None-Match": '"other"'}).status == 200
+        assert client.get("/static/style.css", headers={"If-Modified-Since": modified}).status == 304
+        old = "Mon, 01 Jan 2001 00:00:00 GMT"
+        assert client.get("/static/style.css", headers={"If-Modified-Since": old}).status == 200
+        assert client.get("/static/style.css", headers={"If-Modified-Since": "yesterday"}).status == 200
+        # If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2)
+        both = {"If-None-Match": '"other"', "If-Modified-Since": modified}
+        assert client.get("/static/style.css", headers=both).status == 200
+        page = client.get("/")
+        assert page.header("ETag") and not page.header("Last-Modified")  # the page carries the build token
+        assert client.get("/", headers={"If-None-Match": page.header("ETag")}).status == 304
+        assert client.connections == 1  # 304 answers keep the connection
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("probe.pdf", "application/pdf"),
+        ("probe.webp", "image/webp"),
+        ("probe.avif", "image/avif"),
+        ("probe.svg", "image/svg+xml; charset=utf-8"),
+        ("probe.xml", "application/xml; charset=utf-8"),
+        ("probe.json", "application/json; charset=utf-8"),
+        ("probe.wasm", "application/wasm"),
+        ("probe.pf_meta", "application/octet-stream"),
+        ("probe.pf_index", "application/octet-stream"),
+        ("probe.pf_fragment", "application/octet-stream"),
+        ("probe.pf_filter", "application/octet-stream"),
+        ("probe.mp4", "video/mp4"),
+    ],
+)
+def test_content_types_of_the_print_edition_and_search(server: Serve, name: str, kind: str) -> None:
+    (server.preview / "probes").mkdir(exist_ok=True)
+    (server.preview / "probes" / name).write_bytes(b"\x00probe")
+    answer = server.get(f"/probes/{name}")
+    assert answer.status == 200 and answer.header("Content-Type") == kind and answer.body == b"\x00probe"
+
+
+def test_the_search_index_is_served_as_binary(server: Serve) -> None:
+    files = sorted(p for p in (server.preview / "pagefind").rglob("*") if p.suffix.startswith(".pf_"))
+    assert {p.suffix for p in files} >= {".pf_meta", ".pf_fragment", ".pf_index"}
+    for suffix in (".pf_meta", ".pf_fragment", ".pf_index"):
+        path = next(p for p in files if p.suffix == suffix)
+        answer = server.get("/" + quote(path.relative_to(server.preview).as_posix()))
+        assert answer.status == 200 and answer.header("Content-Type") == "application/octet-stream"
+        assert answer.body == path.read_bytes()
+
+
+def test_the_event_stream_is_framed_by_the_end_of_the_connection(server: Serve) -> None:
+    head = server.get("/__chaowen__/events", "HEAD")
+    assert head.status == 200 and head.header("Content-Type") == "text/event-stream; charset=utf-8"
+    assert head.header("Connection") == "close" and not head.header("Content-Length")
+
+
+# -------------------------------------------------------------------------- load
+@pytest.mark.slow
+def test_under_load_with_saves_every_request_gets_a_status_and_none_fails(tmp_path: Path) -> None:
+    server = Serve(copy_example(tmp_path / "site"))
+    try:
+        targets = target_mix(server.preview)
+        essay = server.site / ESSAY
+        original = essay.read_text(encoding="utf-8")
+        saves = 0
+        finished = threading.Event()
+
+        def save() -> None:
+            nonlocal saves
+            while not finished.wait(0.5) and saves < 4:
+                saves += 1
+                essay.write_text(original + f"\n负载测试第{saves}次保存。\n", encoding="utf-8")
+
+        saver = threading.Thread(target=save, daemon=True)
+        saver.start()
+        result = hammer(server.port, targets, connections=8, requests=1000)
+        finished.set()
+        saver.join()
+        assert result.requests == 8000
+        assert result.no_status == 0, result.no_status_examples
+        assert result.server_errors == 0, result.summary()
+        assert {200, 404, 400, 414} <= set(result.statuses), result.summary()
+        assert saves >= 1
+        deadline = time.monotonic() + 30  # a hang guard: the last save is shown once its rebuild is done
+        last = f"负载测试第{saves}次保存。"
+        while last not in server.get("/essays/wang-xiaoming-iot/").text and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert last in server.get("/essays/wang-xiaoming-iot/").text
+        assert "Traceback" not in server.output
+    finally:
+        server.stop()

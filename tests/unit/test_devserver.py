@@ -6,17 +6,25 @@ import errno
 import json
 import os
 import re
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from chaowen import devserver
 from chaowen.devserver import (
     CONTENT_TYPES,
     Hub,
     PreviewServer,
+    RangeNotSatisfiable,
+    byte_range,
     content_type,
+    etag_matches,
+    http_date,
     inject,
     live_script,
+    malformed_path,
     open_server,
     problem_view,
     safe_path,
@@ -24,6 +32,7 @@ from chaowen.devserver import (
     url_segments,
 )
 from chaowen.errors import Problem, Severity
+from tests.http_load import Client
 
 
 @pytest.fixture
@@ -125,6 +134,16 @@ def test_symlinks_pointing_out_are_refused_and_inside_allowed(root: Path) -> Non
         ("font.woff2", "font/woff2"),
         ("成长营课程表.pdf", "application/pdf"),
         ("报告.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("cover.webp", "image/webp"),
+        ("cover.AVIF", "image/avif"),
+        ("pagefind_bg.wasm", "application/wasm"),
+        ("pagefind-entry.json", "application/json; charset=utf-8"),
+        ("zh_abc.pf_meta", "application/octet-stream"),
+        ("zh_abc.pf_index", "application/octet-stream"),
+        ("zh_abc.pf_fragment", "application/octet-stream"),
+        ("zh_abc.pf_filter", "application/octet-stream"),
+        ("wasm.zh.pagefind", "application/octet-stream"),
+        ("clip.mov", "video/quicktime"),
         ("data.bin", "application/octet-stream"),
         ("noextension", "application/octet-stream"),
     ],
@@ -239,3 +258,146 @@ def test_all_ports_busy_raises() -> None:
 
     with pytest.raises(OSError):
         open_server("127.0.0.1", 8000, make, attempts=3)
+
+
+# -------------------------------------------------------------------- request paths
+@pytest.mark.parametrize(
+    ("raw", "malformed"),
+    [
+        ("/", False),
+        ("/essays/foo/", False),
+        ("/%E6%BD%AE/", False),
+        ("/%e6%bd%ae/", False),
+        ("/a%20b", False),
+        ("/%2e%2e/secret", False),  # well-formed: refused as a way out (404), not as malformed
+        ("/index.html%00", False),
+        ("/%zz", True),
+        ("/%", True),
+        ("/a%2", True),
+        ("/%ff%fe", True),
+        ("/%E6%BD", True),  # a cut-off character
+        ("/a\x01b", True),
+        ("/a\x7fb", True),
+    ],
+)
+def test_malformed_paths(raw: str, malformed: bool) -> None:
+    assert malformed_path(raw) is malformed
+
+
+# ------------------------------------------------------------------- HTTP semantics
+@pytest.mark.parametrize(
+    ("header", "size", "expected"),
+    [
+        ("bytes=0-9", 100, (0, 9)),
+        ("bytes=90-", 100, (90, 99)),
+        ("bytes=-10", 100, (90, 99)),
+        ("bytes=-1000", 100, (0, 99)),
+        ("bytes=50-1000", 100, (50, 99)),
+        ("bytes=99-99", 100, (99, 99)),
+        ("BYTES = 1 - 2", 100, (1, 2)),
+        ("bytes=0-" + "9" * 5000, 100, (0, 99)),  # no ValueError from int() on thousands of digits
+        ("bytes=0-1,5-6", 100, None),  # several ranges: the whole file
+        ("bytes=9-2", 100, None),
+        ("bytes=-", 100, None),
+        ("items=0-1", 100, None),
+        ("bytes=a-b", 100, None),
+        ("", 100, None),
+    ],
+)
+def test_byte_ranges(header: str, size: int, expected: tuple[int, int] | None) -> None:
+    assert byte_range(header, size) == expected
+
+
+@pytest.mark.parametrize(
+    ("header", "size"),
+    [("bytes=100-", 100), ("bytes=100-200", 100), ("bytes=-0", 100), ("bytes=0-", 0), ("bytes=-5", 0)]
+    + [("bytes=" + "9" * 5000 + "-", 100)],
+)
+def test_unsatisfiable_ranges(header: str, size: int) -> None:
+    with pytest.raises(RangeNotSatisfiable):
+        byte_range(header, size)
+
+
+def test_etag_comparison_is_weak_and_takes_lists() -> None:
+    assert etag_matches('"abc"', '"abc"')
+    assert etag_matches('W/"abc"', '"abc"')
+    assert etag_matches('"x", W/"abc" , "y"', '"abc"')
+    assert etag_matches(" * ", '"abc"')
+    assert not etag_matches('"abcd"', '"abc"')
+    assert not etag_matches("abc", '"abc"')  # not quoted: not an entity tag
+    assert not etag_matches("", '"abc"')
+
+
+def test_http_dates() -> None:
+    assert http_date("Sun, 06 Nov 1994 08:49:37 GMT") == 784111777.0
+    assert http_date("Sunday, 06-Nov-94 08:49:37 GMT") == 784111777.0
+    assert http_date("Sun Nov  6 08:49:37 1994") == 784111777.0
+    assert http_date("Sun, 06 Nov 1994 08:49:37 -0000") == 784111777.0
+    for bad in (None, "", "yesterday", "Sun, 99 Nov 1994 08:49:37 GMT", "9" * 100):
+        assert http_date(bad) is None, bad
+
+
+# ----------------------------------------------------------------- the server itself
+class Running:
+    def __init__(self, root: Path, *, verbose: bool) -> None:
+        self.lines: list[str] = []
+        self.server = PreviewServer(("127.0.0.1", 0), root, Hub(), log=self.lines.append, verbose=verbose)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def get(self, target: str) -> int:
+        client = Client(self.server.port, timeout=10)
+        try:
+            return client.get(target).status
+        finally:
+            client.close()
+
+
+@pytest.fixture(params=[True, False], ids=["verbose", "quiet"])
+def running(root: Path, request: pytest.FixtureRequest) -> Iterator[Running]:
+    server = Running(root, verbose=request.param)
+    yield server
+    server.server.stop()
+    server.thread.join(10)
+
+
+def test_a_bug_in_the_handler_is_a_500_reported_once_and_the_server_keeps_serving(
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(html: bytes, script: bytes) -> bytes:
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(devserver, "inject", broken)
+    assert running.get("/essays/foo/") == 500
+    assert running.get("/essays/foo/index.html") == 500
+    assert running.get("/static/style.css") == 200  # no page: no injection, no bug
+    tracebacks = [line for line in running.lines if "Traceback" in line]
+    reports = [line for line in running.lines if "已回答 500" in line]
+    assert len(reports) == 1 and "RuntimeError: injected failure" in reports[0]
+    assert "GET /essays/foo/ HTTP/1.1" in reports[0]
+    assert len(tracebacks) == (1 if running.server.verbose else 0)
+    monkeypatch.undo()
+    assert running.get("/essays/foo/") == 200
+
+
+def test_a_file_missing_while_a_build_writes_is_asked_for_again(root: Path) -> None:
+    running = Running(root, verbose=True)
+    try:
+        running.server.idle.clear()  # a build is writing
+        late = root / "static/late.css"
+
+        def finish_build() -> None:
+            late.write_text("p{}", encoding="utf-8")
+            running.server.idle.set()
+
+        timer = threading.Timer(0.2, finish_build)
+        timer.start()
+        assert running.get("/static/late.css") == 200  # waited for the build, then found it
+        timer.join()
+        running.server.idle.clear()
+        threading.Timer(0.2, running.server.idle.set).start()
+        assert running.get("/static/gone.css") == 404  # waited, and it is still not there
+        assert running.get("/static/style.css") == 200
+        assert not any("Traceback" in line for line in running.lines)
+    finally:
+        running.server.stop()

@@ -5,6 +5,69 @@
    Each bundle's pagefind.js is imported from its own address, so each is a module instance of its own. */
 
 const UNDATED = "undated";
+const ROUTES = "routes";
+const HAN = /\p{Script=Han}/u;
+const WORD = /[\p{L}\p{N}]/u;
+
+/* What the reader typed, as the words of the index. `chaowen build` indexes Chinese text one character to a word
+   (it puts a zero-width space between characters), so a Chinese word is a phrase of characters; runs of letters
+   and digits (5G, AGV, 2025) stay whole, lowercased as Pagefind does. One entry per term, which spaces and
+   punctuation separate: {tokens, phrase}, where phrase says that the term must occur as typed (it has Chinese
+   characters, or more than one token), not only start a word (as a Latin word being typed does). */
+export function queryTerms(text) {
+  const terms = [];
+  let tokens = [];
+  let run = "";
+  const endRun = () => {
+    if (run) tokens.push(run.toLocaleLowerCase());
+    run = "";
+  };
+  const endTerm = () => {
+    endRun();
+    if (tokens.length) terms.push({ tokens, phrase: tokens.length > 1 || HAN.test(tokens[0]) });
+    tokens = [];
+  };
+  for (const char of String(text)) {
+    if (HAN.test(char)) {
+      endRun();
+      tokens.push(char);
+    } else if (WORD.test(char)) {
+      run += char;
+    } else {
+      endTerm();  // a space or a punctuation mark: 碳纤维，回收 is two terms, as 碳纤维 回收
+    }
+  }
+  endTerm();
+  return terms;
+}
+
+/* One shard's results: Pagefind's ranked search for every token of every term, kept to the pages where each
+   phrase term occurs as typed (Pagefind's exact search, "…", over that term's tokens), and with the pages where the
+   whole query occurs as typed first. Pagefind's exact search alone finds but does not rank (every score is 1):
+   the ranked search gives the order (title words weigh most, rarer characters more). Searches of one shard run one
+   after another, as they share the shard's Pagefind instance; the first one loads the index chunks. */
+async function searchShard(pagefind, terms, options) {
+  if (!terms.length) return [];
+  const words = terms.flatMap((t) => t.tokens);
+  const ranked = await pagefind.search(words.join(" "), options);
+  let results = ranked ? ranked.results : [];
+  if (!results.length) return [];
+  const exact = { filters: options.filters || {} };
+  const phrase = async (tokens) => {
+    const found = await pagefind.search(`"${tokens.join(" ")}"`, exact);
+    return new Map((found ? found.results : []).map((r) => [r.id, r]));
+  };
+  for (const term of terms.filter((t) => t.phrase)) {
+    const where = await phrase(term.tokens);
+    // A lone phrase's own result locates the phrase: its excerpt highlights the words typed, not scattered characters.
+    results = results.filter((r) => where.has(r.id)).map((r) => (terms.length === 1 ? { ...r, data: where.get(r.id).data } : r));
+  }
+  if (terms.length > 1 && results.length > 1) {
+    const whole = await phrase(words);
+    results = results.map((r) => ({ ...r, together: whole.has(r.id) }));
+  }
+  return results;
+}
 
 /* An engine over the index in the folder `root` (an absolute URL ending in "/pagefind/"), for pages in
    `language`. search(ticket, term, options, count) -> {total, pages}; more(ticket, from, count) -> {pages};
@@ -22,50 +85,118 @@ export function createEngine(root, language) {
   }
 
   async function search(ticket, term, options, count) {
-    const shards = await load();
-    const found = await Promise.all(shards.map((shard) => shard.pagefind.search(term, options)));
-    const results = merge(shards, found.map((f) => (f ? f.results : [])), options);
-    if (ticket >= current.ticket) current = { ticket, results };  // a slower, older search must not win
-    return { total: results.length, pages: await pages(results.slice(0, count)) };
+    const { names, open, router } = await load();
+    const terms = queryTerms(term);
+    const holding = await route(router, terms);
+    const shards = await Promise.all(names.filter((name) => !holding || holding.has(name)).map(open));
+    const found = await Promise.all(shards.map((shard) => searchShard(shard.pagefind, terms, options || {})));
+    const results = merge(shards, found, options);
+    if (ticket >= current.ticket) current = { ticket, results, terms };  // a slower, older search must not win
+    return { total: results.length, pages: await pages(results.slice(0, count), terms) };
   }
 
   async function more(ticket, from, count) {
     const chosen = ticket === current.ticket ? current.results.slice(from, from + count) : [];
-    return { pages: await pages(chosen) };
+    return { pages: await pages(chosen, current.terms) };
   }
 
   return { load, search, more };
 }
 
+/* The list of shards, a function that opens one (its own Pagefind module and WebAssembly, once), and the router.
+   With a router, shards are opened when a search needs them: a reader who looks for a rare word downloads the
+   engine of the one or two years that hold it, not of every year. Without one, every shard is opened now. */
 async function loadShards(root, language) {
   // Revalidated every time (a few bytes): a new year's shard must not wait for a cached list to expire.
   const response = await fetch(new URL("shards.json", root), { cache: "no-cache" });
   if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
-  const names = (await response.json()).shards;
-  return Promise.all(names.map(async (name) => {
-    const base = new URL(`${name}/`, root).href;
-    const pagefind = await import(new URL("pagefind.js", base).href);
-    // Pagefind finds its files from basePath and links results below the folder that holds pagefind/
-    // (it cuts basePath at "pagefind"): name it, since a worker has neither <html lang> nor the page's address.
-    await pagefind.options({ basePath: base, excerptLength: 40, language });
-    return { name, pagefind };
-  }));
+  const listing = await response.json();
+  const opened = new Map();
+  const open = (name) => {
+    if (!opened.has(name)) {
+      const shard = openShard(root, name, language);
+      opened.set(name, shard);
+      shard.catch(() => opened.delete(name));  // tried again by the next search
+    }
+    return opened.get(name);
+  };
+  const router = listing.routes ? { ...(await openShard(root, ROUTES, language)), pages: listing.routes } : null;
+  if (!router) await Promise.all(listing.shards.map(open));
+  return { names: listing.shards, open, router };
 }
 
-/* One list from the shards' lists. By relevance: by score, highest first (as Pagefind merges indexes itself;
-   equal scores keep shard order). By date: each shard's list is already in date order and the shards cover
+async function openShard(root, name, language) {
+  const base = new URL(`${name}/`, root).href;
+  const pagefind = await import(new URL("pagefind.js", base).href);
+  // Pagefind finds its files from basePath and links results below the folder that holds pagefind/
+  // (it cuts basePath at "pagefind"): name it, since a worker has neither <html lang> nor the page's address.
+  await pagefind.options({ basePath: base, excerptLength: 40, language });
+  await pagefind.init();  // start fetching the index's entry and WebAssembly now, not with the first search
+  return { name, pagefind };
+}
+
+/* The names of the shards that can hold every phrase of the query, or null for all of them. The router bundle
+   (pagefind/routes/) has one page per shard whose words stand for the pairs of Chinese characters in it; a query's
+   pairs are looked up there, so a rare word loads the index of the one or two years that have it rather than a
+   chunk of every year's index for every character. */
+async function route(router, terms) {
+  if (!router) return null;
+  const words = [];
+  for (const term of terms.filter((t) => t.phrase)) {
+    for (let i = 0; i + 1 < term.tokens.length; i++) {
+      const [a, b] = [term.tokens[i], term.tokens[i + 1]];
+      if (HAN.test(a) && HAN.test(b)) words.push(routeWord(a, b));
+    }
+  }
+  if (!words.length) return null;
+  const found = await router.pagefind.search([...new Set(words)].join(" "));
+  return new Set((found ? found.results : []).map((r) => router.pages[r.id]).filter(Boolean));
+}
+
+/* As chaowen/search.py spells a pair of characters: each code point in five hexadecimal digits, written a-p. */
+export function routeWord(a, b) {
+  const hex = (char) => char.codePointAt(0).toString(16).padStart(5, "0");
+  return (hex(a) + hex(b)).replace(/[0-9a-f]/gu, (d) => "abcdefghijklmnop"[parseInt(d, 16)]);
+}
+
+/* One list from the shards' lists. By relevance: pages that hold the whole query as typed first, then by score,
+   highest first (as Pagefind merges indexes itself; equal scores keep shard order). By date: each shard's list is already in date order and the shards cover
    years newest first, so the lists are joined in that order, or reversed for oldest first; pages without a
    date come last either way. */
 function merge(shards, lists, options) {
   const direction = options && options.sort ? Object.values(options.sort)[0] : null;
-  if (!direction) return lists.flat().sort((a, b) => b.score - a.score);
+  if (!direction) return lists.flat().sort((a, b) => (b.together ? 1 : 0) - (a.together ? 1 : 0) || b.score - a.score);
   const dated = lists.filter((_, i) => shards[i].name !== UNDATED);
   const undated = lists.filter((_, i) => shards[i].name === UNDATED);
   if (direction === "asc") dated.reverse();
   return [...dated, ...undated].flat();
 }
 
-async function pages(results) {
+async function pages(results, terms) {
   const data = await Promise.all(results.map((result) => result.data()));
-  return data.map((page) => ({ url: page.url, meta: page.meta || {}, excerpt: page.excerpt }));
+  return data.map((page) => ({ url: page.url, meta: clean(page.meta || {}), excerpt: highlight(page.excerpt, terms) }));
+}
+
+/* Metadata without the word boundaries the index holds (a title is also indexed text). */
+function clean(meta) {
+  return Object.fromEntries(Object.entries(meta).map(([key, value]) => [key, String(value).replace(/\u200b/gu, "")]));
+}
+
+/* Pagefind's excerpt (escaped text) with the terms as typed highlighted. Pagefind marks each word it matched, and
+   its words are single Chinese characters: the marks are taken out and put around each whole term instead. */
+function highlight(excerpt, terms) {
+  const text = String(excerpt || "").replace(/\u200b/gu, "").replace(/<\/?mark>/gu, "");
+  const patterns = terms.map((t) => t.tokens.map((token) => escapeRegExp(escapeHtml(token))).join("\\s*"));
+  if (!patterns.length) return text;
+  // An entity (&amp;) is passed over whole, so that a term never splits one.
+  const found = new RegExp(`(&[#\\w]+;)|(${patterns.join("|")})`, "giu");
+  return text.replace(found, (match, entity) => (entity ? match : `<mark>${match}</mark>`));
+}
+
+function escapeHtml(text) {
+  return text.replace(/&/gu, "&amp;").replace(/</gu, "&lt;").replace(/>/gu, "&gt;").replace(/"/gu, "&quot;");
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/gu, "\\$&");
 }

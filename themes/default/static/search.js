@@ -181,7 +181,7 @@
     link.textContent = meta.title || page.url;
     heading.appendChild(link);
     item.appendChild(heading);
-    var facts = [meta.kind, meta.track, meta.date].filter(Boolean);
+    var facts = [meta.kind, meta.author, meta.track, meta.date].filter(Boolean);
     if (facts.length) {
       var line = document.createElement("p");
       line.className = "meta";
