@@ -125,6 +125,10 @@ class Document:
     summary: str = ""
     draft: bool = False
     extra: Mapping[str, Any] = field(default_factory=empty)
+    # Front-matter fields declared only in the field table (schema.FRONT_MATTER), by name, converted by their
+    # type (an image: its source relative to content/). Templates show them; no Python code reads them, so
+    # adding one is adding a row to the table.
+    more: Mapping[str, Any] = field(default_factory=empty)
     field_lines: Mapping[str, int] = field(default_factory=empty)
     digest: str = ""  # hash of the file's bytes
 

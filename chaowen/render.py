@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, assert_never
 
 import jinja2
@@ -49,6 +50,7 @@ from .model import (
     TagsPage,
     TrackPage,
 )
+from .schema import FIELD_TYPES
 from .site import Stats, site_stats, track_tally
 from .urls import list_page_path, output_file, with_base
 from .views import (
@@ -228,7 +230,14 @@ class Renderer:
             chars=brief.chars,
             minutes=brief.minutes,
             extra=doc.extra,
+            more=MappingProxyType({name: self._shown(name, value) for name, value in doc.more.items()}),
         )
+
+    def _shown(self, name: str, value: Any) -> Any:
+        """A table-only field's value as templates show it: by its declared type (an image: its URL)."""
+        if FIELD_TYPES[name] == "image":
+            return self.url(self.site.urls.get(value, value))
+        return value
 
     def meta(
         self,

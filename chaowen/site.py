@@ -44,6 +44,7 @@ from .model import (
     TagsPage,
     TrackPage,
 )
+from .schema import FIELD_TYPES
 from .urls import list_page_path, unique_slugs
 
 FEED_SIZE = 20
@@ -112,7 +113,23 @@ def build_site(
         urls[asset.source] = asset.source
 
     docs = {d.source: d for d in published if d.source in urls}
+    _check_images(docs.values(), {asset.source for asset in asset_list}, problems, language)
     return _assemble(config, docs, asset_list, urls), problems
+
+
+def _check_images(documents: Iterable[Document], assets: set[str], problems: list[Problem], language: str) -> None:
+    """Every image a front-matter field names (a field of type image in the table) is a file under content/."""
+    for document in documents:
+        for name, target in document.more.items():
+            if FIELD_TYPES[name] == "image" and target not in assets:
+                problems.append(
+                    Problem(
+                        f"content/{document.source}",
+                        document.field_lines.get(name, 1),
+                        messages.text("missing_image", language, target=f"content/{target}"),
+                        messages.text("missing_image_hint", language),
+                    )
+                )
 
 
 def document_path(document: Document) -> str:
