@@ -529,9 +529,7 @@ class Builder:
         todo: list[tuple[PageSpec, str]] = []
         for spec in site.pages:
             path = output_file(spec.path)
-            base_key = digest(
-                shape, templates.get(spec.template, ""), spec.path, spec.template, repr(sorted(spec.data.items()))
-            )
+            base_key = digest(shape, templates.get(spec.template, ""), spec.path, spec.template, repr(spec.data))
             old = previous.get(path)
             if (
                 old is not None

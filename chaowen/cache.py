@@ -31,9 +31,9 @@ import functools
 import hashlib
 import importlib.metadata
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -43,6 +43,7 @@ import orjson
 
 from .errors import Problem, Severity
 from .model import Brief, BrokenLink, Document, Heading, Kind, Markup, PageScan
+from .schema import FIELD_TYPES
 
 CACHE_DIR = ".chaowen-cache"
 FORMAT = 3
@@ -99,57 +100,79 @@ def digest(*parts: str) -> str:
 
 # ----------------------------------------------------------------- (de)serialising
 def document_to_json(document: Document, problems: tuple[Problem, ...]) -> dict[str, Any]:
-    return {
-        "source": document.source,
-        "kind": document.kind.value,
-        "title": document.title,
-        "date": document.date.isoformat() if document.date else None,
-        "slug": document.slug,
-        "body_line": document.body_line,
-        "number": document.number,
-        "track": document.track,
-        "issue": document.issue,
-        "authors": list(document.authors),
-        "unit": document.unit,
-        "host": document.host,
-        "venue": document.venue,
-        "participants": list(document.participants),
-        "tags": list(document.tags),
-        "summary": document.summary,
-        "draft": document.draft,
-        "extra": dict(document.extra),
-        "field_lines": dict(document.field_lines),
-        "digest": document.digest,
-        "problems": [problem_to_json(p) for p in problems],
-    }
+    """A document (without its body) as JSON: every field of :class:`Document`, by the codec of its type."""
+    data: dict[str, Any] = {name: codec[0](getattr(document, name)) for name, codec in _DOCUMENT_CODECS.items()}
+    data["problems"] = [problem_to_json(p) for p in problems]
+    return data
 
 
 def document_from_json(data: dict[str, Any]) -> tuple[Document, tuple[Problem, ...]]:
     """Rebuild a cached document (without its body). Raises KeyError/TypeError/ValueError on bad data."""
-    document = Document(
-        source=_str(data["source"]),
-        kind=Kind(data["kind"]),
-        title=_str(data["title"]),
-        date=datetime.fromisoformat(data["date"]) if data["date"] else None,
-        slug=_str(data["slug"]),
-        body="",
-        body_line=int(data["body_line"]),
-        number=_opt_int(data["number"]),
-        track=data["track"] if data["track"] is None else _str(data["track"]),
-        issue=_opt_int(data["issue"]),
-        authors=_strs(data["authors"]),
-        unit=_str(data["unit"]),
-        host=_str(data["host"]),
-        venue=_str(data["venue"]),
-        participants=_strs(data["participants"]),
-        tags=_strs(data["tags"]),
-        summary=_str(data["summary"]),
-        draft=bool(data["draft"]),
-        extra=MappingProxyType(dict(data["extra"])),
-        field_lines=MappingProxyType({_str(k): int(v) for k, v in data["field_lines"].items()}),
-        digest=_str(data["digest"]),
-    )
+    values = {name: codec[1](data[name]) for name, codec in _DOCUMENT_CODECS.items()}
+    document = Document(body="", **values)
     return document, tuple(problem_from_json(p) for p in data["problems"])
+
+
+Codec = tuple[Callable[[Any], Any], Callable[[Any], Any]]  # to JSON, from JSON (raising on bad data)
+# One codec per type a Document field may have. The table below is made from the dataclass itself, so a
+# field added to Document is cached with no edit here, and a field of a type without a codec fails at import.
+_CODECS_BY_TYPE: dict[str, Codec] = {
+    "str": (lambda v: v, lambda v: _str(v)),
+    "int": (lambda v: v, lambda v: int(v)),
+    "bool": (lambda v: v, lambda v: bool(v)),
+    "int | None": (lambda v: v, lambda v: _opt_int(v)),
+    "str | None": (lambda v: v, lambda v: None if v is None else _str(v)),
+    "datetime | None": (
+        lambda v: v.isoformat() if v else None,
+        lambda v: datetime.fromisoformat(_str(v)) if v else None,
+    ),
+    "Kind": (lambda v: v.value, lambda v: Kind(v)),
+    "tuple[str, ...]": (lambda v: list(v), lambda v: _strs(v)),
+    "Mapping[str, Any]": (lambda v: dict(v), lambda v: MappingProxyType(dict(v))),
+    "Mapping[str, int]": (
+        lambda v: dict(v),
+        lambda v: MappingProxyType({_str(k): int(n) for k, n in v.items()}),
+    ),
+}
+
+
+# Document.more holds the fields declared only in the table, each by its declared type.
+_CODECS_BY_FIELD_TYPE: dict[str, Codec] = {
+    "text": _CODECS_BY_TYPE["str"],
+    "image": _CODECS_BY_TYPE["str"],
+    "int": _CODECS_BY_TYPE["int"],
+    "bool": _CODECS_BY_TYPE["bool"],
+    "date": _CODECS_BY_TYPE["datetime | None"],
+    "text_or_list": _CODECS_BY_TYPE["tuple[str, ...]"],
+    "mapping": _CODECS_BY_TYPE["Mapping[str, Any]"],
+}
+
+
+def _more_to_json(more: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: _CODECS_BY_FIELD_TYPE[FIELD_TYPES[name]][0](value) for name, value in more.items()}
+
+
+def _more_from_json(data: Any) -> Mapping[str, Any]:
+    if not isinstance(data, dict):
+        raise TypeError("expected a mapping")
+    return MappingProxyType(
+        {_str(name): _CODECS_BY_FIELD_TYPE[FIELD_TYPES[name]][1](value) for name, value in data.items()}
+    )
+
+
+def _document_codecs() -> dict[str, Codec]:
+    codecs: dict[str, Codec] = {"more": (_more_to_json, _more_from_json)}
+    for spec in fields(Document):
+        if spec.name == "body" or spec.name in codecs:  # the body is cut from the file again on use
+            continue
+        kind = str(spec.type)
+        if kind not in _CODECS_BY_TYPE:
+            raise TypeError(f"Document.{spec.name}: no cache codec for the type {kind}")
+        codecs[spec.name] = _CODECS_BY_TYPE[kind]
+    return codecs
+
+
+_DOCUMENT_CODECS: Final = _document_codecs()
 
 
 def problem_to_json(problem: Problem) -> list[Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import os
+import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,16 @@ from .config import parse_bool
 from .errors import Problem, Severity
 from .frontmatter import Value, cut_body, split
 from .model import KIND_FOLDERS, Asset, Document, Kind, SiteConfig
-from .schema import DATE_PATTERN, REQUIRED, all_front_matter_names, field_names, nearest
+from .schema import (
+    DATE_PATTERN,
+    IMAGE_PATTERN,
+    REQUIRED,
+    all_front_matter_names,
+    field_names,
+    nearest,
+    spec_of,
+    table_only,
+)
 from .urls import is_valid_slug, slugify
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
@@ -35,6 +45,7 @@ _FOLDER_KINDS = {folder: kind for kind, folder in KIND_FOLDERS.items()}
 _IGNORED_NAMES = re.compile(r"(^\.|~$|^~\$|\.swp$|\.swx$|\.tmp$|^Thumbs\.db$|^desktop\.ini$|\.crdownload$)", re.I)
 _TAG_SEPARATORS = re.compile(r"[,，、;；]")
 _DATE = re.compile(DATE_PATTERN)
+_IMAGE = re.compile(IMAGE_PATTERN)
 _ISSUE_REF = re.compile(r"^第?\s*0*(\d+)\s*期?$")
 # The catalogue key of the body `chaowen new` writes into a new document (scaffold.py
 # writes it; a document that still has it is warned about, in either language).
@@ -348,9 +359,56 @@ class _FieldValidator:
             summary=self.text(fields, "summary"),
             draft=self._bool(fields, "draft"),
             extra=MappingProxyType(dict(extra or {})),
+            more=MappingProxyType(self._table_only(source, fields)),
             field_lines=MappingProxyType(dict(self.lines)),
             digest=digest,
         )
+
+    def _table_only(self, source: str, fields: dict[str, Value]) -> dict[str, Any]:
+        """The given fields declared only in the table, each converted by its type."""
+        values: dict[str, Any] = {}
+        for spec in table_only(self.kind):
+            if fields.get(spec.name) is None:
+                continue
+            value = self._convert(spec.type, spec.name, source, fields)
+            if value is not None:
+                values[spec.name] = value
+        return values
+
+    def _convert(self, kind: str, name: str, source: str, fields: dict[str, Value]) -> Any:
+        """One converter per field type; a bad value is reported at its line and gives None."""
+        if kind == "text":
+            return self.text(fields, name) or None
+        if kind == "text_or_list":
+            return self.text_list(fields, name) or None
+        if kind == "int":
+            return self._positive_int(fields, name, "bad_number")
+        if kind == "bool":
+            return self._bool(fields, name)
+        if kind == "date":
+            return self._date(fields, name)
+        if kind == "image":
+            return self._image(fields, name, source)
+        if kind == "mapping":
+            raw = fields.get(name)
+            if isinstance(raw, dict):
+                return MappingProxyType(dict(raw))
+            self.error(name, "config_bad_value", key=name, reason=messages.text("expected_mapping", self.language))
+            return None
+        raise ValueError(f"front-matter field {name}: no converter for the type {kind}")
+
+    def _image(self, fields: dict[str, Value], name: str, source: str) -> str | None:
+        """An image path -> its source relative to content/ (whether it exists is the site stage's check)."""
+        raw = fields.get(name)
+        written = raw.strip() if isinstance(raw, str) else ""
+        target = ""
+        if _IMAGE.match(written):
+            folder = posixpath.dirname(source)
+            target = posixpath.normpath(written[1:] if written.startswith("/") else posixpath.join(folder, written))
+        if not target or target == ".." or target.startswith("../"):
+            self.error(name, "bad_field_value", field=name, reason=messages.text("expected_image", self.language))
+            return None
+        return target
 
     def _title_without_number(self, title: str, number: int) -> str:
         """An issue's title without its own number in front (第二期：走进车间 -> 走进车间), with a warning.
@@ -396,14 +454,12 @@ class _FieldValidator:
             self.error(at, "missing_field", self._example("author"), field="author")
 
     def _example(self, name: str) -> str:
-        examples = {
-            "title": "title: 标题",
-            "date": "date: 2024-03-15",
-            "number": "number: 1",
-            "track": "track: " + (self.config.tracks[0].name if self.config.tracks else "…"),
-            "author": "author: 姓名",
-        }
-        return messages.text("missing_field_hint", self.language, example=examples.get(name, f"{name}: …"))
+        """The hint for a missing field: the line to write, its value taken from the field's declaration."""
+        spec = spec_of(self.kind, name)
+        value = spec.example if spec is not None and spec.example else "…"
+        if name == "track" and self.config.tracks:
+            value = self.config.tracks[0].name
+        return messages.text("missing_field_hint", self.language, example=f"{name}: {value}")
 
     def text(self, fields: dict[str, Value], name: str) -> str:
         raw = fields.get(name)
@@ -463,17 +519,17 @@ class _FieldValidator:
     def _issue_ref(self, fields: dict[str, Value]) -> int | None:
         return self._positive_int(fields, "issue", "bad_number")
 
-    def _date(self, fields: dict[str, Value]) -> datetime | None:
-        raw = fields.get("date")
+    def _date(self, fields: dict[str, Value], name: str = "date") -> datetime | None:
+        raw = fields.get(name)
         if raw is None:
             return None
         if not isinstance(raw, str):
-            self.error("date", "bad_date", messages.text("bad_date_hint", self.language), value=raw)
+            self.error(name, "bad_date", messages.text("bad_date_hint", self.language), value=raw)
             return None
         parsed = read_date(raw, ZoneInfo(self.config.timezone))
         if isinstance(parsed, DateMistake):
             hint = messages.text(parsed.hint, self.language, **parsed.values)
-            self.error("date", parsed.key, hint, **parsed.values)
+            self.error(name, parsed.key, hint, **parsed.values)
             return None
         return parsed
 

@@ -221,7 +221,7 @@ def report(
     """
     language = site.config.language
     resolver = _Resolver(site, files)
-    sources = {output_file(spec.path): str(spec.data["source"]) for spec in site.pages if spec.data.get("source")}
+    sources = {output_file(spec.path): spec.source for spec in site.pages if spec.source is not None}
     templates = {output_file(spec.path): spec.template for spec in site.pages}
     problems: list[Problem] = []
     from_templates: dict[tuple[str, str], list[str]] = {}  # (url, message) -> the pages that have it

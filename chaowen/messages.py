@@ -24,6 +24,7 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "did_you_mean": ("是否想写 “{suggestion}”？", "did you mean '{suggestion}'?"),
     "valid_keys": ("可用的配置项：{choices}", "valid keys: {choices}"),
     "config_bad_value": ("配置项 “{key}” 的值无效：{reason}", "invalid value for '{key}': {reason}"),
+    "bad_field_value": ("字段 “{field}” 的值无效：{reason}", "invalid value for the field '{field}': {reason}"),
     "config_bad_timezone": ("未知的时区 “{value}”", "unknown time zone '{value}'"),
     "config_timezone_hint": ("例如 Asia/Shanghai", "for example Asia/Shanghai"),
     "config_bad_url": (
@@ -50,6 +51,10 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "expected_list": ("应为列表", "expected a list"),
     "expected_mapping": ("应为“键: 值”的形式", "expected a mapping"),
     "expected_bool": ("应为 true 或 false", "expected true or false"),
+    "expected_image": (
+        "应为 content/ 下一张图片的相对路径，如 cover.jpg 或 ../images/cover.png",
+        "expected the relative path of an image under content/, e.g. cover.jpg or ../images/cover.png",
+    ),
     "missing_field": ("缺少必填字段 “{field}”", "missing required field '{field}'"),
     "missing_field_hint": ("在文件头加上 {example}", "add {example} to the front matter"),
     # yaml / front matter

@@ -125,6 +125,10 @@ class Document:
     summary: str = ""
     draft: bool = False
     extra: Mapping[str, Any] = field(default_factory=empty)
+    # Front-matter fields declared only in the field table (schema.FRONT_MATTER), by name, converted by their
+    # type (an image: its source relative to content/). Templates show them; no Python code reads them, so
+    # adding one is adding a row to the table.
+    more: Mapping[str, Any] = field(default_factory=empty)
     field_lines: Mapping[str, int] = field(default_factory=empty)
     digest: str = ""  # hash of the file's bytes
 
@@ -170,19 +174,152 @@ class Markup:
 
 
 @dataclass(frozen=True, slots=True)
+class HomePage:
+    """The home page."""
+
+
+@dataclass(frozen=True, slots=True)
+class IssuesPage:
+    """The list of every issue."""
+
+
+@dataclass(frozen=True, slots=True)
+class TagsPage:
+    """The list of every tag."""
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorsPage:
+    """The list of every author."""
+
+
+@dataclass(frozen=True, slots=True)
+class StatsPage:
+    """The journal in numbers (``/stats/``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapPage:
+    """``sitemap.xml``."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlainPage:
+    """A page without data of its own: search, 404, robots.txt; ``kind`` names it."""
+
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class IssuePage:
+    """The page of the journal issue ``source``."""
+
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentPage:
+    """The page of the essay, minutes or special-topic document ``source``."""
+
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class StandalonePage:
+    """A standalone page (``/about/``) made from ``source``."""
+
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivePage:
+    """The archive: every year (``year`` None) or one year's documents by month."""
+
+    year: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ListPart:
+    """Page ``number`` of ``total`` of a list of ``count`` documents, showing ``items``."""
+
+    number: int
+    total: int
+    count: int
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrackPage:
+    """One page of a track's list of documents."""
+
+    track: str
+    part: ListPart
+
+
+@dataclass(frozen=True, slots=True)
+class TagPage:
+    """One page of a tag's list of documents."""
+
+    tag: str
+    part: ListPart
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorPage:
+    """One page of an author's list; ``units`` over all the author's documents."""
+
+    author: str
+    units: tuple[str, ...]
+    part: ListPart
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    """An Atom feed of ``items``: the whole journal (``track`` None) or one track."""
+
+    track: str | None
+    items: tuple[str, ...]
+
+
+PageData = (
+    HomePage
+    | IssuesPage
+    | TagsPage
+    | AuthorsPage
+    | StatsPage
+    | SitemapPage
+    | PlainPage
+    | IssuePage
+    | DocumentPage
+    | StandalonePage
+    | ArchivePage
+    | TrackPage
+    | TagPage
+    | AuthorPage
+    | FeedPage
+)
+
+
+@dataclass(frozen=True, slots=True)
 class PageSpec:
     """One page to render: where it goes, with which template, about what.
 
     ``path`` is the site-relative URL path (``essays/foo/``, ``atom.xml``);
-    ``template`` the template name; ``data`` the keyword arguments the render
+    ``template`` the template name; ``data`` the typed, hashable value the render
     stage turns into the template context (documents are referred to by source);
     ``sources`` every document whose content the page shows, for incremental rebuilds.
     """
 
     path: str
     template: str
-    data: Mapping[str, Any] = field(default_factory=empty)
+    data: PageData
     sources: frozenset[str] = frozenset()
+
+    @property
+    def source(self) -> str | None:
+        """The document this page is made from, if it is one document's page."""
+        data = self.data
+        return data.source if isinstance(data, IssuePage | DocumentPage | StandalonePage) else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,13 +17,40 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, assert_never
 
 import jinja2
 
 from . import messages
 from .errors import Problem
-from .model import KIND_LABELS, Brief, Document, Kind, Markup, Output, PageSpec, Site
+from .model import (
+    KIND_LABELS,
+    ArchivePage,
+    AuthorPage,
+    AuthorsPage,
+    Brief,
+    Document,
+    DocumentPage,
+    FeedPage,
+    HomePage,
+    IssuePage,
+    IssuesPage,
+    Kind,
+    ListPart,
+    Markup,
+    Output,
+    PageSpec,
+    PlainPage,
+    Site,
+    SitemapPage,
+    StandalonePage,
+    StatsPage,
+    TagPage,
+    TagsPage,
+    TrackPage,
+)
+from .schema import FIELD_TYPES
 from .site import Stats, site_stats, track_tally
 from .urls import list_page_path, output_file, with_base
 from .views import (
@@ -203,7 +230,14 @@ class Renderer:
             chars=brief.chars,
             minutes=brief.minutes,
             extra=doc.extra,
+            more=MappingProxyType({name: self._shown(name, value) for name, value in doc.more.items()}),
         )
+
+    def _shown(self, name: str, value: Any) -> Any:
+        """A table-only field's value as templates show it: by its declared type (an image: its URL)."""
+        if FIELD_TYPES[name] == "image":
+            return self.url(self.site.urls.get(value, value))
+        return value
 
     def meta(
         self,
@@ -227,8 +261,42 @@ class Renderer:
 
     # ------------------------------------------------------------- contexts
     def context(self, spec: PageSpec) -> dict[str, Any]:
-        builder: Callable[[PageSpec], dict[str, Any]] = getattr(self, "_ctx_" + _TEMPLATE_CONTEXTS[spec.template])
-        context = builder(spec)
+        """The template context of ``spec``: each kind of page data has its own builder."""
+        context: dict[str, Any]
+        data = spec.data
+        match data:
+            case HomePage():
+                context = self._ctx_home(spec)
+            case IssuesPage():
+                context = self._ctx_issues(spec)
+            case TagsPage():
+                context = self._ctx_tags(spec)
+            case AuthorsPage():
+                context = self._ctx_authors(spec)
+            case StatsPage():
+                context = self._ctx_stats(spec)
+            case SitemapPage():
+                context = self._ctx_sitemap(spec)
+            case PlainPage(kind=kind):
+                context = self._ctx_plain(spec, kind)
+            case IssuePage(source=source):
+                context = self._ctx_issue(spec, source)
+            case DocumentPage(source=source):
+                context = self._ctx_document(spec, source)
+            case StandalonePage(source=source):
+                context = self._ctx_page(spec, source)
+            case ArchivePage(year=year):
+                context = self._ctx_archive(spec, year)
+            case TrackPage():
+                context = self._ctx_track(spec, data)
+            case TagPage():
+                context = self._ctx_tag(spec, data)
+            case AuthorPage():
+                context = self._ctx_author(spec, data)
+            case FeedPage():
+                context = self._ctx_feed(spec, data)
+            case _:
+                assert_never(data)
         context["site"] = self.site_view
         return context
 
@@ -383,8 +451,7 @@ class Renderer:
         markup = self._markup(source)
         return Html(markup.html), markup.toc
 
-    def _ctx_issue(self, spec: PageSpec) -> dict[str, Any]:
-        source = spec.data["source"]
+    def _ctx_issue(self, spec: PageSpec, source: str) -> dict[str, Any]:
         doc = self.item(source)
         content, toc = self._document_body(source)
         groups = self._groups(self.site.by_issue.get(doc.number or 0, ()))
@@ -409,8 +476,7 @@ class Renderer:
     def _ctx_issues(self, spec: PageSpec) -> dict[str, Any]:
         return {"page": self.meta(spec, "issues", "期刊"), "issues": self.items(self.site.issues)}
 
-    def _ctx_document(self, spec: PageSpec) -> dict[str, Any]:
-        source = spec.data["source"]
+    def _ctx_document(self, spec: PageSpec, source: str) -> dict[str, Any]:
         doc = self.item(source)
         content, toc = self._document_body(source)
         previous, following = self.site.neighbours.get(source, (None, None))
@@ -425,15 +491,14 @@ class Renderer:
             "related": self.items(self.site.related.get(source, ())),
         }
 
-    def _ctx_page(self, spec: PageSpec) -> dict[str, Any]:
-        source = spec.data["source"]
+    def _ctx_page(self, spec: PageSpec, source: str) -> dict[str, Any]:
         doc = self.item(source)
         content, toc = self._document_body(source)
         return {"page": self.meta(spec, "page", doc.title, doc.summary), "doc": doc, "content": content, "toc": toc}
 
-    def _pager(self, spec: PageSpec, first: str) -> Pager:
-        """The pager of page ``spec.data["number"]`` of a list whose first page is ``first``."""
-        number, total = spec.data["number"], spec.data["total"]
+    def _pager(self, part: ListPart, first: str) -> Pager:
+        """The pager of page ``part.number`` of a list whose first page is ``first``."""
+        number, total = part.number, part.total
         return Pager(
             number=number,
             total=total,
@@ -446,21 +511,21 @@ class Renderer:
         )
 
     @staticmethod
-    def _paged_title(title: str, spec: PageSpec) -> str:
-        number = spec.data["number"]
+    def _paged_title(title: str, part: ListPart) -> str:
+        number = part.number
         return title if number == 1 else f"{title}（第{number}页）"
 
-    def _ctx_track(self, spec: PageSpec) -> dict[str, Any]:
-        track = self.tracks[spec.data["track"]]
+    def _ctx_track(self, spec: PageSpec, data: TrackPage) -> dict[str, Any]:
+        track, part = self.tracks[data.track], data.part
         return {
-            "page": self.meta(spec, "track", self._paged_title(track.name, spec), track.description, breadcrumbs=()),
+            "page": self.meta(spec, "track", self._paged_title(track.name, part), track.description, breadcrumbs=()),
             "track": track,
             "numbers": self._track_numbers(track.key),
-            "items": self.items(spec.data["items"]),
-            "pager": self._pager(spec, f"tracks/{track.key}/"),
+            "items": self.items(part.items),
+            "pager": self._pager(part, f"tracks/{track.key}/"),
         }
 
-    def _ctx_archive(self, spec: PageSpec) -> dict[str, Any]:
+    def _ctx_archive(self, spec: PageSpec, chosen: int | None) -> dict[str, Any]:
         by_year: dict[int, dict[int, list[str]]] = {}
         for source in self.site.items:
             date = self.site.documents[source].date
@@ -475,7 +540,6 @@ class Renderer:
             count = sum(g.count for g in months)
             return YearGroup(year, f"{year}年", count, self.url(f"archive/{year}/"), months)
 
-        chosen: int | None = spec.data.get("year")
         years = tuple(group(y, False) for y in sorted(by_year, reverse=True))
         title = "归档" if chosen is None else f"{chosen}年归档"
         crumbs = () if chosen is None else (Link("归档", self.url("archive/")),)
@@ -499,16 +563,16 @@ class Renderer:
             "tags": self._counted(self.site.by_tag, self.site.tag_slugs, "tags"),
         }
 
-    def _ctx_tag(self, spec: PageSpec) -> dict[str, Any]:
-        tag = spec.data["tag"]
+    def _ctx_tag(self, spec: PageSpec, data: TagPage) -> dict[str, Any]:
+        tag, part = data.tag, data.part
         first = f"tags/{self.site.tag_slugs[tag]}/"
         return {
             "page": self.meta(
-                spec, "tag", self._paged_title(f"标签：{tag}", spec), breadcrumbs=(Link("标签", self.url("tags/")),)
+                spec, "tag", self._paged_title(f"标签：{tag}", part), breadcrumbs=(Link("标签", self.url("tags/")),)
             ),
-            "tag": Counted(tag, self.url(first), spec.data["count"]),
-            "items": self.items(spec.data["items"]),
-            "pager": self._pager(spec, first),
+            "tag": Counted(tag, self.url(first), part.count),
+            "items": self.items(part.items),
+            "pager": self._pager(part, first),
         }
 
     def _ctx_authors(self, spec: PageSpec) -> dict[str, Any]:
@@ -517,30 +581,28 @@ class Renderer:
             "authors": self._counted(self.site.by_author, self.site.author_slugs, "authors"),
         }
 
-    def _ctx_author(self, spec: PageSpec) -> dict[str, Any]:
-        author = spec.data["author"]
+    def _ctx_author(self, spec: PageSpec, data: AuthorPage) -> dict[str, Any]:
+        author, part = data.author, data.part
         first = f"authors/{self.site.author_slugs[author]}/"
         return {
             "page": self.meta(
                 spec,
                 "author",
-                self._paged_title(f"作者：{author}", spec),
+                self._paged_title(f"作者：{author}", part),
                 breadcrumbs=(Link("作者", self.url("authors/")),),
             ),
-            "author": Counted(author, self.url(first), spec.data["count"]),
-            "units": spec.data["units"],
-            "items": self.items(spec.data["items"]),
-            "pager": self._pager(spec, first),
+            "author": Counted(author, self.url(first), part.count),
+            "units": data.units,
+            "items": self.items(part.items),
+            "pager": self._pager(part, first),
         }
 
-    def _ctx_plain(self, spec: PageSpec) -> dict[str, Any]:
-        kind = spec.template.split(".")[0]
+    def _ctx_plain(self, spec: PageSpec, kind: str) -> dict[str, Any]:
         titles = {"search": "搜索", "404": "页面不存在", "robots": "robots.txt"}
         return {"page": self.meta(spec, kind, titles.get(kind, kind))}
 
-    def _ctx_feed(self, spec: PageSpec) -> dict[str, Any]:
-        track_key = spec.data["track"]
-        sources: tuple[str, ...] = spec.data["items"]
+    def _ctx_feed(self, spec: PageSpec, data: FeedPage) -> dict[str, Any]:
+        track_key, sources = data.track, data.items
         track = self.tracks[track_key] if track_key else None
         entries = []
         for source in sources:
@@ -564,7 +626,7 @@ class Renderer:
         for page in self.site.pages:
             if not (page.path == "" or page.path.endswith("/")) or page.path == "search/":
                 continue
-            source = page.data.get("source") if page.data else None
+            source = page.source
             # Dates are part of the site-wide fingerprint, so reading them is not a dependency.
             date = self.site.documents[source].date if source else None
             entries.append(SitemapEntry(self.absolute(page.path), date.date().isoformat() if date else ""))
@@ -613,27 +675,6 @@ class Renderer:
     def _template_dirs(self) -> list[str]:
         loader = self.env.loader
         return list(getattr(loader, "searchpath", []))
-
-
-_TEMPLATE_CONTEXTS = {
-    "home.html": "home",
-    "issue.html": "issue",
-    "issues.html": "issues",
-    "document.html": "document",
-    "page.html": "page",
-    "track.html": "track",
-    "archive.html": "archive",
-    "tags.html": "tags",
-    "tag.html": "tag",
-    "authors.html": "authors",
-    "author.html": "author",
-    "stats.html": "stats",
-    "search.html": "plain",
-    "404.html": "plain",
-    "robots.txt": "plain",
-    "atom.xml": "feed",
-    "sitemap.xml": "sitemap",
-}
 
 
 def _top_note(total: int, shown: int, measure: str, noun: str) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Final
 
-from .model import Kind
+from .model import Document, Kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,18 +21,29 @@ class FieldSpec:
     """A field: its name, the shape of its value, and what it means (in both languages)."""
 
     name: str
-    type: str  # text | int | bool | date | list | text_or_list | mapping | tracks
+    type: str  # text | int | bool | date | list | text_or_list | mapping | tracks | image
     zh: str
     en: str
     default: Any = None
+    required: frozenset[Kind] = frozenset()  # the kinds (front matter) that must give it
+    example: str = ""  # a value as an editor writes it: the scaffold's and the error hints' example
 
 
 # Every way of writing a date that the build reads (content.read_date), and the JSON Schema's "date" pattern:
 # 2024-03-05, 2024/3/5, 2024年3月5日, 2024-03-05 14:30, 2024-03-05T14:30:00+08:00. Whether the day exists is
-# the build's check; a pattern cannot know it.
+# the build's check; a pattern cannot know it. Digits are spelt out ([0-9０-９], not \d): in Python \d is any
+# Unicode digit, in an editor's (ECMAScript) validator ASCII only, and the two must accept the same dates.
 DATE_PATTERN: Final = (
-    r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
-    r"(?:[ T]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$"
+    r"^(?![0０]{4})([0-9０-９]{4})[-/.年]([0-9０-９]{1,2})[-/.月]([0-9０-９]{1,2})日?"
+    r"(?:[ T]+([0-9０-９]{1,2})[:：]([0-9０-９]{2})(?:[:：]([0-9０-９]{2})(?:\.[0-9]+)?)?\s*(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"
+)
+
+
+# An image field: a path relative to the document, or from content/ when it starts with "/", to a picture file;
+# not a URL (the site makes no external request), not a Windows path. Written for Python's re and ECMAScript alike.
+IMAGE_PATTERN: Final = (
+    r"^(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!//)[^\\\s][^\\]*\."
+    r"([pP][nN][gG]|[jJ][pP][eE]?[gG]|[gG][iI][fF]|[wW][eE][bB][pP]|[sS][vV][gG]|[aA][vV][iI][fF])$"
 )
 
 
@@ -76,51 +87,121 @@ TRACK_FIELDS: Final[tuple[FieldSpec, ...]] = (
     FieldSpec("description", "text", "赛道简介", "Track description", ""),
 )
 
+_ALL_KINDS: Final = frozenset(Kind)
+_NOT_PAGE: Final = frozenset({Kind.ISSUE, Kind.MINUTES, Kind.ESSAY})
+
 _COMMON: Final[tuple[FieldSpec, ...]] = (
-    FieldSpec("title", "text", "标题", "Title"),
-    FieldSpec("date", "date", "日期，如 2024-03-15 或 2024-03-15 14:30", "Date, e.g. 2024-03-15 or 2024-03-15 14:30"),
-    FieldSpec("tags", "text_or_list", "标签：列表，或用 、，, 分隔的一行", "Tags: a list, or one line split on commas"),
-    FieldSpec("summary", "text", "摘要（不写则取正文第一段）", "Summary (default: the first paragraph)"),
+    FieldSpec("title", "text", "标题", "Title", required=_ALL_KINDS, example="标题"),
     FieldSpec(
-        "slug", "text", "网址中的名字（小写英文、数字、连字符）", "Name in the URL (lower-case ASCII, digits, hyphens)"
+        "date",
+        "date",
+        "日期，如 2024-03-15 或 2024-03-15 14:30",
+        "Date, e.g. 2024-03-15 or 2024-03-15 14:30",
+        required=_NOT_PAGE,
+        example="2024-03-15",
     ),
-    FieldSpec("draft", "bool", "草稿：true 时不发布", "Draft: not published unless --drafts", False),
-    FieldSpec("extra", "mapping", "自定义字段，原样传给模板", "Free-form fields passed to templates"),
+    FieldSpec(
+        "tags",
+        "text_or_list",
+        "标签：列表，或用 、，, 分隔的一行",
+        "Tags: a list, or one line split on commas",
+        example="调研、乡村振兴",
+    ),
+    FieldSpec(
+        "summary", "text", "摘要（不写则取正文第一段）", "Summary (default: the first paragraph)", example="一句话摘要"
+    ),
+    FieldSpec(
+        "slug",
+        "text",
+        "网址中的名字（小写英文、数字、连字符）",
+        "Name in the URL (lower-case ASCII, digits, hyphens)",
+        example="my-page",
+    ),
+    FieldSpec("draft", "bool", "草稿：true 时不发布", "Draft: not published unless --drafts", False, example="true"),
+    FieldSpec("extra", "mapping", "自定义字段，原样传给模板", "Free-form fields passed to templates", example="{}"),
 )
-_TRACK = FieldSpec("track", "text", "赛道：代号或中文名", "Track: its key or its name")
-_ISSUE = FieldSpec("issue", "int", "刊登于第几期", "Number of the journal issue it appeared in")
+_TRACK = FieldSpec(
+    "track",
+    "text",
+    "赛道：代号或中文名",
+    "Track: its key or its name",
+    required=frozenset({Kind.MINUTES, Kind.ESSAY}),
+    example="…",
+)
+_ISSUE = FieldSpec("issue", "int", "刊登于第几期", "Number of the journal issue it appeared in", example="1")
 
 FRONT_MATTER: Final[dict[Kind, tuple[FieldSpec, ...]]] = {
     Kind.ISSUE: _COMMON
     + (
-        FieldSpec("number", "int", "期号（第N期）", "Issue number"),
+        FieldSpec("number", "int", "期号（第N期）", "Issue number", required=frozenset({Kind.ISSUE}), example="1"),
         _TRACK,
+        FieldSpec(
+            "cover",
+            "image",
+            "封面图片：相对本文件的路径，如 cover.jpg（图片放在 content/ 下）",
+            "Cover image: a path relative to this file, e.g. cover.jpg (the image under content/)",
+            example="cover.jpg",
+        ),
     ),
     Kind.MINUTES: _COMMON
     + (
         _TRACK,
         _ISSUE,
-        FieldSpec("host", "text", "主持人", "Host"),
-        FieldSpec("venue", "text", "地点", "Venue"),
-        FieldSpec("participants", "text_or_list", "参与人员列表", "Participants (a list)"),
+        FieldSpec("host", "text", "主持人", "Host", example="姓名"),
+        FieldSpec("venue", "text", "地点", "Venue", example="临浦镇文化站"),
+        FieldSpec("participants", "text_or_list", "参与人员列表", "Participants (a list)", example="张三、李四"),
     ),
     Kind.ESSAY: _COMMON
     + (
         _TRACK,
         _ISSUE,
-        FieldSpec("author", "text", "作者", "Author"),
-        FieldSpec("authors", "text_or_list", "多位作者（列表）", "Several authors (a list)"),
-        FieldSpec("unit", "text", "作者单位，例如 临浦镇", "The author's work unit"),
+        FieldSpec("author", "text", "作者", "Author", example="姓名"),
+        FieldSpec("authors", "text_or_list", "多位作者（列表）", "Several authors (a list)", example="张三、李四"),
+        FieldSpec("unit", "text", "作者单位，例如 临浦镇", "The author's work unit", example="临浦镇"),
     ),
     Kind.PAGE: _COMMON,
 }
 
+# Derived from the table (essays also need author or authors: a cross-field rule, checked by content.py
+# and stated in the JSON Schema as anyOf).
 REQUIRED: Final[dict[Kind, tuple[str, ...]]] = {
-    Kind.ISSUE: ("title", "date", "number"),
-    Kind.MINUTES: ("title", "date", "track"),
-    Kind.ESSAY: ("title", "date", "track"),  # and author or authors, checked separately
-    Kind.PAGE: ("title",),
+    kind: tuple(spec.name for spec in specs if kind in spec.required) for kind, specs in FRONT_MATTER.items()
 }
+AUTHOR_ONE_OF: Final = ("author", "authors")
+
+
+def spec_of(kind: Kind, name: str) -> FieldSpec | None:
+    """The declaration of front-matter field ``name`` for ``kind``; None when the kind has no such field."""
+    for spec in FRONT_MATTER[kind]:
+        if spec.name == name:
+            return spec
+    return None
+
+
+def _document_attributes() -> frozenset[str]:
+    return frozenset(f.name for f in fields(Document))
+
+
+def table_only(kind: Kind) -> tuple[FieldSpec, ...]:
+    """The fields of ``kind`` that have no attribute of their own on Document: kept in ``Document.more``.
+
+    They are validated, cached and shown by their type alone, so declaring one here is all it takes.
+    """
+    own = _document_attributes()
+    return tuple(spec for spec in FRONT_MATTER[kind] if spec.name not in own)
+
+
+def _types_by_name() -> dict[str, str]:
+    types: dict[str, str] = {}
+    for specs in FRONT_MATTER.values():
+        for spec in specs:
+            if types.setdefault(spec.name, spec.type) != spec.type:
+                raise TypeError(f"front-matter field {spec.name} is declared with two types")
+    return types
+
+
+# A field's type is the same in every kind that has it (the cache reads Document.more by name).
+FIELD_TYPES: Final[dict[str, str]] = _types_by_name()
 
 
 def field_names(kind: Kind) -> tuple[str, ...]:
@@ -150,6 +231,7 @@ _JSON_TYPES: Final[dict[str, dict[str, Any]]] = {
     "date": {"type": "string", "pattern": DATE_PATTERN},
     "text_or_list": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
     "mapping": {"type": "object"},
+    "image": {"type": "string", "pattern": IMAGE_PATTERN},
 }
 
 

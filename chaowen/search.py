@@ -103,8 +103,8 @@ def search_shards(site: Site) -> dict[str, str]:
     """
     shards = {}
     for spec in site.pages:
-        source = spec.data.get("source")
-        document = site.documents.get(source) if isinstance(source, str) else None
+        source = spec.source
+        document = site.documents.get(source) if source is not None else None
         if document is not None:
             date = document.date if document.kind is not Kind.PAGE else None
             shards[output_file(spec.path)] = str(date.year) if date is not None else UNDATED

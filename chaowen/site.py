@@ -19,7 +19,32 @@ from typing import Any
 
 from . import messages
 from .errors import Problem
-from .model import Asset, Document, Kind, PageSpec, Site, SiteConfig
+from .model import (
+    ArchivePage,
+    Asset,
+    AuthorPage,
+    AuthorsPage,
+    Document,
+    DocumentPage,
+    FeedPage,
+    HomePage,
+    IssuePage,
+    IssuesPage,
+    Kind,
+    ListPart,
+    PageData,
+    PageSpec,
+    PlainPage,
+    Site,
+    SiteConfig,
+    SitemapPage,
+    StandalonePage,
+    StatsPage,
+    TagPage,
+    TagsPage,
+    TrackPage,
+)
+from .schema import FIELD_TYPES
 from .urls import list_page_path, unique_slugs
 
 FEED_SIZE = 20
@@ -88,7 +113,23 @@ def build_site(
         urls[asset.source] = asset.source
 
     docs = {d.source: d for d in published if d.source in urls}
+    _check_images(docs.values(), {asset.source for asset in asset_list}, problems, language)
     return _assemble(config, docs, asset_list, urls), problems
+
+
+def _check_images(documents: Iterable[Document], assets: set[str], problems: list[Problem], language: str) -> None:
+    """Every image a front-matter field names (a field of type image in the table) is a file under content/."""
+    for document in documents:
+        for name, target in document.more.items():
+            if FIELD_TYPES[name] == "image" and target not in assets:
+                problems.append(
+                    Problem(
+                        f"content/{document.source}",
+                        document.field_lines.get(name, 1),
+                        messages.text("missing_image", language, target=f"content/{target}"),
+                        messages.text("missing_image_hint", language),
+                    )
+                )
 
 
 def document_path(document: Document) -> str:
@@ -298,18 +339,16 @@ def _most_shared(source: str, lists: list[list[str]], position: Mapping[str, int
     return [s for level in sorted(levels, reverse=True) for s in levels[level]][:RELATED_SIZE]
 
 
-def _paged(
-    first: str, template: str, sources: tuple[str, ...], per_page: int, data: Mapping[str, Any]
-) -> list[PageSpec]:
+def _paged(first: str, sources: tuple[str, ...], per_page: int) -> list[tuple[str, ListPart]]:
     """A list of documents as pages of ``per_page``: a list of thousands is slow to render
-    again after every edit and long to scroll on a phone (tracks, tags and authors alike)."""
+    again after every edit and long to scroll on a phone (tracks, tags and authors alike).
+    Returns each page's path and part of the list."""
     total = max(1, math.ceil(len(sources) / per_page))
-    specs = []
+    parts = []
     for number in range(1, total + 1):
         chunk = sources[(number - 1) * per_page : number * per_page]
-        values = {**data, "number": number, "total": total, "count": len(sources), "items": chunk}
-        specs.append(PageSpec(list_page_path(first, number), template, MappingProxyType(values), frozenset(chunk)))
-    return specs
+        parts.append((list_page_path(first, number), ListPart(number, total, len(sources), chunk)))
+    return parts
 
 
 def plan_pages(site: Site) -> list[PageSpec]:
@@ -318,20 +357,26 @@ def plan_pages(site: Site) -> list[PageSpec]:
     per_page = site.config.per_page
     latest = frozenset(site.items[:FEED_SIZE])
     pages = [
-        PageSpec("", "home.html", MappingProxyType({}), frozenset(site.items[:40]) | frozenset(site.issues[:1])),
-        PageSpec("issues/", "issues.html", sources=frozenset(site.issues)),
-        PageSpec("archive/", "archive.html", MappingProxyType({"year": None})),
-        PageSpec("tags/", "tags.html", sources=frozenset(s for v in site.by_tag.values() for s in v)),
-        PageSpec("authors/", "authors.html", sources=frozenset(s for v in site.by_author.values() for s in v)),
-        PageSpec("search/", "search.html"),
-        PageSpec("stats/", "stats.html", sources=frozenset(docs)),
-        PageSpec("404.html", "404.html"),
-        PageSpec("atom.xml", "atom.xml", MappingProxyType({"track": None, "items": site.items[:FEED_SIZE]}), latest),
-        PageSpec("sitemap.xml", "sitemap.xml", sources=frozenset(docs)),
-        PageSpec("robots.txt", "robots.txt"),
+        PageSpec("", "home.html", HomePage(), frozenset(site.items[:40]) | frozenset(site.issues[:1])),
+        PageSpec("issues/", "issues.html", IssuesPage(), frozenset(site.issues)),
+        PageSpec("archive/", "archive.html", ArchivePage(None)),
+        PageSpec("tags/", "tags.html", TagsPage(), frozenset(s for v in site.by_tag.values() for s in v)),
+        PageSpec("authors/", "authors.html", AuthorsPage(), frozenset(s for v in site.by_author.values() for s in v)),
+        PageSpec("search/", "search.html", PlainPage("search")),
+        PageSpec("stats/", "stats.html", StatsPage(), frozenset(docs)),
+        PageSpec("404.html", "404.html", PlainPage("404")),
+        PageSpec("atom.xml", "atom.xml", FeedPage(None, site.items[:FEED_SIZE]), latest),
+        PageSpec("sitemap.xml", "sitemap.xml", SitemapPage(), frozenset(docs)),
+        PageSpec("robots.txt", "robots.txt", PlainPage("robots")),
     ]
     for source, document in docs.items():
-        template = {Kind.ISSUE: "issue.html", Kind.PAGE: "page.html"}.get(document.kind, "document.html")
+        data: PageData
+        if document.kind is Kind.ISSUE:
+            template, data = "issue.html", IssuePage(source)
+        elif document.kind is Kind.PAGE:
+            template, data = "page.html", StandalonePage(source)
+        else:
+            template, data = "document.html", DocumentPage(source)
         shown = {source}
         if document.kind is Kind.ISSUE and document.number is not None:
             shown.update(site.by_issue.get(document.number, ()))
@@ -339,30 +384,26 @@ def plan_pages(site: Site) -> list[PageSpec]:
         shown.update(s for s in (previous, following) if s)
         if document.issue is not None and document.issue in site.issue_sources:
             shown.add(site.issue_sources[document.issue])
-        pages.append(PageSpec(site.urls[source], template, MappingProxyType({"source": source}), frozenset(shown)))
+        pages.append(PageSpec(site.urls[source], template, data, frozenset(shown)))
     years = sorted({d.date.year for s in site.items if (d := docs[s]).date is not None}, reverse=True)
     for year in years:
-        pages.append(PageSpec(f"archive/{year}/", "archive.html", MappingProxyType({"year": year})))
+        pages.append(PageSpec(f"archive/{year}/", "archive.html", ArchivePage(year)))
     for track in site.config.tracks:
         sources = site.by_track.get(track.key, ())
-        pages.extend(_paged(f"tracks/{track.key}/", "track.html", sources, per_page, {"track": track.key}))
+        key = track.key
+        for path, part in _paged(f"tracks/{key}/", sources, per_page):
+            pages.append(PageSpec(path, "track.html", TrackPage(key, part), frozenset(part.items)))
         feed_items = sources[:FEED_SIZE]
-        pages.append(
-            PageSpec(
-                f"tracks/{track.key}/atom.xml",
-                "atom.xml",
-                MappingProxyType({"track": track.key, "items": feed_items}),
-                frozenset(feed_items),
-            )
-        )
+        pages.append(PageSpec(f"tracks/{key}/atom.xml", "atom.xml", FeedPage(key, feed_items), frozenset(feed_items)))
     for tag, sources in site.by_tag.items():
-        pages.extend(_paged(f"tags/{site.tag_slugs[tag]}/", "tag.html", sources, per_page, {"tag": tag}))
+        for path, part in _paged(f"tags/{site.tag_slugs[tag]}/", sources, per_page):
+            pages.append(PageSpec(path, "tag.html", TagPage(tag, part), frozenset(part.items)))
     for author, sources in site.by_author.items():
         # units over all the author's documents, not only this page's: a page's data is part
         # of its key, so a unit changed on another page still renders this one again
         units = tuple(dict.fromkeys(docs[s].unit for s in sources if docs[s].unit))
-        data = {"author": author, "units": units}
-        pages.extend(_paged(f"authors/{site.author_slugs[author]}/", "author.html", sources, per_page, data))
+        for path, part in _paged(f"authors/{site.author_slugs[author]}/", sources, per_page):
+            pages.append(PageSpec(path, "author.html", AuthorPage(author, units, part), frozenset(part.items)))
     return sorted(pages, key=lambda p: p.path)
 
 

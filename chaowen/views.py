@@ -129,6 +129,17 @@ class ItemView:
     chars: int
     minutes: int
     extra: Mapping[str, Any] = field(default_factory=empty)
+    # The fields declared only in the field table (Document.more), as templates show them: an image as its URL.
+    # A template reads them like the others (``doc.cover``); ``is defined`` tells whether the document gave one.
+    more: Mapping[str, Any] = field(default_factory=empty)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name == "more":  # not set yet (copying, unpickling): no lookup
+            raise AttributeError(name)
+        try:
+            return self.more[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,14 @@ CASES: dict[str, tuple[dict[str, str], list[str]]] = {
         {"content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: 新材科")},
         ["content/essays/a.md:5: 未知的赛道 “新材科”，可选：智能物联、生命健康、新材料（是否想写 “新材料”？）"],
     ),
+    "missing_cover": (
+        {"content/issues/a.md": ISSUE.replace("number: 1\n", "number: 1\ncover: 封面.png\n")},
+        ["content/issues/a.md:5: 图片 “content/issues/封面.png” 不存在"],
+    ),
+    "cover_is_a_url": (
+        {"content/issues/a.md": ISSUE.replace("number: 1\n", "number: 1\ncover: https://example.org/a.png\n")},
+        ["content/issues/a.md:5: 字段 “cover” 的值无效：应为 content/ 下一张图片的相对路径"],
+    ),
     "duplicate_number": (
         {"content/issues/a.md": ISSUE, "content/issues/b.md": ISSUE},
         ["content/issues/b.md:4: 期号 1 重复：content/issues/a.md 也是第1期"],

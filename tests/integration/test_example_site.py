@@ -157,3 +157,10 @@ def test_cli_prints_one_summary_line_and_no_progress_off_a_terminal(example_site
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("完成：生成") and "秒" in lines[0]
+
+
+def test_the_latest_issue_shows_its_cover_on_its_page_and_the_home_page(output: Path) -> None:
+    cover = 'src="/images/issue-03-cover.svg"'
+    assert cover in (output / "issues/3/index.html").read_text(encoding="utf-8")
+    assert cover in (output / "index.html").read_text(encoding="utf-8")
+    assert (output / "images/issue-03-cover.svg").is_file()

@@ -50,7 +50,7 @@ def outputs_for(
     """Every page of ``site`` with its document's HTML in it, plus ``extra`` pages."""
     found = []
     for spec in site.pages:
-        source = spec.data.get("source")
+        source = spec.source
         content = markups[source].html if source else ""
         path = spec.path + "index.html" if spec.path == "" or spec.path.endswith("/") else spec.path
         found.append(Output(path, page(template + content, base=site.config.base_path)))
