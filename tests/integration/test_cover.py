@@ -44,7 +44,7 @@ def test_the_cover_is_shown_on_the_issue_page_and_the_home_page_cold_and_warm(ma
         assert (output / "images/封面.png").read_bytes() == PNG
     for issue_page, home in pages:
         assert '<img class="cover" src="/images/%E5%B0%81%E9%9D%A2.png" alt="第1期封面">' in issue_page
-        assert '<img src="/images/%E5%B0%81%E9%9D%A2.png" alt="" loading="lazy">' in home
+        assert '<img src="/images/%E5%B0%81%E9%9D%A2.png" alt="">' in home
     assert pages[0] == pages[1]
 
 
