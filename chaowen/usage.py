@@ -250,22 +250,12 @@ class Command(click.Command):
         return usage_line(ctx)
 
 
-class Group(click.Group):
-    """``chaowen`` itself: its verbs are :class:`Command`, and click's errors are shown in the site's language."""
+class Group(Command, click.Group):
+    """``chaowen`` itself: its verbs are :class:`Command`, and click's errors are shown in the site's language.
+
+    Parsing, help page and usage line come from :class:`Command` (before ``click.Group`` in the MRO)."""
 
     command_class = Command
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as error:
-            raise _with_context(error, ctx) from None
-
-    def get_help(self, ctx: click.Context) -> str:
-        return help_page(ctx)
-
-    def get_usage(self, ctx: click.Context) -> str:
-        return usage_line(ctx)
 
     def main(
         self,
