@@ -277,13 +277,20 @@ def test_a_worker_that_cannot_start_falls_back_to_the_page(
     console_errors.clear()  # the browser reports the missing worker script itself
 
 
-def show_all(page: Page) -> list[str]:
-    """Click "more" until every result is listed; the meta lines of all of them."""
+def show_all(page: Page, total: int) -> list[str]:
+    """Click "more" until all `total` results are listed; the meta lines of all of them.
+
+    Counting up to the known total, instead of stopping when "more" is not visible, waits for a list that is
+    still being redrawn (after the sort order changes) rather than reading it half done.
+    """
     items = page.locator("#cw-search-results > li")
-    while page.locator("#cw-search-more").is_visible():
-        shown = items.count()
-        page.locator("#cw-search-more").click()
+    more = page.locator("#cw-search-more")
+    expect(items.first).to_be_visible()
+    while (shown := items.count()) < total:
+        expect(more).to_be_visible()
+        more.click()
         expect(items.nth(shown)).to_be_visible()
+    expect(more).to_be_hidden()
     return page.locator("#cw-search-results .meta").all_inner_texts()
 
 
@@ -294,7 +301,7 @@ def dates_of(metas: list[str]) -> list[tuple[int, ...]]:
 def test_date_order_runs_across_the_yearly_shards(page: Page, example_url: str) -> None:
     page.goto(example_url + "search/?q=" + quote("企业") + "&sort=new")
     total = found_count(page)
-    newest_first = show_all(page)
+    newest_first = show_all(page, total)
     assert len(newest_first) == total > 10  # more than one screen: "more" continues the merged list
     dates = dates_of(newest_first)
     assert {d[0] for d in dates} == {2025, 2026}, dates  # documents of both shards …
@@ -302,7 +309,7 @@ def test_date_order_runs_across_the_yearly_shards(page: Page, example_url: str) 
     assert dates_of(newest_first[: len(dates)]) == dates  # pages without a date, if any, come last
     page.locator("select[name=sort]").select_option("old")
     expect(page.locator("#cw-search-results .meta").first).not_to_have_text(newest_first[0])
-    oldest_first = show_all(page)
+    oldest_first = show_all(page, total)
     assert dates_of(oldest_first) == sorted(dates) and len(oldest_first) == total
 
 
