@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
+from . import messages
 from .cache import CACHE_DIR, BuildCache, FileStat, LinkMemo, MarkupEntry, PageEntry, Scans, digest
 from .config import load_config
 from .content import Recent, load_content, with_body
@@ -543,7 +544,7 @@ class Builder:
             else:
                 todo.append((spec, base_key))
         progress("render", 0, len(todo))
-        problems: dict[tuple[str, int | None, str], Problem] = {}
+        problems: dict[tuple[str, int | None, messages.Text | str], Problem] = {}
         scans: dict[str, PageScan] = {}
         for (_spec, base_key), (page, problem, touched, scan) in zip(
             todo, _render_pages(renderer, [s for s, _ in todo], self.options.jobs), strict=True

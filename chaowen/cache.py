@@ -41,6 +41,7 @@ from typing import Any, Final
 
 import orjson
 
+from . import messages
 from .errors import Problem, Severity
 from .model import Brief, BrokenLink, Document, Heading, Kind, Markup, PageScan
 from .schema import FIELD_TYPES
@@ -176,12 +177,26 @@ _DOCUMENT_CODECS: Final = _document_codecs()
 
 
 def problem_to_json(problem: Problem) -> list[Any]:
-    return [problem.path, problem.line, problem.message, problem.hint, problem.severity.value]
+    return [
+        problem.path,
+        problem.line,
+        _text_to_json(problem.message),
+        _text_to_json(problem.hint),
+        problem.severity.value,
+    ]
 
 
 def problem_from_json(data: list[Any]) -> Problem:
     path, line, message, hint, severity = data
-    return Problem(_str(path), _opt_int(line), _str(message), _str(hint), Severity(severity))
+    return Problem(_str(path), _opt_int(line), _text_from_json(message), _text_from_json(hint), Severity(severity))
+
+
+def _text_to_json(text: messages.Text | str) -> Any:
+    return text if isinstance(text, str) else text.to_json()
+
+
+def _text_from_json(data: Any) -> messages.Text | str:
+    return messages.Text.from_json(data) if isinstance(data, dict) else _str(data)
 
 
 def markup_to_json(markup: Markup) -> dict[str, Any]:

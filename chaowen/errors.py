@@ -24,13 +24,16 @@ class Problem:
 
     ``path`` is shown to the editor as written (relative to the site root where
     possible); ``line`` is 1-based, or ``None`` when the problem is about the
-    whole file. ``message`` says what is wrong, ``hint`` how to fix it.
+    whole file. ``message`` says what is wrong, ``hint`` how to fix it: each a
+    :class:`messages.Text` (a catalogue key with values), worded in the site's
+    language only when the problem is reported. A plain ``str`` is text that did
+    not come from chaowen (a library's own message).
     """
 
     path: str
     line: int | None
-    message: str
-    hint: str = ""
+    message: messages.Text | str
+    hint: messages.Text | str = ""
     severity: Severity = Severity.ERROR
 
     @property
@@ -44,11 +47,21 @@ class Problem:
         given it is recognised from the message.
         """
         place = self.path if self.line is None else f"{self.path}:{self.line}"
-        text = f"{place}: {self.message}"
+        if language is None:
+            language = _language_of(self.message)
+        text = f"{place}: {self.message_in(language)}"
         if self.hint:
-            chinese = messages.is_chinese(language) if language is not None else _is_chinese(self.message)
-            text += f"（{self.hint}）" if chinese else f" ({self.hint})"
+            hint = self.hint_in(language)
+            text += f"（{hint}）" if messages.is_chinese(language) else f" ({hint})"
         return text
+
+    def message_in(self, language: str) -> str:
+        """What is wrong, in ``language``."""
+        return _word(self.message, language)
+
+    def hint_in(self, language: str) -> str:
+        """How to fix it, in ``language`` (empty when there is no hint)."""
+        return _word(self.hint, language)
 
     def as_warning(self) -> Problem:
         return Problem(self.path, self.line, self.message, self.hint, Severity.WARNING)
@@ -57,23 +70,30 @@ class Problem:
         return Problem(self.path, self.line, self.message, self.hint, Severity.ERROR)
 
 
-def _is_chinese(message: str) -> bool:
-    """Whether ``message`` is Chinese: by the half of the catalogue it comes from, else by its characters.
+def _word(text: messages.Text | str, language: str) -> str:
+    return text if isinstance(text, str) else text.render(language)
 
-    An English message often quotes Chinese (``unknown track '新材科'``), so the
-    characters alone would mislead.
+
+def _language_of(message: messages.Text | str) -> str:
+    """The language to word ``message`` in when the caller did not say: Chinese, unless it is English text.
+
+    A message already worded is recognised by the half of the catalogue it comes from,
+    else by its characters (an English message often quotes Chinese, like
+    ``unknown track '新材科'``, so the characters alone would mislead).
     """
+    if isinstance(message, messages.Text):
+        return "zh-CN"
     language = messages.language_of(message)
     if language is not None:
-        return messages.is_chinese(language)
-    return any("\u4e00" <= ch <= "\u9fff" for ch in message)
+        return language
+    return "zh-CN" if any("\u4e00" <= ch <= "\u9fff" for ch in message) else "en"
 
 
 def sort_problems(problems: list[Problem] | tuple[Problem, ...]) -> list[Problem]:
     """Problems in a stable order: by file, then line, errors before warnings."""
     return sorted(
         problems,
-        key=lambda p: (p.path, p.line or 0, p.severity is not Severity.ERROR, p.message),
+        key=lambda p: (p.path, p.line or 0, p.severity is not Severity.ERROR, _word(p.message, "zh-CN")),
     )
 
 

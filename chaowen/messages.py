@@ -8,8 +8,10 @@ same way wherever it is raised. A ``zh-*`` site gets Chinese, anything else Engl
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final, Union
 
 # key -> (Chinese, English). Placeholders use str.format names.
 CATALOGUE: Final[dict[str, tuple[str, str]]] = {
@@ -712,6 +714,84 @@ def text(key: str, language: str = "zh-CN", /, **values: object) -> str:
     zh, en = CATALOGUE[key]
     template = zh if is_chinese(language) else en
     return template.format(**values) if values else template
+
+
+Value = Union[str, int, "Text", tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A message not yet worded: a catalogue key and the values to fill in.
+
+    Stages return problems as ``Text`` values; the words, in the site's language,
+    are chosen once, where problems are reported (:meth:`errors.Problem.format`).
+    A value may itself be a ``Text`` (a reason inside a message) or a tuple of
+    choices, which is joined the way the language lists things (``、`` or ``, ``).
+    """
+
+    key: str
+    values: tuple[tuple[str, Value], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.key not in CATALOGUE:
+            raise KeyError(f"no message {self.key!r} in the catalogue")
+
+    def render(self, language: str) -> str:
+        zh, en = CATALOGUE[self.key]
+        template = zh if is_chinese(language) else en
+        if not self.values:
+            return template
+        return template.format(**{name: _render_value(value, language) for name, value in self.values})
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "values": [[name, _value_to_json(value)] for name, value in self.values]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Text:
+        return cls(str(data["key"]), tuple((str(name), _value_from_json(value)) for name, value in data["values"]))
+
+
+def say(key: str, /, **values: object) -> Text:
+    """The message ``key`` with ``values``, to be worded later in the site's language.
+
+    Lists become tuples (joined per language when worded); other values that are not
+    text, numbers or messages are kept as their ``str``.
+    """
+    return Text(key, tuple((name, _value(value)) for name, value in values.items()))
+
+
+def _value(value: object) -> Value:
+    if isinstance(value, (str, int, Text)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, (list, tuple)):
+        return tuple(str(item) for item in value)
+    return str(value)
+
+
+def _render_value(value: Value, language: str) -> object:
+    if isinstance(value, Text):
+        return value.render(language)
+    if isinstance(value, tuple):
+        return join_choices(value, language)
+    return value
+
+
+def _value_to_json(value: Value) -> Any:
+    if isinstance(value, Text):
+        return {"text": value.to_json()}
+    if isinstance(value, tuple):
+        return {"choices": list(value)}
+    return value
+
+
+def _value_from_json(data: Any) -> Value:
+    if isinstance(data, dict):
+        if "text" in data:
+            return Text.from_json(data["text"])
+        return tuple(str(item) for item in data["choices"])
+    if isinstance(data, (str, int)):
+        return data
+    raise ValueError(f"not a message value: {data!r}")
 
 
 def join_choices(choices: list[str] | tuple[str, ...], language: str) -> str:

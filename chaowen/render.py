@@ -709,7 +709,7 @@ def _short_path(filename: str | None) -> str:
 
 def render_pages(renderer: Renderer, pages: Iterable[PageSpec]) -> tuple[list[Output], list[Problem]]:
     outputs: list[Output] = []
-    problems: dict[tuple[str, int | None, str], Problem] = {}
+    problems: dict[tuple[str, int | None, messages.Text | str], Problem] = {}
     for spec in pages:
         output, problem = renderer.render(spec)
         if output is not None:

@@ -1,5 +1,6 @@
 """The catalogue: every message exists in both languages and is recognised as the language it is in."""
 
+import json
 import re
 import string
 
@@ -34,3 +35,41 @@ def test_a_chinese_message_quoting_a_colon_keeps_chinese_punctuation() -> None:
     hint = messages.text("yaml_colon_in_value_hint", "zh-CN", example='title: "a: b"')
     assert Problem("a.md", 2, message, hint).format().endswith('（用引号把整个值括起来：title: "a: b"）')
     assert Problem("a.md", 2, message, hint).format("zh-CN") == Problem("a.md", 2, message, hint).format()
+
+
+def test_a_text_is_worded_in_the_language_asked_for_only_when_rendered() -> None:
+    reason = messages.say("expected_int")
+    text = messages.say("bad_field_value", field="number", reason=reason)
+    assert text.render("zh-CN") == "字段 “number” 的值无效：应为正整数"
+    assert text.render("en") == "invalid value for the field 'number': expected a positive whole number"
+
+
+def test_a_list_value_is_joined_the_way_each_language_lists_things() -> None:
+    text = messages.say("did_you_mean", suggestion=["智能物联", "新材料"])
+    assert text.render("zh-CN") == "是否想写 “智能物联、新材料”？"
+    assert text.render("en") == "did you mean '智能物联, 新材料'?"
+
+
+def test_a_text_survives_the_cache_as_json() -> None:
+    text = messages.say("bad_field_value", field="tags", reason=messages.say("did_you_mean", suggestion=["a", "b"]))
+    assert messages.Text.from_json(json.loads(json.dumps(text.to_json()))) == text
+    assert hash(text) == hash(messages.Text.from_json(text.to_json()))
+
+
+def test_a_key_missing_from_the_catalogue_is_a_bug_found_where_it_is_made() -> None:
+    with pytest.raises(KeyError, match="no_such_message"):
+        messages.say("no_such_message")
+
+
+def test_a_problem_is_worded_in_the_language_the_reporter_gives() -> None:
+    problem = Problem(
+        "content/a.md",
+        3,
+        messages.say("missing_field", field="title"),
+        messages.say("missing_field_hint", example="title: 标题"),
+    )
+    assert problem.format("zh-CN") == "content/a.md:3: 缺少必填字段 “title”（在文件头加上 title: 标题）"
+    assert (
+        problem.format("en") == "content/a.md:3: missing required field 'title' (add title: 标题 to the front matter)"
+    )
+    assert problem.message_in("en") == "missing required field 'title'"
