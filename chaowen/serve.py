@@ -3,7 +3,7 @@
 The preview is built by the same pipeline as ``chaowen build`` (:mod:`chaowen.build`)
 into a folder of its own (``tempfile.mkdtemp``, outside the site), so that what gets
 published never contains preview machinery; the live script exists only in the
-HTTP responses (:mod:`chaowen.devserver`). The loop is plain:
+HTTP responses (:mod:`chaowen.devserver`, :mod:`chaowen.live`). The loop is plain:
 
     watch (:mod:`chaowen.watch`) -> batch of changes -> :meth:`PreviewBuilder.rebuild`
     -> changed output paths, or the problems -> an ``update`` to every open tab.
@@ -34,8 +34,10 @@ from typing import Any, Protocol
 from . import messages
 from .build import Builder, BuildOptions, BuildResult
 from .config import load_config
-from .devserver import Hub, PreviewServer, open_server, port_unusable, problem_view
+from .devserver import PreviewServer
 from .errors import BuildError, Problem
+from .httpd import open_server, port_unusable
+from .live import Hub, problem_view
 from .watch import CONFIG_FILE, Batch, ChangeKind, Layout, Watcher
 
 _ALL_INTERFACES = frozenset({"0.0.0.0", "::", ""})

@@ -13,25 +13,21 @@ from pathlib import Path
 import pytest
 
 from chaowen import devserver
-from chaowen.devserver import (
+from chaowen.devserver import PreviewServer
+from chaowen.errors import Problem, Severity
+from chaowen.httpd import open_server
+from chaowen.httpfiles import (
     CONTENT_TYPES,
-    Hub,
-    PreviewServer,
     RangeNotSatisfiable,
     byte_range,
     content_type,
     etag_matches,
     http_date,
-    inject,
-    live_script,
     malformed_path,
-    open_server,
-    problem_view,
     safe_path,
-    sse_frame,
     url_segments,
 )
-from chaowen.errors import Problem, Severity
+from chaowen.live import Hub, inject, live_script, problem_view, sse_frame
 from tests.http_load import Client
 
 
