@@ -227,12 +227,12 @@ class _Session:
             return
         except OSError as error:
             reason = f"{error.filename or ''} {error.strerror or error}".strip()
-            self._failed([Problem(str(error.filename or CONFIG_FILE), None, self._text("io_error", reason=reason))])
+            self._failed([Problem(str(error.filename or CONFIG_FILE), None, messages.say("io_error", reason=reason))])
             return
         except Exception as error:  # a bug in chaowen: say so, keep serving the last good pages
             self.terminal.warn(traceback.format_exc().rstrip())
             reason = f"{type(error).__name__}: {error}"
-            self._failed([Problem("chaowen", None, self._text("serve_internal_error", reason=reason))])
+            self._failed([Problem("chaowen", None, messages.say("serve_internal_error", reason=reason))])
             return
         finally:
             idle.set()

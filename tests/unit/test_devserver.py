@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from chaowen import devserver
+from chaowen import devserver, messages
 from chaowen.devserver import PreviewServer
 from chaowen.errors import Problem, Severity
 from chaowen.httpd import open_server
@@ -223,6 +223,20 @@ def test_problem_view_names_file_and_line() -> None:
     assert view["message"] == "YAML 格式错误" and view["hint"] == "检查冒号" and view["severity"] == "error"
     warning = problem_view(Problem("chaowen.yaml", None, "x", severity=Severity.WARNING), "en")
     assert warning["place"] == "chaowen.yaml" and warning["severity"] == "warning"
+
+
+def test_problem_view_words_a_catalogue_problem_in_the_sites_language() -> None:
+    problem = Problem(
+        "content/essays/a.md",
+        2,
+        messages.say("missing_field", field="title"),
+        messages.say("missing_field_hint", example="title: 标题"),
+    )
+    chinese = problem_view(problem, "zh-CN")
+    assert chinese["message"] == "缺少必填字段 “title”" and chinese["hint"] == "在文件头加上 title: 标题"
+    english = problem_view(problem, "en")
+    assert english["message"] == "missing required field 'title'" and english["place"] == "content/essays/a.md, line 2"
+    json.dumps(chinese)  # what the event stream sends: plain text, no message objects
 
 
 # --------------------------------------------------------------------------- ports
