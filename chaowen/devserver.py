@@ -178,6 +178,7 @@ class _Handler(FileConnection):
         self._head({"Content-Type": "text/event-stream" + UTF8, "Cache-Control": "no-store"})
         if not body:
             return
+        self.server.leave_pool()  # an endless answer must not hold one of the pool's threads
         stream, hello = self.server.hub.subscribe()
         try:
             self.wfile.write(b"retry: 1000\n\n" + hello)

@@ -18,8 +18,10 @@ import contextlib
 import email.message
 import email.parser
 import errno
+import io
 import queue
 import re
+import select
 import socket
 import socketserver
 import sys
@@ -47,6 +49,8 @@ _LINGER_SECONDS = 2.0
 _LINGER_BYTES = 1 << 20
 _LOGGED_CHARS = 300  # of a request line in the -v log
 _WORKER_IDLE_SECONDS = 60.0  # a connection thread waits this long for the next connection before it ends
+_CROWDED_IDLE_SECONDS = 1.0  # an idle kept-alive connection ends after this while others wait for a thread
+_IDLE_SLICE_SECONDS = 0.25  # how often an idle connection looks whether others wait
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 5.6.2: methods and header names
 _VERSION = re.compile(r"HTTP/([0-9])\.([0-9])")
@@ -67,6 +71,7 @@ class ConnectionServer(ThreadingHTTPServer):
     block_on_close = False
     # On Windows SO_REUSEADDR lets a second server take a port in use; there we ask for exclusive use instead.
     allow_reuse_address = sys.platform != "win32"
+    max_workers = 32  # connection threads at most; a browser opens about 6 connections per tab
 
     def __init__(
         self,
@@ -82,10 +87,13 @@ class ConnectionServer(ThreadingHTTPServer):
         self.verbose = verbose
         self._reported: set[tuple[str, str, int]] = set()
         self._reported_lock = threading.Lock()
-        # Connections are handed to threads that are kept for the next one (see process_request).
-        self._pending: queue.SimpleQueue[tuple[Any, Any]] = queue.SimpleQueue()
-        self._idle_workers = 0
+        # Connections are handed to a bounded pool of threads kept for the next one (see process_request).
+        self._pending: queue.SimpleQueue[tuple[Any, Any] | None] = queue.SimpleQueue()  # None: stop
+        self._waiting = 0  # connections queued, not yet taken by a thread
+        self._idle_workers = 0  # threads waiting for a connection
+        self._workers = 0  # threads in the pool
         self._workers_lock = threading.Lock()
+        self._left = threading.local()  # .active on a thread that left the pool (leave_pool)
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, handler)
@@ -135,36 +143,76 @@ class ConnectionServer(ThreadingHTTPServer):
         request = request if len(request) <= _LOGGED_CHARS else request[:_LOGGED_CHARS] + " …"
         self.log(messages.text("serve_handler_error", self.language, request=request or "-", reason=reason))
 
+    @property
+    def crowded(self) -> bool:
+        """Whether connections wait for a thread that the full pool cannot give (then kept-alive
+        connections give theirs up)."""
+        return self._waiting > self._idle_workers and self._workers >= self.max_workers
+
+    @property
+    def workers(self) -> int:
+        """The connection threads in the pool now (event streams that left it not counted)."""
+        with self._workers_lock:
+            return self._workers
+
     def process_request(self, request: Any, client_address: Any) -> None:
-        """Serve the connection on an idle worker thread, or on a new one when all are busy.
+        """Queue the connection for the pool; start a thread if none is free and the pool is not full.
 
         ThreadingMixIn starts a thread for every connection; under load that churn
-        makes the process's memory creep up (each new thread draws on the allocator's
-        arenas afresh). Here a thread that finished a connection waits for the next
-        one, and ends after a minute without any. Workers are daemon threads: open
+        makes the process's memory creep up (each new thread draws on the
+        allocator's arenas afresh), and nothing bounds their number. Here at most
+        ``max_workers`` threads serve connections, each kept for the next
+        connection and ended after a minute without one. When all are busy a new
+        connection waits; a kept-alive connection that is idle gives its thread up
+        meanwhile (see :meth:`Connection.handle`). Workers are daemon threads: open
         tabs never keep the process alive.
         """
         with self._workers_lock:
-            if self._idle_workers:
-                self._idle_workers -= 1
-                self._pending.put((request, client_address))
+            self._pending.put((request, client_address))
+            self._waiting += 1
+            if self._waiting <= self._idle_workers or self._workers >= self.max_workers:
                 return
-        threading.Thread(target=self._work, args=(request, client_address), daemon=True).start()
+            self._workers += 1
+            self._idle_workers += 1
+        threading.Thread(target=self._work, daemon=True).start()
 
-    def _work(self, request: Any, client_address: Any) -> None:
+    def leave_pool(self) -> None:
+        """Take the calling worker out of the pool for good (an endless event stream holds its thread).
+
+        The thread ends when its connection does; the pool may start another in its place.
+        """
+        self._left.active = True
+        with self._workers_lock:
+            self._workers -= 1
+            start = self._waiting > self._idle_workers
+            if start:
+                self._workers += 1
+                self._idle_workers += 1
+        if start:
+            threading.Thread(target=self._work, daemon=True).start()
+
+    def _work(self) -> None:
         while True:
+            try:
+                item = self._pending.get(timeout=_WORKER_IDLE_SECONDS)
+            except queue.Empty:
+                with self._workers_lock:
+                    if self._waiting <= self._idle_workers - 1:  # no queued connection counts on this thread
+                        self._idle_workers -= 1
+                        self._workers -= 1
+                        return
+                continue
+            if item is None:  # the server stopped
+                return
+            request, client_address = item
+            with self._workers_lock:
+                self._waiting -= 1
+                self._idle_workers -= 1
             self.process_request_thread(request, client_address)  # handles, reports, closes
+            if getattr(self._left, "active", False):
+                return
             with self._workers_lock:
                 self._idle_workers += 1
-            while True:
-                try:
-                    request, client_address = self._pending.get(timeout=_WORKER_IDLE_SECONDS)
-                    break
-                except queue.Empty:
-                    with self._workers_lock:
-                        if self._pending.empty():  # nobody counted on this worker: it may end
-                            self._idle_workers -= 1
-                            return
 
     def shutdown_request(self, request: Any) -> None:
         """Close a connection without destroying the last answer (see ``_LINGER_SECONDS``)."""
@@ -182,9 +230,12 @@ class ConnectionServer(ThreadingHTTPServer):
         self.close_request(request)
 
     def stop(self) -> None:
-        """End the serving loop and close the socket."""
+        """End the serving loop, close the socket, and end the threads waiting for a connection."""
         self.shutdown()
         self.server_close()
+        with self._workers_lock:
+            for _ in range(self._idle_workers):
+                self._pending.put(None)
 
 
 S = TypeVar("S", bound=ConnectionServer)
@@ -213,6 +264,15 @@ def open_server(
                 raise
             busy.append(candidate)
     raise OSError(errno.EADDRINUSE, "no port")  # pragma: no cover - the loop returns or raises
+
+
+def _readable(sock: socket.socket, timeout: float) -> bool:
+    """Whether ``sock`` has bytes to read (or has ended) within ``timeout`` seconds."""
+    if hasattr(select, "poll"):  # not select.select: it cannot watch descriptors above 1023
+        poller = select.poll()
+        poller.register(sock, select.POLLIN | select.POLLPRI)
+        return bool(poller.poll(timeout * 1000))
+    return bool(select.select([sock], [], [], timeout)[0])
 
 
 class BadRequest(Exception):
@@ -247,9 +307,39 @@ class Connection(BaseHTTPRequestHandler):
     # ---------------------------------------------------------------- plumbing
     def handle(self) -> None:
         try:
-            super().handle()
+            self.close_connection = True
+            self.handle_one_request()
+            while not self.close_connection and self._next_request_comes():
+                self.handle_one_request()
         except (ConnectionError, TimeoutError):
             self.close_connection = True
+
+    def _next_request_comes(self) -> bool:
+        """Wait for the next request on a kept-alive connection; False when the connection should end.
+
+        True as soon as bytes (or the end of the stream) arrive. False after
+        ``timeout`` idle seconds, or after ``_CROWDED_IDLE_SECONDS`` while other
+        connections wait for a thread: an idle connection gives its thread up (the
+        client opens a new connection when it needs one).
+        """
+        sock, reader = self.connection, self.rfile
+        if isinstance(reader, io.BufferedReader):
+            sock.settimeout(0.0)  # a look into the buffer (pipelined requests) and the socket, without waiting
+            try:
+                if reader.peek(1):
+                    return True
+            except OSError:
+                return True  # the read that follows reports it
+            finally:
+                sock.settimeout(self.timeout)
+        started = time.monotonic()
+        while True:
+            idle = time.monotonic() - started
+            limit = _CROWDED_IDLE_SECONDS if self.server.crowded else float(self.timeout)
+            if idle >= limit:
+                return False
+            if _readable(sock, min(_IDLE_SLICE_SECONDS, limit - idle)):
+                return True
 
     def handle_one_request(self) -> None:
         self._answered = False  # whether a status line went out for this request
@@ -259,6 +349,8 @@ class Connection(BaseHTTPRequestHandler):
             if not self._read_request():
                 self.close_connection = True  # the client closed the connection between requests
                 return
+            if self.server.crowded:
+                self.close_connection = True  # this answer ends the connection: others wait for a thread
             if self.command in ("GET", "HEAD"):
                 self.answer(body=self.command == "GET")
             else:
