@@ -13,7 +13,8 @@ Two phases: ``--requests`` requests in all, then a soak of ``--soak`` seconds of
 the same load. Reported for each: requests per second, p50/p99 latency, the
 count of answers without a status line (a connection that closed or stalled
 without one), 5xx answers, and the status counts; for the soak also the server
-process's resident memory (VmRSS, Linux) at its start, every 30 s and at its end;
+process's resident memory (VmRSS, Linux) and threads at its start, every
+``--sample-every`` seconds and at its end;
 and whether the page shows the last saved sentence once the load stops. Exits 1
 if any answer had no status line, any was 5xx, the server printed a traceback or
 an internal error, or the last edit was not shown.
@@ -43,15 +44,25 @@ ESSAY_URL = "/essays/wang-xiaoming-iot/"
 READY = re.compile(r"(?:预览地址|preview at)[：:]?\s*http://[^\s/]+:(\d+)/")
 
 
-def rss_kib(pid: int) -> int:
-    """Resident memory of a process in KiB (Linux /proc), 0 where it cannot be read."""
+def proc_status(pid: int, field: str) -> int:
+    """A number from a process's /proc status (Linux), 0 where it cannot be read."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process in KiB."""
+    return proc_status(pid, "VmRSS")
+
+
+def threads(pid: int) -> int:
+    """Threads of a process."""
+    return proc_status(pid, "Threads")
 
 
 class Saver:
@@ -109,15 +120,16 @@ def phase(
     *,
     requests: int | None,
     seconds: float | None,
-) -> tuple[LoadResult, Saver, list[tuple[float, int]], float | None]:
-    """One load phase with saves; the result, the saver, RSS samples (seconds, KiB), the time to the last edit."""
-    samples: list[tuple[float, int]] = [(0.0, rss_kib(pid))]
+) -> tuple[LoadResult, Saver, list[tuple[float, int, int]], float | None]:
+    """One load phase with saves; the result, the saver, samples (seconds, RSS KiB, threads), the time to the last edit."""
+    samples: list[tuple[float, int, int]] = [(0.0, rss_kib(pid), threads(pid))]
     done = threading.Event()
     started = time.monotonic()
 
     def sample() -> None:
         while not done.wait(args.sample_every):
-            samples.append((time.monotonic() - started, rss_kib(pid)))
+            samples.append((time.monotonic() - started, rss_kib(pid), threads(pid)))
+            print(f"  {samples[-1][0]:.0f} s: RSS {samples[-1][1]} KiB, {samples[-1][2]} threads", flush=True)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -133,7 +145,7 @@ def phase(
         result = hammer(port, targets, connections=args.connections, requests=per_connection, until=until)
     done.set()
     sampler.join()
-    samples.append((time.monotonic() - started, rss_kib(pid)))
+    samples.append((time.monotonic() - started, rss_kib(pid), threads(pid)))
     shown = last_edit_shown(port, saver.last_sentence) if saver.saves else 0.0
     return result, saver, samples, shown
 
@@ -221,16 +233,16 @@ def main() -> int:
                 )
                 print("soak:", soak.summary())
                 start, end = samples[0][1], samples[-1][1]
-                print(f"soak RSS: start {start} KiB, end {end} KiB, max {max(k for _, k in samples)} KiB")
+                print(f"soak RSS: start {start} KiB, end {end} KiB, max {max(s[1] for s in samples)} KiB")
                 report += describe(f"soak: {args.soak:g} s", soak, soak_saver, soak_shown)
                 report += [
                     f"Server RSS over the soak: start {start / 1024:.1f} MiB, end {end / 1024:.1f} MiB, "
-                    f"highest {max(k for _, k in samples) / 1024:.1f} MiB "
+                    f"highest {max(s[1] for s in samples) / 1024:.1f} MiB "
                     f"({(end - start) / 1024:+.1f} MiB from start to end).",
                     "",
-                    "| seconds into the soak | RSS (MiB) |",
-                    "|---|---|",
-                    *(f"| {t:.0f} | {k / 1024:.1f} |" for t, k in samples),
+                    "| seconds into the soak | RSS (MiB) | server threads |",
+                    "|---|---|---|",
+                    *(f"| {t:.0f} | {k / 1024:.1f} | {n} |" for t, k, n in samples),
                     "",
                 ]
                 failed = failed or soak.no_status or soak.server_errors or soak_shown is None
