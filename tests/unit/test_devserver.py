@@ -470,12 +470,26 @@ def test_idle_kept_alive_connections_give_their_threads_up_when_others_wait(root
         late = Client(running.server.port, timeout=30)
         assert late.get("/essays/foo/").status == 200  # served once an idle connection let its thread go
         late.close()
-        stream = socket.create_connection(("127.0.0.1", running.server.port), timeout=30)
-        stream.sendall(b"GET /__chaowen__/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        assert stream.recv(64).startswith(b"HTTP/1.1 200")  # an event stream leaves the pool
-        assert running.server.workers < PreviewServer.max_workers + 1
-        stream.close()
     finally:
         for connection in idle:
             connection.close()
+        running.server.stop()
+
+
+def test_open_event_streams_do_not_take_the_threads_pages_need(root: Path) -> None:
+    running = Running(root, verbose=False)
+    streams = []
+    try:
+        for _ in range(PreviewServer.max_workers + 4):  # more open tabs than the pool has threads
+            stream = socket.create_connection(("127.0.0.1", running.server.port), timeout=30)
+            stream.sendall(b"GET /__chaowen__/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert stream.recv(64).startswith(b"HTTP/1.1 200")
+            streams.append(stream)
+        page = Client(running.server.port, timeout=30)
+        assert page.get("/essays/foo/").status == 200  # each stream left the pool: a thread was free
+        page.close()
+        assert running.server.workers <= PreviewServer.max_workers
+    finally:
+        for stream in streams:
+            stream.close()
         running.server.stop()
