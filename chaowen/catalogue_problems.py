@@ -402,4 +402,6 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "这个链接来自模板 {template} 或它引用的模板，不在正文里",
         "the link comes from the template {template} or one it uses, not from a document",
     ),
+    # two sentences about one thing (a hint and what else is known)
+    "and_then": ("{first}；{then}", "{first}; {then}"),
 }
