@@ -195,9 +195,9 @@ def new(kind: str, title: str, track: str | None, author: str | None, issue: int
     for option, value in (("track", track), ("author", author), ("issue", issue)):
         if value is not None and option not in allowed:
             label = chosen.label if messages.is_chinese(language) else chosen.value
-            raise click.UsageError(messages.text("option_not_for_kind", language, kind=label, option=option))
+            raise usage.Worded(messages.text("option_not_for_kind", language, kind=label, option=option))
     if not title.strip():
-        raise click.UsageError(messages.text("empty_value", language, field="title"))
+        raise usage.Worded(messages.text("empty_value", language, field="title"))
     try:
         config = load_config(site)
     except BuildError as error:

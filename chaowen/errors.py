@@ -46,8 +46,9 @@ class Problem:
     def format(self, language: str | None = None) -> str:
         """``path:line: message（hint）`` — the shape compilers use, so editors can jump to it.
 
-        ``language`` is the one the message was written in (the site's); when not
-        given it is recognised from the message.
+        ``language`` is the reader's (the site's); the reporters (the CLI, the dev
+        server) always give it. Without it a :class:`messages.Text` is worded in
+        Chinese, and a library's ``str`` keeps the language it is in (recognised).
         """
         if language is None:
             language = _language_of(self.message)
@@ -87,8 +88,9 @@ def _word(text: messages.Text | str, language: str) -> str:
 def _language_of(message: messages.Text | str) -> str:
     """The language to word ``message`` in when the caller did not say: Chinese, unless it is English text.
 
-    A message already worded is recognised by the half of the catalogue it comes from,
-    else by its characters (an English message often quotes Chinese, like
+    Only a ``str`` needs recognising: a library's text, or (until every stage says
+    :class:`messages.Text`) one worded in a stage. A message worded from the catalogue
+    is recognised by the half of the catalogue it comes from, else by its characters (an English message often quotes Chinese, like
     ``unknown track '新材科'``, so the characters alone would mislead).
     """
     if isinstance(message, messages.Text):
