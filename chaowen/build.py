@@ -326,7 +326,7 @@ class Builder:
         # Pages go to the staging folder as they are rendered (the site's bytes are never
         # all in memory); the output folder changes only in commit(), after everything worked.
         index: SearchIndex | None = None
-        with Staging(output, reuse=reuse, language=loaded.config.language) as staging:
+        with Staging(output, reuse=reuse) as staging:
             site = loaded.site
             staging.refuse_collisions([*(output_file(s.path) for s in site.pages), *(a.source for a in site.assets)])
             made = self._pages(loaded, cache, output, progress, staging)

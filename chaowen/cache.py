@@ -559,12 +559,20 @@ def _file_key(entry: MarkupEntry) -> str:
 
 
 def _broken_to_json(link: BrokenLink) -> list[Any]:
-    return [link.url, link.file, link.fragment, link.message, link.hint, link.error]
+    return [link.url, link.file, link.fragment, link.message.to_json(), link.hint.to_json(), link.error]
 
 
 def _broken_from_json(page: str, data: list[Any]) -> BrokenLink:
     url, file, fragment, message, hint, error = data
-    return BrokenLink(page, _str(url), _str(file), _str(fragment), _str(message), _str(hint), bool(error))
+    return BrokenLink(
+        page,
+        _str(url),
+        _str(file),
+        _str(fragment),
+        messages.Text.from_json(message),
+        messages.Text.from_json(hint),
+        bool(error),
+    )
 
 
 def _has_key(path: Path, key: str) -> bool:

@@ -44,7 +44,7 @@ from .cjk import count_chars, cut_summary, join_cjk_breaks, reading_minutes
 from .errors import Problem, Severity
 from .limits import MAX_DEPTH, check_limits
 from .lists import ListLayoutPreprocessor
-from .messages import is_chinese, text
+from .messages import is_chinese, say
 from .model import Heading, Markup
 from .tree import BLOCK_TAGS, walk
 from .urls import with_base
@@ -163,15 +163,15 @@ class _Context:
 
     def refusal(self, line: int | None, key: str, **values: object) -> Problem:
         """The error for a document that is not rendered at all."""
-        return Problem(self.display_path, line, text(key, self.language, **values), text(f"{key}_hint", self.language))
+        return Problem(self.display_path, line, say(key, **values), say(f"{key}_hint"))
 
     def problem(self, key: str, target: str, severity: Severity, **values: object) -> None:
         self.problems.append(
             Problem(
                 self.display_path,
                 self.line_of(target),
-                text(key, self.language, target=target),
-                text(f"{key}_hint", self.language, **values),
+                say(key, target=target),
+                say(f"{key}_hint", **values),
                 severity,
             )
         )

@@ -20,6 +20,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .messages import Text
+
 EMPTY: Mapping[Any, Any] = MappingProxyType({})
 
 
@@ -359,8 +361,8 @@ class BrokenLink:
     url: str
     file: str
     fragment: str
-    message: str
-    hint: str
+    message: Text
+    hint: Text
     error: bool
 
 

@@ -55,7 +55,7 @@ class WriteStats:
     foreign: int = 0  # files and folders in the output folder that chaowen did not write, left in place
 
 
-def check_output_dir(output: Path, site_root: Path, language: str = "zh-CN") -> None:
+def check_output_dir(output: Path, site_root: Path) -> None:
     """Refuse an output folder that is part of the site, a parent of it, the home folder or
     the root, or that holds files no chaowen build wrote (see :func:`owned_files`)."""
     out = output.resolve()
@@ -75,17 +75,15 @@ def check_output_dir(output: Path, site_root: Path, language: str = "zh-CN") -> 
                     Problem(
                         str(output),
                         None,
-                        messages.text(
-                            "unsafe_output", language, path=str(output), reason=messages.text(reason, language)
-                        ),
-                        messages.text("unsafe_output_hint", language),
+                        messages.say("unsafe_output", path=str(output), reason=messages.say(reason)),
+                        messages.say("unsafe_output_hint"),
                     )
                 ]
             )
-    owned_files(output, language)
+    owned_files(output)
 
 
-def owned_files(output: Path, language: str = "zh-CN") -> frozenset[str] | None:
+def owned_files(output: Path) -> frozenset[str] | None:
     """The files an earlier build recorded in ``output``'s manifest; None when ``output`` is new.
 
     New means it does not exist or is an empty folder. Raises BuildError for anything
@@ -94,26 +92,26 @@ def owned_files(output: Path, language: str = "zh-CN") -> frozenset[str] | None:
     if not os.path.lexists(output):
         return None
     if not output.is_dir():
-        raise BuildError([_output_problem(output, "output_not_folder", language)])
+        raise BuildError([_output_problem(output, "output_not_folder")])
     try:
         raw = (output / MANIFEST).read_bytes()
     except FileNotFoundError:
         with os.scandir(output) as entries:
             if next(entries, None) is None:
                 return None
-        raise BuildError([_output_problem(output, "output_foreign", language)]) from None
+        raise BuildError([_output_problem(output, "output_foreign")]) from None
     files = _parse_manifest(raw)
     if files is None:
-        raise BuildError([_output_problem(output, "output_manifest_bad", language)])
+        raise BuildError([_output_problem(output, "output_manifest_bad")])
     return files
 
 
-def _output_problem(output: Path, key: str, language: str) -> Problem:
+def _output_problem(output: Path, key: str) -> Problem:
     return Problem(
         str(output),
         None,
-        messages.text(key, language, path=str(output), manifest=MANIFEST),
-        messages.text(f"{key}_hint", language),
+        messages.say(key, path=str(output), manifest=MANIFEST),
+        messages.say(f"{key}_hint"),
     )
 
 
@@ -170,10 +168,9 @@ class Staging:
     when a file the user put in ``output`` is where the build wants to write.
     """
 
-    def __init__(self, output: Path, *, reuse: bool = True, language: str = "zh-CN") -> None:
+    def __init__(self, output: Path, *, reuse: bool = True) -> None:
         self.output = output.absolute()
-        self.language = language
-        owned = owned_files(self.output, language)
+        owned = owned_files(self.output)
         self.fresh = owned is None and not self.output.exists()  # the staging folder becomes ``output``
         self.owned: frozenset[str] = owned or frozenset()  # what the previous builds wrote
         self.updating = reuse and bool(self.owned)
@@ -295,8 +292,8 @@ class Staging:
                 Problem(
                     str(self.output / path),
                     None,
-                    messages.text("output_collision", self.language, path=str(self.output / path)),
-                    messages.text("output_collision_hint", self.language),
+                    messages.say("output_collision", path=str(self.output / path)),
+                    messages.say("output_collision_hint"),
                 )
                 for path in sorted(blocked)
             ]

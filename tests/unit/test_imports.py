@@ -8,6 +8,7 @@ import chaowen
 PACKAGE = Path(chaowen.__file__).parent
 # Lower index = earlier stage. A module may import only modules with a lower or equal rank.
 ORDER = [
+    ["catalogue_problems", "catalogue_commands"],
     ["errors", "messages", "model", "views", "urls"],
     ["frontmatter", "schema"],
     ["config"],
@@ -46,6 +47,8 @@ PURE = {
     "views",
     "errors",
     "messages",
+    "catalogue_problems",
+    "catalogue_commands",
 }
 
 

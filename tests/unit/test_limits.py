@@ -11,7 +11,7 @@ import pytest
 from chaowen import limits as limits_module
 from chaowen import markup as markup_module
 from chaowen.limits import MAX_BODY_BYTES, MAX_DEPTH, Refusal, check_limits
-from chaowen.messages import text
+from chaowen.messages import say
 from tests.unit.markdown_helpers import BODY_LINE, refused, render
 
 ESSAY = ("在瓜沥镇工作了八年，化纤企业跑过不少。**碳纤维**这个行当，见[另一篇](other.md)。\n\n" * 20)[:2000]
@@ -126,7 +126,7 @@ def test_pathological_markup_is_refused_before_rendering(body: str, work: Counte
     markup, problems = render(body)
     assert work["_convert"] == 0  # the cost estimate refused it; the engine never ran
     assert len(problems) == 1 and problems[0].is_error
-    assert problems[0].message == text("too_complex", "zh-CN")
+    assert problems[0].message == say("too_complex")
     assert problems[0].line == BODY_LINE
     assert markup.html == ""
 
@@ -135,5 +135,5 @@ def test_ten_megabyte_document_is_refused_by_its_size_alone(work: Counter[str]) 
     body = "中文段落，这是一段测试文字。Some English words here.\n\n" * 200_000  # 10.4 MB in UTF-8
     markup, problems = render(body)
     assert work == {}  # not even scanned for fences, nesting or cost
-    assert len(problems) == 1 and problems[0].is_error and "MB" in problems[0].message
+    assert len(problems) == 1 and problems[0].is_error and "MB" in problems[0].message_in("zh-CN")
     assert markup.html == ""

@@ -129,7 +129,10 @@ def test_find_track_by_key_or_name(config: SiteConfig, wanted: str) -> None:
 def test_unknown_track_names_the_valid_ones(config: SiteConfig) -> None:
     track, problem = find_track(config, "新材科")
     assert track is None and problem is not None
-    assert problem.format() == "--track: 未知的赛道 “新材科”，可选：智能物联、生命健康、新材料（是否想写 “新材料”？）"
+    assert (
+        problem.format()
+        == "命令行参数 --track: 未知的赛道 “新材科”，可选：智能物联、生命健康、新材料（是否想写 “新材料”？）"
+    )
 
 
 @pytest.mark.parametrize(
