@@ -3,7 +3,7 @@
 The preview is built by the same pipeline as ``chaowen build`` (:mod:`chaowen.build`)
 into a folder of its own (``tempfile.mkdtemp``, outside the site), so that what gets
 published never contains preview machinery; the live script exists only in the
-HTTP responses (:mod:`chaowen.devserver`). The loop is plain:
+HTTP responses (:mod:`chaowen.devserver`, :mod:`chaowen.live`). The loop is plain:
 
     watch (:mod:`chaowen.watch`) -> batch of changes -> :meth:`PreviewBuilder.rebuild`
     -> changed output paths, or the problems -> an ``update`` to every open tab.
@@ -34,8 +34,10 @@ from typing import Any, Protocol
 from . import messages
 from .build import Builder, BuildOptions, BuildResult
 from .config import load_config
-from .devserver import Hub, PreviewServer, open_server, port_unusable, problem_view
+from .devserver import PreviewServer
 from .errors import BuildError, Problem
+from .httpd import open_server, port_unusable
+from .live import Hub, problem_view
 from .watch import CONFIG_FILE, Batch, ChangeKind, Layout, Watcher
 
 _ALL_INTERFACES = frozenset({"0.0.0.0", "::", ""})
@@ -225,12 +227,12 @@ class _Session:
             return
         except OSError as error:
             reason = f"{error.filename or ''} {error.strerror or error}".strip()
-            self._failed([Problem(str(error.filename or CONFIG_FILE), None, self._text("io_error", reason=reason))])
+            self._failed([Problem(str(error.filename or CONFIG_FILE), None, messages.say("io_error", reason=reason))])
             return
         except Exception as error:  # a bug in chaowen: say so, keep serving the last good pages
             self.terminal.warn(traceback.format_exc().rstrip())
             reason = f"{type(error).__name__}: {error}"
-            self._failed([Problem("chaowen", None, self._text("serve_internal_error", reason=reason))])
+            self._failed([Problem("chaowen", None, messages.say("serve_internal_error", reason=reason))])
             return
         finally:
             idle.set()

@@ -6,33 +6,30 @@ import errno
 import json
 import os
 import re
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from chaowen import devserver
-from chaowen.devserver import (
+from chaowen import devserver, messages
+from chaowen.devserver import PreviewServer
+from chaowen.errors import Problem, Severity
+from chaowen.httpd import open_server
+from chaowen.httpfiles import (
     CONTENT_TYPES,
-    Hub,
-    PreviewServer,
     RangeNotSatisfiable,
     byte_range,
     content_type,
     etag_matches,
     http_date,
-    inject,
-    live_script,
     malformed_path,
-    open_server,
-    problem_view,
     safe_path,
-    sse_frame,
     url_segments,
 )
-from chaowen.errors import Problem, Severity
-from tests.http_load import Client
+from chaowen.live import Hub, inject, live_script, problem_view, sse_frame
+from tests.http_load import Client, NoStatus
 
 
 @pytest.fixture
@@ -229,6 +226,20 @@ def test_problem_view_names_file_and_line() -> None:
     assert warning["place"] == "chaowen.yaml" and warning["severity"] == "warning"
 
 
+def test_problem_view_words_a_catalogue_problem_in_the_sites_language() -> None:
+    problem = Problem(
+        "content/essays/a.md",
+        2,
+        messages.say("missing_field", field="title"),
+        messages.say("missing_field_hint", example="title: 标题"),
+    )
+    chinese = problem_view(problem, "zh-CN")
+    assert chinese["message"] == "缺少必填字段 “title”" and chinese["hint"] == "在文件头加上 title: 标题"
+    english = problem_view(problem, "en")
+    assert english["message"] == "missing required field 'title'" and english["place"] == "content/essays/a.md, line 2"
+    json.dumps(chinese)  # what the event stream sends: plain text, no message objects
+
+
 # --------------------------------------------------------------------------- ports
 def test_a_busy_port_falls_through_to_the_next() -> None:
     tried: list[int] = []
@@ -400,4 +411,71 @@ def test_a_file_missing_while_a_build_writes_is_asked_for_again(root: Path) -> N
         assert running.get("/static/style.css") == 200
         assert not any("Traceback" in line for line in running.lines)
     finally:
+        running.server.stop()
+
+
+# --------------------------------------------------------------------- thread pool
+def _pool_threads() -> int:
+    return sum(1 for thread in threading.enumerate() if thread.name.endswith("(_work)"))
+
+
+def test_sixty_four_busy_connections_are_all_answered_by_a_bounded_pool_of_threads(root: Path) -> None:
+    running = Running(root, verbose=False)
+    statuses: list[int] = []
+    failures: list[str] = []
+    most = 0
+    done = threading.Event()
+
+    def client() -> None:
+        connection = Client(running.server.port, timeout=30)
+        try:
+            for index in range(20):
+                try:
+                    statuses.append(connection.get("/essays/foo/" if index % 2 else "/static/style.css").status)
+                except NoStatus as error:
+                    failures.append(str(error))
+        finally:
+            connection.close()
+
+    before = _pool_threads()  # of servers that earlier tests stopped, still finishing
+
+    def count() -> None:
+        nonlocal most
+        while not done.wait(0.01):
+            most = max(most, _pool_threads() - before)
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    clients = [threading.Thread(target=client) for _ in range(64)]
+    try:
+        for thread in clients:
+            thread.start()
+        for thread in clients:
+            thread.join(60)
+    finally:
+        done.set()
+        counter.join()
+        running.server.stop()
+    assert failures == [] and statuses == [200] * 64 * 20
+    assert 0 < most <= PreviewServer.max_workers < 64
+
+
+def test_idle_kept_alive_connections_give_their_threads_up_when_others_wait(root: Path) -> None:
+    running = Running(root, verbose=False)
+    idle = [Client(running.server.port, timeout=30) for _ in range(PreviewServer.max_workers + 8)]
+    try:
+        for connection in idle:  # one request each, then the connection stays open and silent
+            assert connection.get("/static/style.css").status == 200
+        assert running.server.workers <= PreviewServer.max_workers
+        late = Client(running.server.port, timeout=30)
+        assert late.get("/essays/foo/").status == 200  # served once an idle connection let its thread go
+        late.close()
+        stream = socket.create_connection(("127.0.0.1", running.server.port), timeout=30)
+        stream.sendall(b"GET /__chaowen__/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert stream.recv(64).startswith(b"HTTP/1.1 200")  # an event stream leaves the pool
+        assert running.server.workers < PreviewServer.max_workers + 1
+        stream.close()
+    finally:
+        for connection in idle:
+            connection.close()
         running.server.stop()
