@@ -51,7 +51,7 @@ def load_config(root: Path, *, base_url: str | None = None, relative: bool | Non
         ) from None
     # The language decides the language of the messages, so find it before the rest.
     language = _peek_language(text)
-    fields, lines, problems = parse_yaml(text, CONFIG_FILE, language=language)
+    fields, lines, problems = parse_yaml(text, CONFIG_FILE)
     if problems:
         raise BuildError(problems)
     return parse_config(fields, lines, root, language, base_url=base_url, relative=relative)

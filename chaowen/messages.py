@@ -672,7 +672,9 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "serve_handler_error": (
         "预览服务器处理 {request} 时内部出错，已回答 500，继续服务：{reason}",
         "internal error in the preview server while answering {request}; answered 500, still serving: {reason}",
-    ),
+    ),  # front matter (values of other messages)
+    "char_fullwidth_space": ("全角空格", "U+3000 IDEOGRAPHIC SPACE"),
+    "char_space": ("空格", " "),
 }
 
 

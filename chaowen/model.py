@@ -108,10 +108,10 @@ class Document:
 
     source: str
     kind: Kind
-    title: str
-    date: datetime | None
-    slug: str
-    body: str
+    title: str = ""
+    date: datetime | None = None
+    slug: str = ""
+    body: str = ""
     body_line: int = 1
     number: int | None = None
     track: str | None = None  # a track key

@@ -10,8 +10,10 @@ PACKAGE = Path(chaowen.__file__).parent
 ORDER = [
     ["errors", "messages", "model", "views", "urls"],
     ["frontmatter", "schema"],
-    ["config"],
+    ["config", "dates"],
+    ["fields"],
     ["content"],
+    ["doccache", "codec"],
     ["site"],
     ["tree"],
     ["cjk", "lists"],
@@ -34,6 +36,9 @@ ORDER = [
 RANK = {name: rank for rank, names in enumerate(ORDER) for name in names}
 PURE = {
     "frontmatter",
+    "dates",
+    "fields",
+    "codec",
     "schema",
     "site",
     "tree",
