@@ -2,8 +2,10 @@
 
 The folder decides the kind (``issues/``, ``minutes/``, ``essays/``, ``pages/``);
 every non-Markdown file is an asset copied keeping its place. Reading
-(:func:`load_content`) is kept apart from validating (:func:`parse_document`),
-which is pure so that it can be tested on strings and fuzzed.
+(:func:`load_content`, :func:`read_source`) is kept apart from what a file's bytes
+make (:func:`parse_file`, :func:`parse_document`), which is pure so that it can be
+tested on strings, fuzzed and cached: the build's cache layer (:mod:`chaowen.doccache`)
+is passed to :func:`load_content` as its ``parse`` and wraps :func:`parse_file`.
 """
 
 from __future__ import annotations

@@ -234,18 +234,6 @@ def _types_by_name() -> dict[str, str]:
 FIELD_TYPES: Final[dict[str, str]] = _types_by_name()
 
 
-def field_names(kind: Kind) -> tuple[str, ...]:
-    return tuple(spec.name for spec in FRONT_MATTER[kind])
-
-
-def all_front_matter_names() -> tuple[str, ...]:
-    names: dict[str, None] = {}
-    for specs in FRONT_MATTER.values():
-        for spec in specs:
-            names[spec.name] = None
-    return tuple(names)
-
-
 def nearest(word: str, choices: Iterable[str], cutoff: float = 0.5) -> str | None:
     """The closest choice to ``word``, for "did you mean" hints; case-insensitive."""
     options = list(choices)
