@@ -35,9 +35,10 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from . import messages
-from .cache import CACHE_DIR, BuildCache, FileStat, LinkMemo, MarkupEntry, PageEntry, Scans, digest
+from .cache import CACHE_DIR, BuildCache, LinkMemo, MarkupEntry, PageEntry, Scans, digest
 from .config import load_config
-from .content import Recent, load_content, with_body
+from .content import load_content, with_body
+from .doccache import DocumentMemo
 from .errors import BuildError, Problem
 from .links import find_broken, report, scan_page
 from .markup_pool import frozen_heap, render_all
@@ -164,7 +165,7 @@ class Builder:
         self.hash_static = hash_static
         self._cache: BuildCache | None = None
         self._loaded: LoadedSite | None = None
-        self._recent: dict[str, Recent] = {}  # files as last read, for the next build in this process
+        self._files = DocumentMemo()  # the content stage's cache layer; remembers files between builds
         self._views: tuple[str, dict[str, tuple[ItemView, frozenset[str], str]]] = ("", {})  # shape, views
         self._templates: tuple[tuple[tuple[str, int, int], ...], dict[str, str]] = ((), {})
 
@@ -192,19 +193,9 @@ class Builder:
         theme = find_theme(config.root, config.theme, config.language)
         cache = self._cache_for(config)
         progress("content", 0, 1)
-        recent = dict(self._recent) if bodies else {**_recorded(cache), **self._recent}
-        read_ns = time.time_ns()
-        content = load_content(config, cache.documents, recent)
-        self._recent = dict(content.recent)
-        stats: dict[str, FileStat] = {}
-        for source, entry in content.recent.items():
-            if entry is not recent.get(source):  # read just now
-                stats[source] = FileStat(*entry[0], entry[1].digest, read_ns)
-            elif source in cache.stats:  # trusted by its stat: recorded when it was read
-                stats[source] = cache.stats[source]
-        cache.stats = stats
-        cache.documents.update(content.parsed)
-        self._live_digests = set(content.parsed)
+        self._files.start(cache.documents, cache.stats, cache.settings, on_disk=not bodies)
+        content = load_content(config, self._files.parsed)
+        cache.stats, self._live_digests = self._files.finish()
         remember_slugs(cache.slugs)
         moment = now or datetime.now(ZoneInfo(config.timezone))
         site, site_problems = build_site(config, content.documents, content.assets, now=moment, drafts=options.drafts)
@@ -611,19 +602,6 @@ def _with_page_problems(loaded: Sequence[Problem], found: Sequence[Problem]) -> 
     if any(p.is_error for p in loaded):
         found = [p for p in found if p.is_error]
     return [*loaded, *found]
-
-
-def _recorded(cache: BuildCache) -> dict[str, Recent]:
-    """The files the cache saw, as :func:`load_content` takes them: trusted by stat alone."""
-    recorded: dict[str, Recent] = {}
-    for source, stat in cache.stats.items():
-        parsed = cache.documents.get(stat.digest)
-        if parsed is None or parsed[0].source != source:
-            continue
-        key = stat.trusted_key()
-        if key is not None:  # load_content compares it with the file's stat now
-            recorded[source] = (key, parsed[0], parsed[1])
-    return recorded
 
 
 _RenderedPage = tuple[Output | None, Problem | None, tuple[str, ...], PageScan | None]

@@ -13,7 +13,7 @@ Three memos, each valid only for the exact inputs it was made from:
   links and ids, so a rebuild checks the links of the pages that changed only;
 * stats: each Markdown file's modification time, size and inode when it was read,
   with the hash of its bytes, so that a file whose stat is unchanged is not read
-  again (see :data:`RACY_NS` for when a stat is not trusted).
+  again (see :mod:`chaowen.doccache`, the layer that uses these two memos).
 
 Every memo is also keyed by :func:`code_digest`, the digest of the package's source
 and of the versions of the libraries that shape output: a change to the code drops
@@ -31,28 +31,25 @@ import functools
 import hashlib
 import importlib.metadata
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field, fields
-from datetime import datetime
+from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Final
 
 import orjson
 
 from . import messages
-from .errors import Problem, Severity
-from .model import Brief, BrokenLink, Document, Heading, Kind, Markup, PageScan
-from .schema import FIELD_TYPES
+from .codec import as_str as _str
+from .codec import as_strs as _strs
+from .codec import document_from_json, document_to_json, problem_from_json, problem_to_json
+from .doccache import FileStat
+from .errors import Problem
+from .model import Brief, BrokenLink, Document, Heading, Markup, PageScan
 
 CACHE_DIR = ".chaowen-cache"
 FORMAT = 3
 MANIFESTS_KEPT = 4
-# A file saved again within this long of being read could keep its modification time
-# (coarse clocks: 2 s on FAT) while its bytes change; such a stat is never trusted, the
-# file is read again, as git does with "racily clean" entries.
-RACY_NS = 2_000_000_000
 
 
 # The libraries whose version can change what a build makes of the same input.
@@ -99,106 +96,6 @@ def digest(*parts: str) -> str:
     return hasher.hexdigest()
 
 
-# ----------------------------------------------------------------- (de)serialising
-def document_to_json(document: Document, problems: tuple[Problem, ...]) -> dict[str, Any]:
-    """A document (without its body) as JSON: every field of :class:`Document`, by the codec of its type."""
-    data: dict[str, Any] = {name: codec[0](getattr(document, name)) for name, codec in _DOCUMENT_CODECS.items()}
-    data["problems"] = [problem_to_json(p) for p in problems]
-    return data
-
-
-def document_from_json(data: dict[str, Any]) -> tuple[Document, tuple[Problem, ...]]:
-    """Rebuild a cached document (without its body). Raises KeyError/TypeError/ValueError on bad data."""
-    values = {name: codec[1](data[name]) for name, codec in _DOCUMENT_CODECS.items()}
-    document = Document(body="", **values)
-    return document, tuple(problem_from_json(p) for p in data["problems"])
-
-
-Codec = tuple[Callable[[Any], Any], Callable[[Any], Any]]  # to JSON, from JSON (raising on bad data)
-# One codec per type a Document field may have. The table below is made from the dataclass itself, so a
-# field added to Document is cached with no edit here, and a field of a type without a codec fails at import.
-_CODECS_BY_TYPE: dict[str, Codec] = {
-    "str": (lambda v: v, lambda v: _str(v)),
-    "int": (lambda v: v, lambda v: int(v)),
-    "bool": (lambda v: v, lambda v: bool(v)),
-    "int | None": (lambda v: v, lambda v: _opt_int(v)),
-    "str | None": (lambda v: v, lambda v: None if v is None else _str(v)),
-    "datetime | None": (
-        lambda v: v.isoformat() if v else None,
-        lambda v: datetime.fromisoformat(_str(v)) if v else None,
-    ),
-    "Kind": (lambda v: v.value, lambda v: Kind(v)),
-    "tuple[str, ...]": (lambda v: list(v), lambda v: _strs(v)),
-    "Mapping[str, Any]": (lambda v: dict(v), lambda v: MappingProxyType(dict(v))),
-    "Mapping[str, int]": (
-        lambda v: dict(v),
-        lambda v: MappingProxyType({_str(k): int(n) for k, n in v.items()}),
-    ),
-}
-
-
-# Document.more holds the fields declared only in the table, each by its declared type.
-_CODECS_BY_FIELD_TYPE: dict[str, Codec] = {
-    "text": _CODECS_BY_TYPE["str"],
-    "image": _CODECS_BY_TYPE["str"],
-    "int": _CODECS_BY_TYPE["int"],
-    "bool": _CODECS_BY_TYPE["bool"],
-    "date": _CODECS_BY_TYPE["datetime | None"],
-    "text_or_list": _CODECS_BY_TYPE["tuple[str, ...]"],
-    "mapping": _CODECS_BY_TYPE["Mapping[str, Any]"],
-}
-
-
-def _more_to_json(more: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: _CODECS_BY_FIELD_TYPE[FIELD_TYPES[name]][0](value) for name, value in more.items()}
-
-
-def _more_from_json(data: Any) -> Mapping[str, Any]:
-    if not isinstance(data, dict):
-        raise TypeError("expected a mapping")
-    return MappingProxyType(
-        {_str(name): _CODECS_BY_FIELD_TYPE[FIELD_TYPES[name]][1](value) for name, value in data.items()}
-    )
-
-
-def _document_codecs() -> dict[str, Codec]:
-    codecs: dict[str, Codec] = {"more": (_more_to_json, _more_from_json)}
-    for spec in fields(Document):
-        if spec.name == "body" or spec.name in codecs:  # the body is cut from the file again on use
-            continue
-        kind = str(spec.type)
-        if kind not in _CODECS_BY_TYPE:
-            raise TypeError(f"Document.{spec.name}: no cache codec for the type {kind}")
-        codecs[spec.name] = _CODECS_BY_TYPE[kind]
-    return codecs
-
-
-_DOCUMENT_CODECS: Final = _document_codecs()
-
-
-def problem_to_json(problem: Problem) -> list[Any]:
-    return [
-        problem.path,
-        problem.line,
-        _text_to_json(problem.message),
-        _text_to_json(problem.hint),
-        problem.severity.value,
-    ]
-
-
-def problem_from_json(data: list[Any]) -> Problem:
-    path, line, message, hint, severity = data
-    return Problem(_str(path), _opt_int(line), _text_from_json(message), _text_from_json(hint), Severity(severity))
-
-
-def _text_to_json(text: messages.Text | str) -> Any:
-    return text if isinstance(text, str) else text.to_json()
-
-
-def _text_from_json(data: Any) -> messages.Text | str:
-    return messages.Text.from_json(data) if isinstance(data, dict) else _str(data)
-
-
 def markup_to_json(markup: Markup) -> dict[str, Any]:
     return {
         "html": markup.html,
@@ -221,22 +118,6 @@ def markup_from_json(data: dict[str, Any]) -> Markup:
     )
 
 
-def _str(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError("expected text")
-    return value
-
-
-def _strs(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise TypeError("expected a list")
-    return tuple(_str(v) for v in value)
-
-
-def _opt_int(value: Any) -> int | None:
-    return None if value is None else int(value)
-
-
 # ------------------------------------------------------------------------- entries
 @dataclass(frozen=True, slots=True)
 class MarkupEntry:
@@ -257,23 +138,6 @@ class PageEntry:
     touched: tuple[str, ...]  # documents the page showed
     state: str  # digest of those documents' bytes and markup when it was rendered
     size: int  # bytes of the output file, to notice it was edited or deleted since
-
-
-@dataclass(frozen=True, slots=True)
-class FileStat:
-    """A Markdown file as it was when read: if its stat is the same now, so are its bytes."""
-
-    mtime_ns: int
-    size: int
-    inode: int
-    digest: str  # hash of its bytes (the documents memo's key)
-    read_ns: int  # wall clock when it was read
-
-    def trusted_key(self) -> tuple[int, int, int] | None:
-        """The stat a file must still have to be taken as unchanged; None when read too soon after a save."""
-        if self.mtime_ns >= self.read_ns - RACY_NS:
-            return None
-        return (self.mtime_ns, self.size, self.inode)
 
 
 @dataclass

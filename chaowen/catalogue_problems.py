@@ -404,4 +404,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     # two sentences about one thing (a hint and what else is known)
     "and_then": ("{first}；{then}", "{first}; {then}"),
+    # front matter: names of characters, values of other messages
+    "char_fullwidth_space": ("全角空格", "U+3000 IDEOGRAPHIC SPACE"),
+    "char_space": ("空格", " "),
 }

@@ -262,13 +262,15 @@ def test_files_trusted_by_their_stat_give_the_clean_build_too(site: Path, tmp_pa
 
 
 def test_unchanged_files_are_not_read_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import chaowen.content
+    import chaowen.doccache
 
     age(site)
     build(BuildOptions(site_root=site, jobs=1), now=NOW)
     reads: list[str] = []
-    original = chaowen.content._read
-    monkeypatch.setattr(chaowen.content, "_read", lambda path, *a: reads.append(path.name) or original(path, *a))
+    original = chaowen.doccache.read_source
+    monkeypatch.setattr(
+        chaowen.doccache, "read_source", lambda source, path: reads.append(path.name) or original(source, path)
+    )
     build(BuildOptions(site_root=site, jobs=1), now=NOW)
     assert reads == []
     edit_body(site)

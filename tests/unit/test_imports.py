@@ -11,8 +11,10 @@ ORDER = [
     ["catalogue_problems", "catalogue_commands"],
     ["errors", "messages", "model", "views", "urls"],
     ["frontmatter", "schema"],
-    ["config"],
+    ["config", "dates"],
+    ["fields"],
     ["content"],
+    ["doccache", "codec"],
     ["site"],
     ["tree"],
     ["cjk", "lists"],
@@ -37,6 +39,9 @@ ORDER = [
 RANK = {name: rank for rank, names in enumerate(ORDER) for name in names}
 PURE = {
     "frontmatter",
+    "dates",
+    "fields",
+    "codec",
     "schema",
     "site",
     "tree",
