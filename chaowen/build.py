@@ -35,11 +35,12 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from . import messages
-from .cache import CACHE_DIR, BuildCache, FileStat, LinkMemo, MarkupEntry, PageEntry, Scans, digest
+from .cache import CACHE_DIR, BuildCache, FileStat, MarkupEntry, digest
 from .config import load_config
 from .content import Recent, load_content, with_body
 from .errors import BuildError, Problem
 from .links import find_broken, report, scan_page
+from .manifest import LinkMemo, PageEntry, Scans
 from .markup_pool import frozen_heap, render_all
 from .model import Brief, BrokenLink, Document, Markup, Output, PageScan, PageSpec, Site, SiteConfig
 from .render import Renderer, render_pages

@@ -18,6 +18,7 @@ ORDER = [
     ["limits"],
     ["markup"],
     ["markup_pool"],
+    ["manifest"],
     ["cache"],
     ["theme"],
     ["render"],
@@ -46,6 +47,7 @@ PURE = {
     "views",
     "errors",
     "messages",
+    "manifest",
 }
 
 
