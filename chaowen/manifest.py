@@ -22,9 +22,9 @@ from .model import BrokenLink, PageScan
 class PageEntry:
     """How an output file was made: enough to tell whether making it again would give the same bytes."""
 
-    base: str  # digest of the site-wide inputs, the template (with what it includes) and the page's own data
-    touched: tuple[str, ...]  # documents the page showed
-    state: str  # digest of those documents' bytes and markup when it was rendered
+    base: str  # digest of the template (with what it includes), the page path and its own data (PageSpec.data)
+    reads: tuple[str, ...]  # what the page read while rendered (see chaowen.reads)
+    state: str  # digest of the values of those reads then
     size: int  # bytes of the output file, to notice it was edited or deleted since
 
 
@@ -122,7 +122,7 @@ class Scans(Mapping[str, PageScan]):
 
 # ------------------------------------------------------------------------- JSON
 def manifest_to_json(pages: Mapping[str, PageEntry]) -> dict[str, list[Any]]:
-    return {p: [e.base, list(e.touched), e.state, e.size] for p, e in pages.items()}
+    return {p: [e.base, list(e.reads), e.state, e.size] for p, e in pages.items()}
 
 
 def manifest_from_json(data: Mapping[Any, Any]) -> dict[str, PageEntry]:

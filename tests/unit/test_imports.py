@@ -21,9 +21,11 @@ ORDER = [
     ["manifest"],
     ["cache"],
     ["theme"],
+    ["reads", "stats"],
+    ["contexts"],
+    ["links"],
     ["render"],
     ["search"],
-    ["links"],
     ["write"],
     ["build"],
     ["scaffold"],
@@ -48,6 +50,9 @@ PURE = {
     "errors",
     "messages",
     "manifest",
+    "reads",
+    "stats",
+    "contexts",
 }
 
 
