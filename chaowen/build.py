@@ -19,13 +19,9 @@ and its output is byte-identical to a clean build's.
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing
 import os
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -35,15 +31,18 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from . import messages
-from .cache import CACHE_DIR, BuildCache, LinkMemo, MarkupEntry, PageEntry, Scans, digest
+from .cache import CACHE_DIR, BuildCache, MarkupEntry, digest
 from .config import load_config
 from .content import load_content, with_body
+from .contexts import STATIC
 from .doccache import DocumentMemo
 from .errors import BuildError, Problem
 from .links import find_broken, report, scan_page
-from .markup_pool import frozen_heap, render_all
+from .manifest import LinkMemo, PageEntry, Scans
+from .markup_pool import render_all
 from .model import Brief, BrokenLink, Document, Markup, Output, PageScan, PageSpec, Site, SiteConfig
-from .render import Renderer, render_pages
+from .reads import Values
+from .render import Renderer, render_many, render_pages
 from .search import SearchIndex, index_site, search_shards
 from .site import build_site
 from .theme import Theme, find_theme, make_environment, static_files, static_urls, template_fingerprints
@@ -166,7 +165,7 @@ class Builder:
         self._cache: BuildCache | None = None
         self._loaded: LoadedSite | None = None
         self._files = DocumentMemo()  # the content stage's cache layer; remembers files between builds
-        self._views: tuple[str, dict[str, tuple[ItemView, frozenset[str], str]]] = ("", {})  # shape, views
+        self._views: dict[str, tuple[ItemView, frozenset[str], str]] = {}  # source -> view, its reads, their state
         self._templates: tuple[tuple[tuple[str, int, int], ...], dict[str, str]] = ((), {})
 
     # ------------------------------------------------------------------ load
@@ -190,7 +189,7 @@ class Builder:
         """
         options = self.options
         config = load_config(options.site_root, base_url=options.base_url, relative=options.relative)
-        theme = find_theme(config.root, config.theme, config.language)
+        theme = find_theme(config.root, config.theme)
         cache = self._cache_for(config)
         progress("content", 0, 1)
         self._files.start(cache.documents, cache.stats, cache.settings, on_disk=not bodies)
@@ -499,14 +498,10 @@ class Builder:
             else {n: f"{site.config.base_path}static/{n}" for n in static_bytes}
         )
         templates = self._template_fingerprints(env, loaded.theme)
-        shape = _site_fingerprint(site, urls)
         previous = self._previous(output, cache, staging)
-        dependencies = _dependency_values(site, cache)
-        old_shape, old_views = self._views
+        values = Values(site, _document_values(site, cache), {STATIC: repr(sorted(urls.items()))})
         still_valid = {
-            s: (view, deps)
-            for s, (view, deps, state) in old_views.items()
-            if old_shape == shape and _state(sorted(deps | {s}), dependencies) == state
+            s: (view, reads) for s, (view, reads, state) in self._views.items() if values.state(reads) == state
         }
         renderer = Renderer(
             site,
@@ -521,12 +516,12 @@ class Builder:
         todo: list[tuple[PageSpec, str]] = []
         for spec in site.pages:
             path = output_file(spec.path)
-            base_key = digest(shape, templates.get(spec.template, ""), spec.path, spec.template, repr(spec.data))
+            base_key = digest(templates.get(spec.template, ""), spec.path, spec.template, repr(spec.data))
             old = previous.get(path)
             if (
                 old is not None
                 and old.base == base_key
-                and old.state == _state(old.touched, dependencies)
+                and old.state == values.state(old.reads)
                 and _unchanged_file(output / path, old.size)
             ):
                 staging.put(Output(path, None))
@@ -537,8 +532,8 @@ class Builder:
         progress("render", 0, len(todo))
         problems: dict[tuple[str, int | None, messages.Text | str], Problem] = {}
         scans: dict[str, PageScan] = {}
-        for (_spec, base_key), (page, problem, touched, scan) in zip(
-            todo, _render_pages(renderer, [s for s, _ in todo], self.options.jobs), strict=True
+        for (_spec, base_key), (page, problem, reads, scan) in zip(
+            todo, render_many(renderer, [s for s, _ in todo], self.options.jobs), strict=True
         ):
             if problem is not None:
                 problems.setdefault((problem.path, problem.line, problem.message), problem)
@@ -546,13 +541,10 @@ class Builder:
             assert page is not None and page.content is not None
             staging.put(page)
             outputs.append(Output(page.path, None))
-            manifest[page.path] = PageEntry(base_key, touched, _state(touched, dependencies), len(page.content))
+            manifest[page.path] = PageEntry(base_key, reads, values.state(reads), len(page.content))
             if scan is not None:
                 scans[page.path] = scan
-        self._views = (
-            shape,
-            {s: (view, deps, _state(sorted(deps | {s}), dependencies)) for s, (view, deps) in renderer.views.items()},
-        )
+        self._views = {s: (view, reads, values.state(reads)) for s, (view, reads) in renderer.views.items()}
         progress("render", len(todo), len(todo))
         rendered = len(todo)
         return outputs, _copies(site, static), rendered, manifest, scans, list(problems.values())
@@ -604,53 +596,6 @@ def _with_page_problems(loaded: Sequence[Problem], found: Sequence[Problem]) -> 
     return [*loaded, *found]
 
 
-_RenderedPage = tuple[Output | None, Problem | None, tuple[str, ...], PageScan | None]
-_RENDER_POOL_THRESHOLD = 400  # pages; below this forking workers costs more than it saves
-_FORKED: list[tuple[Renderer, list[PageSpec]]] = []  # what a forked worker inherits
-
-
-def _render_pages(renderer: Renderer, specs: list[PageSpec], jobs: int | None) -> Iterator[_RenderedPage]:
-    """Render ``specs``, yielding in order; many pages are split over forked processes that
-    share the model. Pages come back in small chunks, to be written as they arrive.
-
-    Forking lets the workers inherit the site model and the Jinja environment
-    instead of receiving them pickled. It is only used where fork is safe: on
-    POSIX, and when this process runs no other threads (the dev server does).
-    """
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if (
-        workers <= 1
-        or len(specs) < _RENDER_POOL_THRESHOLD
-        or threading.active_count() > 1
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        yield from (_render_one_with(renderer, spec) for spec in specs)
-        return
-    _FORKED[:] = [(renderer, specs)]
-    try:
-        with (
-            frozen_heap(),
-            ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool,
-        ):
-            chunk = max(1, min(64, len(specs) // (workers * 4)))
-            yield from pool.map(_render_forked, range(len(specs)), chunksize=chunk)
-    finally:
-        _FORKED.clear()
-
-
-def _render_forked(index: int) -> _RenderedPage:
-    renderer, specs = _FORKED[0]
-    return _render_one_with(renderer, specs[index])
-
-
-def _render_one_with(renderer: Renderer, spec: PageSpec) -> _RenderedPage:
-    """A page, or the problem that stopped it; the documents it showed; its links (in the worker)."""
-    page, problem = renderer.render(spec)
-    content = page.content if page is not None else None
-    scan = scan_page(content) if content is not None and page is not None and page.path.endswith(".html") else None
-    return page, problem, tuple(sorted(renderer.touched)), scan
-
-
 class _LazyMarkups(Mapping[str, Markup]):
     """Every document's markup, read from the cache only when a page that shows it is rendered.
 
@@ -692,40 +637,16 @@ def _unchanged_file(path: Path, size: int) -> bool:
         return False
 
 
-def _state(touched: Iterable[str], values: Mapping[str, str]) -> str:
-    """The state of the documents a page showed; a document no longer published counts as changed."""
-    text = "\n".join(f"{t}={values.get(t, 'gone')}" for t in touched)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+def _document_values(site: Site, cache: BuildCache) -> Callable[[str], str]:
+    """A document's value for :class:`~chaowen.reads.Values`: a hash of everything about it a page can
+    show, its bytes and its markup (with the URLs its links resolved to)."""
 
-
-def _dependency_values(site: Site, cache: BuildCache) -> dict[str, str]:
-    """For each document, a hash of everything about it a page can show: its bytes and its markup."""
-    values = {}
-    for source, document in site.documents.items():
+    def value(source: str) -> str:
         entry = cache.markups.get(source)
-        values[source] = digest(
-            document.digest, entry.key if entry else "", repr(sorted((entry.targets if entry else {}).items()))
+        return digest(
+            site.documents[source].digest,
+            entry.key if entry else "",
+            repr(sorted((entry.targets if entry else {}).items())),
         )
-    return values
 
-
-def _site_fingerprint(site: Site, static_urls_map: Mapping[str, str]) -> str:
-    """Everything every page may show that is not a single document: config, navigation, collections."""
-    config = site.config
-    documents = site.documents
-    return digest(
-        repr(config),
-        repr(sorted(static_urls_map.items())),
-        repr(site.items),
-        repr(site.issues),
-        repr([(s, documents[s].title) for s in site.standalone]),
-        repr([(s, d.date.isoformat() if d.date else "") for s, d in sorted(documents.items())]),
-        repr(sorted(site.urls.items())),
-        repr(sorted(site.by_track.items())),
-        repr(sorted(site.by_tag.items())),
-        repr(sorted(site.by_author.items())),
-        repr(sorted(site.by_issue.items())),
-        repr(sorted(site.neighbours.items())),
-        repr(sorted(site.tag_slugs.items())),
-        repr(sorted(site.author_slugs.items())),
-    )
+    return value

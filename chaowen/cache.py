@@ -10,7 +10,8 @@ Three memos, each valid only for the exact inputs it was made from:
   rendered from, so an unchanged page is neither rendered nor rewritten;
 * links: for each output folder, what the link pass found on each page of the
   last build, and (in ``links/``, read only when some page changed) each page's
-  links and ids, so a rebuild checks the links of the pages that changed only;
+  links and ids, so a rebuild checks the links of the pages that changed only
+  (these two are the types of :mod:`chaowen.manifest`; this module stores them);
 * stats: each Markdown file's modification time, size and inode when it was read,
   with the hash of its bytes, so that a file whose stat is unchanged is not read
   again (see :mod:`chaowen.doccache`, the layer that uses these two memos).
@@ -31,21 +32,30 @@ import functools
 import hashlib
 import importlib.metadata
 import os
-from collections.abc import Iterable, Iterator, Mapping
-from collections.abc import Set as AbstractSet
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 import orjson
 
-from . import messages
 from .codec import as_str as _str
 from .codec import as_strs as _strs
 from .codec import document_from_json, document_to_json, problem_from_json, problem_to_json
 from .doccache import FileStat
 from .errors import Problem
-from .model import Brief, BrokenLink, Document, Heading, Markup, PageScan
+from .manifest import (
+    LinkMemo,
+    PageEntry,
+    Scans,
+    link_memo_from_json,
+    link_memo_to_json,
+    manifest_from_json,
+    manifest_to_json,
+    scans_from_json,
+    scans_to_json,
+)
+from .model import Brief, Document, Heading, Markup
 
 CACHE_DIR = ".chaowen-cache"
 FORMAT = 3
@@ -130,108 +140,6 @@ class MarkupEntry:
     markup: Markup | None = None  # loaded lazily from its own file
 
 
-@dataclass(frozen=True, slots=True)
-class PageEntry:
-    """How an output file was made: enough to tell whether making it again would give the same bytes."""
-
-    base: str  # digest of the site-wide inputs, the template (with what it includes) and the page's own data
-    touched: tuple[str, ...]  # documents the page showed
-    state: str  # digest of those documents' bytes and markup when it was rendered
-    size: int  # bytes of the output file, to notice it was edited or deleted since
-
-
-@dataclass
-class LinkMemo:
-    """The link pass of the last build into one output folder.
-
-    ``files`` is a digest of every output path, ``broken`` what each page's links
-    found. ``scans`` (each HTML page's links and ids) lives in a file of its own,
-    read only when a page changed; None until then. ``stamp`` ties the two files
-    together: a scans file with another stamp is from another build and is ignored.
-    """
-
-    stamp: str
-    files: str
-    broken: dict[str, tuple[BrokenLink, ...]]
-    scans: Scans | None = None
-
-
-_SEPARATOR = "\x00"
-
-
-class Scans(Mapping[str, PageScan]):
-    """Page scans as the cache keeps them: each page's links and ids as two strings, decoded on use.
-
-    Decoding some 85,000 links of a 1,000-document site into tuples would cost more
-    than the link pass itself; a rebuild needs only the few pages it checks. Beside
-    each scan: the output files the page's links lead to (``targets``, one string),
-    and ``files``, every output file of that build (None: not known).
-    """
-
-    def __init__(
-        self,
-        encoded: Mapping[str, list[str]],
-        decoded: Mapping[str, PageScan],
-        targets: Mapping[str, str] | None = None,
-        files: frozenset[str] | None = None,
-    ) -> None:
-        self._encoded = dict(encoded)
-        self._decoded = dict(decoded)
-        self.targets = dict(targets or {})
-        self.files = files
-
-    def __getitem__(self, page: str) -> PageScan:
-        scan = self._decoded.get(page)
-        if scan is None:
-            links, ids = self._encoded[page]
-            scan = self._decoded[page] = PageScan(
-                tuple((link[1:], link[0] == "R") for link in links.split(_SEPARATOR) if link),
-                frozenset(i for i in ids.split(_SEPARATOR) if i),
-            )
-        return scan
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._encoded.keys() | self._decoded.keys())
-
-    def __len__(self) -> int:
-        return len(self._encoded.keys() | self._decoded.keys())
-
-    def may_lead_to(self, page: str, files: AbstractSet[str]) -> bool:
-        """Whether a link of ``page`` may lead to one of ``files`` (True when its targets are not known)."""
-        targets = self.targets.get(page)
-        if targets is None:
-            return True
-        # A substring test: at worst a page is checked for nothing. A link to a folder without
-        # its slash (essays/a) leads to its index.html once there is one.
-        return any(file in targets or file.removesuffix("/index.html") in targets for file in files)
-
-    def carried(
-        self,
-        pages: Iterable[str],
-        new: Mapping[str, PageScan],
-        targets: Mapping[str, AbstractSet[str]],
-        files: frozenset[str],
-    ) -> Scans:
-        """The scans of ``pages``: from ``new`` where it has them, else as kept here (still encoded);
-        the targets from ``targets`` where it has them, else as kept here."""
-        pages = list(pages)
-        encoded = {p: self._encoded[p] for p in pages if p not in new and p in self._encoded}
-        decoded = {p: new[p] if p in new else self._decoded[p] for p in pages if p in new or p in self._decoded}
-        kept = {p: _SEPARATOR.join(sorted(targets[p])) if p in targets else self.targets.get(p) for p in pages}
-        return Scans(encoded, decoded, {p: t for p, t in kept.items() if t is not None}, files)
-
-    def encoded(self) -> dict[str, list[str]]:
-        """Every scan as stored; a page whose links contain the separator is left out (it is read again)."""
-        found = {p: [*scan, self.targets.get(p, "")] for p, scan in self._encoded.items() if p in self.targets}
-        for page, scan in self._decoded.items():
-            if page in found or page not in self.targets:
-                continue
-            texts = [("R" if resource else "L") + url for url, resource in scan.links]
-            if not any(_SEPARATOR in text for text in (*texts, *scan.ids)):
-                found[page] = [_SEPARATOR.join(texts), _SEPARATOR.join(sorted(scan.ids)), self.targets[page]]
-        return found
-
-
 @dataclass
 class BuildCache:
     """The memos of one site, in memory; :meth:`load` and :meth:`save` move them to and from disk.
@@ -275,21 +183,12 @@ class BuildCache:
                 )
             self.slugs = {_str(k): _str(v) for k, v in data["slugs"].items()}
             for output_id, pages in data["manifests"].items():
-                self.manifests[_str(output_id)] = {
-                    _str(p): PageEntry(_str(e[0]), _strs(e[1]), _str(e[2]), int(e[3])) for p, e in pages.items()
-                }
+                self.manifests[_str(output_id)] = manifest_from_json(pages)
             self.stats = {
                 _str(source): FileStat(int(m), int(size), int(inode), _str(d), int(read))
                 for source, (m, size, inode, d, read) in data["stats"].items()
             }
-            self.links = {
-                _str(output_id): LinkMemo(
-                    _str(memo["stamp"]),
-                    _str(memo["files"]),
-                    {_str(p): tuple(_broken_from_json(p, b) for b in found) for p, found in memo["broken"].items()},
-                )
-                for output_id, memo in data["links"].items()
-            }
+            self.links = {_str(output_id): link_memo_from_json(memo) for output_id, memo in data["links"].items()}
             self._on_disk = raw or b""
         except (KeyError, TypeError, ValueError, AttributeError):
             self.documents.clear()
@@ -305,15 +204,8 @@ class BuildCache:
         if memo is None:
             return Scans({}, {})
         if memo.scans is None:
-            memo.scans = Scans({}, {})
             data = _read_json(self._scans_path(output_id)) if self.folder is not None else None
-            try:
-                if isinstance(data, dict) and data.get("stamp") == memo.stamp:
-                    encoded = {_str(p): [_str(links), _str(ids)] for p, (links, ids, _) in data["scans"].items()}
-                    targets = {_str(p): _str(targets) for p, (_, _, targets) in data["scans"].items()}
-                    memo.scans = Scans(encoded, {}, targets, frozenset(_strs(data["files"])))
-            except (KeyError, TypeError, ValueError, AttributeError):
-                pass
+            memo.scans = scans_from_json(data, memo.stamp) or Scans({}, {})
         return memo.scans
 
     def _scans_path(self, output_id: str) -> Path:
@@ -381,19 +273,9 @@ class BuildCache:
                     for s, e in self.markups.items()
                 },
                 "slugs": self.slugs,
-                "manifests": {
-                    o: {p: [e.base, list(e.touched), e.state, e.size] for p, e in pages.items()}
-                    for o, pages in self.manifests.items()
-                },
+                "manifests": {o: manifest_to_json(pages) for o, pages in self.manifests.items()},
                 "stats": {s: [st.mtime_ns, st.size, st.inode, st.digest, st.read_ns] for s, st in self.stats.items()},
-                "links": {
-                    o: {
-                        "stamp": memo.stamp,
-                        "files": memo.files,
-                        "broken": {p: [_broken_to_json(b) for b in found] for p, found in memo.broken.items()},
-                    }
-                    for o, memo in self.links.items()
-                },
+                "links": {o: link_memo_to_json(memo) for o, memo in self.links.items()},
             },
         )
         if index != self._on_disk:  # a build that changed nothing leaves the file alone
@@ -409,8 +291,7 @@ class BuildCache:
             path = self._scans_path(output_id)
             if memo.scans is None or _starts_with(path, f'{{"stamp":"{memo.stamp}"'):
                 continue
-            files = sorted(memo.scans.files or ())
-            _write_json(path, {"stamp": memo.stamp, "files": files, "scans": memo.scans.encoded()})
+            _write_json(path, scans_to_json(memo))
         for stale in folder.iterdir():
             if stale.stem not in self.links:
                 stale.unlink(missing_ok=True)
@@ -420,23 +301,6 @@ def _file_key(entry: MarkupEntry) -> str:
     """The key of an entry's markup file: the same document renders differently once a link target moves,
     so a file is the entry's only when it was made with the same targets too."""
     return digest(entry.key, *(f"{t}\x00{u}" for t, u in sorted(entry.targets.items())))
-
-
-def _broken_to_json(link: BrokenLink) -> list[Any]:
-    return [link.url, link.file, link.fragment, link.message.to_json(), link.hint.to_json(), link.error]
-
-
-def _broken_from_json(page: str, data: list[Any]) -> BrokenLink:
-    url, file, fragment, message, hint, error = data
-    return BrokenLink(
-        page,
-        _str(url),
-        _str(file),
-        _str(fragment),
-        messages.Text.from_json(message),
-        messages.Text.from_json(hint),
-        bool(error),
-    )
 
 
 def _has_key(path: Path, key: str) -> bool:

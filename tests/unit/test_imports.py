@@ -21,11 +21,14 @@ ORDER = [
     ["limits"],
     ["markup"],
     ["markup_pool"],
+    ["manifest"],
     ["cache"],
     ["theme"],
+    ["reads", "stats"],
+    ["contexts"],
+    ["links"],
     ["render"],
     ["search"],
-    ["links"],
     ["write"],
     ["build"],
     ["scaffold"],
@@ -56,6 +59,10 @@ PURE = {
     "messages",
     "catalogue_problems",
     "catalogue_commands",
+    "manifest",
+    "reads",
+    "stats",
+    "contexts",
 }
 
 
