@@ -129,31 +129,31 @@ class _Checker:
         self.failed.add(key)
         self.problems.append(Problem(CONFIG_FILE, self.lines.get(key), message, hint))
 
-    def _bad(self, key: str, reason_key: str) -> None:
-        self.add(key, messages.say("config_bad_value", key=key, reason=messages.say(reason_key)), "")
+    def _bad(self, key: str, reason: messages.Text) -> None:
+        self.add(key, messages.say("config_bad_value", key=key, reason=reason), "")
 
     def text(self, key: str, raw: Value) -> str:
         if not isinstance(raw, str):
-            self._bad(key, "expected_text")
+            self._bad(key, messages.say("expected_text"))
             return ""
         return raw.strip()
 
     def positive_int(self, key: str, raw: Value, default: int) -> int:
         if isinstance(raw, str) and raw.strip().isdigit() and int(raw) > 0:
             return int(raw)
-        self._bad(key, "expected_int")
+        self._bad(key, messages.say("expected_int"))
         return default
 
     def boolean(self, key: str, raw: Value, default: bool) -> bool:
         parsed = parse_bool(raw)
         if parsed is None:
-            self._bad(key, "expected_bool")
+            self._bad(key, messages.say("expected_bool"))
             return default
         return parsed
 
     def mapping(self, key: str, raw: Value) -> dict[str, Value]:
         if not isinstance(raw, dict):
-            self._bad(key, "expected_mapping")
+            self._bad(key, messages.say("expected_mapping"))
             return {}
         return raw
 
@@ -189,14 +189,14 @@ class _Checker:
 
     def tracks(self, raw: Value) -> tuple[TrackConfig, ...]:
         if not isinstance(raw, list):
-            self._bad("tracks", "expected_list")
+            self._bad("tracks", messages.say("expected_list"))
             return ()
         tracks: list[TrackConfig] = []
         seen: set[str] = set()
         allowed = {spec.name for spec in TRACK_FIELDS}
         for entry in raw:
             if not isinstance(entry, dict):
-                self._bad("tracks", "expected_mapping")
+                self._bad("tracks", messages.say("expected_mapping"))
                 continue
             for unknown in entry:
                 if unknown not in allowed:

@@ -61,25 +61,17 @@ def check_output_dir(output: Path, site_root: Path) -> None:
     out = output.resolve()
     root = site_root.resolve()
     reasons = [
-        (out == root, "output_is_site"),
-        (out == root / "content" or (root / "content") in out.parents, "output_is_content"),
-        (out == root / "themes" or (root / "themes") in out.parents, "output_is_themes"),
-        (out in root.parents, "output_is_parent"),
-        (out == Path.home().resolve(), "output_is_home"),
-        (out == Path(out.anchor), "output_is_parent"),
+        (out == root, messages.say("output_is_site")),
+        (out == root / "content" or (root / "content") in out.parents, messages.say("output_is_content")),
+        (out == root / "themes" or (root / "themes") in out.parents, messages.say("output_is_themes")),
+        (out in root.parents, messages.say("output_is_parent")),
+        (out == Path.home().resolve(), messages.say("output_is_home")),
+        (out == Path(out.anchor), messages.say("output_is_parent")),
     ]
     for refused, reason in reasons:
         if refused:
-            raise BuildError(
-                [
-                    Problem(
-                        str(output),
-                        None,
-                        messages.say("unsafe_output", path=str(output), reason=messages.say(reason)),
-                        messages.say("unsafe_output_hint"),
-                    )
-                ]
-            )
+            unsafe = messages.say("unsafe_output", path=str(output), reason=reason)
+            raise _refusal(output, unsafe, messages.say("unsafe_output_hint"))
     owned_files(output)
 
 
@@ -92,27 +84,26 @@ def owned_files(output: Path) -> frozenset[str] | None:
     if not os.path.lexists(output):
         return None
     if not output.is_dir():
-        raise BuildError([_output_problem(output, "output_not_folder")])
+        not_folder = messages.say("output_not_folder", path=str(output))
+        raise _refusal(output, not_folder, messages.say("output_not_folder_hint"))
     try:
         raw = (output / MANIFEST).read_bytes()
     except FileNotFoundError:
         with os.scandir(output) as entries:
             if next(entries, None) is None:
                 return None
-        raise BuildError([_output_problem(output, "output_foreign")]) from None
+        foreign = messages.say("output_foreign", path=str(output), manifest=MANIFEST)
+        raise _refusal(output, foreign, messages.say("output_foreign_hint")) from None
     files = _parse_manifest(raw)
     if files is None:
-        raise BuildError([_output_problem(output, "output_manifest_bad")])
+        damaged = messages.say("output_manifest_bad", path=str(output), manifest=MANIFEST)
+        raise _refusal(output, damaged, messages.say("output_manifest_bad_hint"))
     return files
 
 
-def _output_problem(output: Path, key: str) -> Problem:
-    return Problem(
-        str(output),
-        None,
-        messages.say(key, path=str(output), manifest=MANIFEST),
-        messages.say(f"{key}_hint"),
-    )
+def _refusal(output: Path, message: messages.Text, hint: messages.Text) -> BuildError:
+    """The output folder is not chaowen's to write: nothing was changed."""
+    return BuildError([Problem(str(output), None, message, hint)])
 
 
 def _parse_manifest(raw: bytes) -> frozenset[str] | None:
