@@ -112,6 +112,9 @@ def test_broken_template_link_is_one_error_naming_page_and_template() -> None:
         and f"另有 {pages - 1} 个页面" in nope.hint_in("zh-CN")
         and ".html" in nope.hint_in("zh-CN")
     )
+    english = nope.hint_in("en")  # the two sentences joined the English way
+    assert english.startswith("the link comes from the template ")
+    assert english.endswith(f"or one it uses, not from a document; {pages - 1} more pages have the same link")
 
 
 def test_missing_stylesheet_and_own_absolute_url_are_found() -> None:
