@@ -92,10 +92,8 @@ def _placeholders(key: str) -> set[str]:
     }
 
 
-def _mistakes(source: str, where: str) -> list[str]:
-    """Each ``messages.say("key", …)`` / ``messages.text("key", …)`` whose key is not in the catalogue
-    or whose keywords are not exactly the placeholders of that key's templates."""
-    tree = ast.parse(source)
+def _wording_calls(tree: ast.AST) -> list[tuple[str, ast.Call]]:
+    """The calls of ``messages.say``/``messages.text`` (however imported) in ``tree``, with the function's name."""
     imported = {
         alias.asname or alias.name: alias.name
         for node in ast.walk(tree)
@@ -112,9 +110,19 @@ def _mistakes(source: str, where: str) -> list[str]:
             name = function.attr if function.value.id == "messages" else None
         else:
             name = imported.get(function.id) if isinstance(function, ast.Name) else None
+        if name in _WORDING:
+            found.append((name, node))
+    return found
+
+
+def _mistakes(source: str, where: str) -> list[str]:
+    """Each ``messages.say("key", …)`` / ``messages.text("key", …)`` whose key is not in the catalogue
+    or whose keywords are not exactly the placeholders of that key's templates."""
+    found = []
+    for _, node in _wording_calls(ast.parse(source)):
         first = node.args[0]
-        if name not in _WORDING or not isinstance(first, ast.Constant) or not isinstance(first.value, str):
-            continue  # not a wording call, or a key computed at run time
+        if not isinstance(first, ast.Constant) or not isinstance(first.value, str):
+            continue  # a key computed at run time
         key, place = first.value, f"{where}:{node.lineno}"
         if key not in messages.CATALOGUE:
             found.append(f"{place}: no message {key!r} in the catalogue")
@@ -154,3 +162,19 @@ def test_the_key_check_finds_a_misspelt_key_and_a_wrong_placeholder() -> None:
         "x.py:5: 'missing_field' takes ['field'], given []",
         "x.py:7: 'config_unknown_key' takes ['key'], given ['key', 'reason']",
     ]
+
+
+# The modules that put words on a screen or into a file, in the reader's language: the command line, the
+# preview (terminal, overlay, HTTP answers) and the scaffolds chaowen new writes. Every other module is a
+# stage: its problems are codes (messages.say), worded where they are reported.
+_SPEAKERS = {"cli", "usage", "serve", "devserver", "httpd", "live", "scaffold"}
+_NOT_YET = {"search"}  # still words its two problems in the stage (the search helper's module): issue 11
+
+
+def test_only_the_reporters_word_messages() -> None:
+    wording = {
+        path.stem
+        for path in PACKAGE.glob("*.py")
+        if any(name == "text" for name, _ in _wording_calls(ast.parse(path.read_text(encoding="utf-8"))))
+    }
+    assert wording - _SPEAKERS <= _NOT_YET, "a stage words a message: give its Problem messages.say(...)"
