@@ -53,6 +53,10 @@ _CHINESE_DIGITS = {
 _CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
+_NAMES: Final = {kind: tuple(spec.name for spec in specs) for kind, specs in FRONT_MATTER.items()}
+_ALL_NAMES: Final = tuple({name: None for names in _NAMES.values() for name in names})
+
+
 @dataclass
 class FieldCheck:
     """One file's fields being checked: where each field is, what the site allows, the problems found."""
@@ -107,8 +111,8 @@ class FieldCheck:
         )
 
     def _unknown_fields(self) -> None:
-        own = [spec.name for spec in FRONT_MATTER[self.kind]]
-        every = {spec.name: None for specs in FRONT_MATTER.values() for spec in specs}
+        own = _NAMES[self.kind]
+        every = _ALL_NAMES
         for name in self.fields:
             if name in own:
                 continue
