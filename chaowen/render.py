@@ -47,11 +47,9 @@ class Renderer:
         briefs: Callable[[str], Brief] | None = None,
         views: Mapping[str, tuple[ItemView, frozenset[str]]] | None = None,
     ) -> None:
-        self.site = site
+        self.site = site  # for callers; never read while rendering (the contexts record what is)
         self.env = env
         self.contexts = Contexts(site, markups, static, briefs, views)
-        self._relative = site.config.relative_urls
-        self._base = site.config.base_path
 
     # ---------------------------------------------------------------- render
     def render(self, spec: PageSpec) -> tuple[Output | None, Problem | None]:
@@ -79,8 +77,8 @@ class Renderer:
             return None, _template_problem(error, "template_undefined", str(error.message))
         except (TypeError, ValueError, AttributeError, KeyError, IndexError, jinja2.TemplateError) as error:
             return None, _template_problem(error, "template_error", str(error))
-        if self._relative and spec.template.endswith(".html"):
-            text = relativise(text, self._base, spec.path)
+        if self.contexts.config.relative_urls and spec.template.endswith(".html"):
+            text = relativise(text, self.contexts.base, spec.path)
         return Output(output_file(spec.path), text.encode("utf-8")), None
 
     @property

@@ -27,6 +27,7 @@ ORDER = [
     ["render"],
     ["search"],
     ["write"],
+    ["pages"],
     ["build"],
     ["scaffold"],
     ["watch", "devserver"],
