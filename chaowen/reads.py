@@ -22,6 +22,7 @@ recorded key by key is recorded whole, which costs re-rendering, never a stale p
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar, cast
@@ -144,10 +145,14 @@ class Values:
 
     def state(self, reads: Iterable[str]) -> str:
         """A digest of the values of ``reads`` (in any order)."""
-        hasher = hashlib.blake2b(digest_size=16)
+        memo = self._memo
+        parts = []
         for read in sorted(reads):
-            hasher.update(f"{read}={self.of(read)}\n".encode("utf-8", "surrogatepass"))
-        return hasher.hexdigest()
+            value = memo.get(read)
+            parts.append(read)
+            parts.append(self.of(read) if value is None else value)
+        text = "\n".join(parts)
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
     def of(self, read: str) -> str:
         value = self._memo.get(read)
@@ -180,10 +185,17 @@ class Values:
 _MISSING = object()
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def stable(value: object) -> str:
     """``repr`` with sets and mappings in sorted order, so that equal values give equal text in any process."""
+    if type(value) in _PLAIN:
+        return repr(value)
     if value is _MISSING:
         return "gone"
+    if type(value) is tuple and all(type(v) is str for v in value):
+        return repr(value)
     if isinstance(value, (set, frozenset)):
         return "{" + ", ".join(sorted(stable(v) for v in value)) + "}"
     if isinstance(value, Mapping):
@@ -191,9 +203,14 @@ def stable(value: object) -> str:
     if isinstance(value, (tuple, list)):
         return "(" + ", ".join(stable(v) for v in value) + ")"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        inner = ", ".join(f"{f.name}={stable(getattr(value, f.name))}" for f in dataclasses.fields(value))
+        inner = ", ".join(f"{name}={stable(getattr(value, name))}" for name in _field_names(type(value)))
         return f"{type(value).__name__}({inner})"
     return repr(value)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def _digest(parts: Iterable[str]) -> str:

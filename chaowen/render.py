@@ -16,7 +16,7 @@ import os
 import posixpath
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -32,7 +32,7 @@ from .model import Brief, Markup, Output, PageScan, PageSpec, Site
 from .urls import output_file
 from .views import ItemView, namespace
 
-__all__ = ["RenderedPage", "Renderer", "feed_time", "pager_window", "relativise", "render_many", "render_pages"]
+__all__ = ["RenderedPage", "Renderer", "feed_time", "pager_window", "relativise", "render_many"]
 
 
 class Renderer:
@@ -47,11 +47,9 @@ class Renderer:
         briefs: Callable[[str], Brief] | None = None,
         views: Mapping[str, tuple[ItemView, frozenset[str]]] | None = None,
     ) -> None:
-        self.site = site
+        self.site = site  # for callers; never read while rendering (the contexts record what is)
         self.env = env
         self.contexts = Contexts(site, markups, static, briefs, views)
-        self._relative = site.config.relative_urls
-        self._base = site.config.base_path
 
     # ---------------------------------------------------------------- render
     def render(self, spec: PageSpec) -> tuple[Output | None, Problem | None]:
@@ -79,8 +77,8 @@ class Renderer:
             return None, _template_problem(error, "template_undefined", str(error.message))
         except (TypeError, ValueError, AttributeError, KeyError, IndexError, jinja2.TemplateError) as error:
             return None, _template_problem(error, "template_error", str(error))
-        if self._relative and spec.template.endswith(".html"):
-            text = relativise(text, self._base, spec.path)
+        if self.contexts.config.relative_urls and spec.template.endswith(".html"):
+            text = relativise(text, self.contexts.base, spec.path)
         return Output(output_file(spec.path), text.encode("utf-8")), None
 
     @property
@@ -121,18 +119,6 @@ def _short_path(filename: str | None) -> str:
     if "themes" in parts:
         return "/".join(parts[len(parts) - parts[::-1].index("themes") - 1 :])
     return filename
-
-
-def render_pages(renderer: Renderer, pages: Iterable[PageSpec]) -> tuple[list[Output], list[Problem]]:
-    outputs: list[Output] = []
-    problems: dict[tuple[str, int | None, messages.Text | str], Problem] = {}
-    for spec in pages:
-        output, problem = renderer.render(spec)
-        if output is not None:
-            outputs.append(output)
-        if problem is not None:  # one broken template breaks many pages; report it once
-            problems.setdefault((problem.path, problem.line, problem.message), problem)
-    return outputs, list(problems.values())
 
 
 _URL_ATTR = re.compile(r"""(\b(?:href|src|action|srcset|content)=)(["'])([^"']*)\2""")

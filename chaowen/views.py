@@ -1,7 +1,7 @@
 """The template context: plain, frozen data that templates receive.
 
 Every template gets ``site`` (:class:`SiteView`) and ``page`` (:class:`PageMeta`)
-plus the variables its page kind adds (listed per template below). Templates
+plus the variables its page kind adds (the context classes below). Templates
 never call back into chaowen; everything they show is here already, with URLs
 complete (they include the site's base path, e.g. ``/chaowen/essays/foo/``).
 

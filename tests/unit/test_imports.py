@@ -30,6 +30,7 @@ ORDER = [
     ["render"],
     ["search"],
     ["write"],
+    ["pages"],
     ["build"],
     ["scaffold"],
     ["watch", "httpd", "live"],
