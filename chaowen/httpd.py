@@ -47,6 +47,7 @@ _BLANK_LINES = 4  # empty lines tolerated before a request line
 # before the client has read it.
 _LINGER_SECONDS = 2.0
 _LINGER_BYTES = 1 << 20
+_COALESCE_BYTES = 4096  # an answer this small goes out in one write with its headers
 _LOGGED_CHARS = 300  # of a request line in the -v log
 _WORKER_IDLE_SECONDS = 60.0  # a connection thread waits this long for the next connection before it ends
 _CROWDED_IDLE_SECONDS = 1.0  # an idle kept-alive connection ends after this while others wait for a thread
@@ -94,6 +95,9 @@ class ConnectionServer(ThreadingHTTPServer):
         self._workers = 0  # threads in the pool
         self._workers_lock = threading.Lock()
         self._left = threading.local()  # .active on a thread that left the pool (leave_pool)
+        # What a closing connection still sends is read into this and dropped: one buffer for all
+        # threads (its bytes are never looked at), not a new one per connection.
+        self._drain = bytearray(16384)
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, handler)
@@ -158,9 +162,8 @@ class ConnectionServer(ThreadingHTTPServer):
     def process_request(self, request: Any, client_address: Any) -> None:
         """Queue the connection for the pool; start a thread if none is free and the pool is not full.
 
-        ThreadingMixIn starts a thread for every connection; under load that churn
-        makes the process's memory creep up (each new thread draws on the
-        allocator's arenas afresh), and nothing bounds their number. Here at most
+        ThreadingMixIn starts a thread for every connection, with no bound on their
+        number (and each new thread may take a malloc arena of its own). Here at most
         ``max_workers`` threads serve connections, each kept for the next
         connection and ended after a minute without one. When all are busy a new
         connection waits; a kept-alive connection that is idle gives its thread up
@@ -219,9 +222,9 @@ class ConnectionServer(ThreadingHTTPServer):
         try:
             request.shutdown(socket.SHUT_WR)  # the answer is complete: the client sees the end
             request.settimeout(_LINGER_SECONDS)
-            deadline, drained, buffer = time.monotonic() + _LINGER_SECONDS, 0, bytearray(16384)
+            deadline, drained = time.monotonic() + _LINGER_SECONDS, 0
             while drained < _LINGER_BYTES and time.monotonic() < deadline:
-                received = request.recv_into(buffer)
+                received = request.recv_into(self._drain)
                 if not received:
                     break
                 drained += received
@@ -481,14 +484,19 @@ class Connection(BaseHTTPRequestHandler):
         self._head(fields, data if body else b"")
 
     def _head(self, fields: Mapping[str, str], data: bytes = b"") -> None:
-        """Send ``fields`` (after the status line) and, in the same write, ``data``."""
+        """Send ``fields`` (after the status line), then ``data``: in the same write when it is small."""
         fields = {**fields, "X-Content-Type-Options": "nosniff"}
         if self.close_connection:
             fields["Connection"] = "close"
         for name, value in fields.items():
             self.send_header(name, value)
-        self._headers_buffer.append(b"\r\n" + data)
-        self.flush_headers()
+        if len(data) <= _COALESCE_BYTES:
+            self._headers_buffer.append(b"\r\n" + data)
+            self.flush_headers()
+        else:  # not joined to the headers: no second and third copy of a page in memory
+            self._headers_buffer.append(b"\r\n")
+            self.flush_headers()
+            self.wfile.write(data)
 
     def _error(self, status: HTTPStatus, headers: Mapping[str, str] | None = None) -> None:
         """A short plain-text answer: the status and what it means for the person previewing."""

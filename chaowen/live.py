@@ -57,7 +57,8 @@ def inject(html: bytes, script: bytes) -> bytes:
         matches = list(pattern.finditer(html))
         if matches:
             at = matches[-1].start()
-            return html[:at] + script + html[at:]
+            view = memoryview(html)  # slices without copies: the page is copied once, into the result
+            return b"".join((view[:at], script, view[at:]))
     return html + script
 
 
