@@ -456,7 +456,15 @@ def repeat_runs(label: str, times: int, once: Callable[[], Run]) -> Measurement:
 
 
 def bench_size(
-    docs: int, repeat: int, seed: int, work: Path, chaowen: Chaowen, hugo: str | None, eleventy: Path | None
+    docs: int,
+    repeat: int,
+    seed: int,
+    work: Path,
+    chaowen: Chaowen,
+    hugo: str | None,
+    eleventy: Path | None,
+    *,
+    search: bool = True,
 ) -> SizeResult:
     folder = work / f"n{docs}"
     site, hugo_site, eleventy_site = folder / "site", folder / "hugo", folder / "eleventy"
@@ -523,7 +531,7 @@ def bench_size(
 
     result.measurements["chaowen_edit_cli"] = repeat_runs("chaowen one-essay edit (CLI)", repeat, edit_and_rebuild)
 
-    if "--no-search" in chaowen.flags:  # this chaowen builds a search index: measure that too
+    if search and "--no-search" in chaowen.flags:  # this chaowen builds a search index: measure that too
         out_search = folder / "out-search"
 
         def search_cold() -> Run:
@@ -781,6 +789,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=None, help="where latest.md/json go (default bench/results)")
     parser.add_argument("--busy-limit", type=float, default=0.35, help="other CPU load tolerated, in cores")
     parser.add_argument("--patience", type=float, default=60, help="seconds to wait for the machine to settle")
+    parser.add_argument(
+        "--chaowen-only",
+        action="store_true",
+        help="only chaowen's rows without the search index (no Hugo, no Eleventy): to compare two chaowen trees",
+    )
     args = parser.parse_args(argv)
     SETTLE.update(limit=args.busy_limit, patience=args.patience)
     if args.quick:
@@ -794,8 +807,8 @@ def main(argv: list[str] | None = None) -> int:
     chaowen = Chaowen(args.chaowen_root.resolve(), args.jobs)
     chaowen.detect()
     log(f"chaowen at {chaowen.root}: flags {sorted(chaowen.flags)}, Builder {'yes' if chaowen.has_builder else 'no'}")
-    hugo = ensure_hugo()
-    eleventy = ensure_eleventy(work)
+    hugo = None if args.chaowen_only else ensure_hugo()
+    eleventy = None if args.chaowen_only else ensure_eleventy(work)
     versions = {
         "chaowen": chaowen.version(),
         "Python": platform.python_version(),
@@ -809,7 +822,7 @@ def main(argv: list[str] | None = None) -> int:
     for docs in args.sizes:
         repeat = args.repeat or (3 if docs <= 5000 else 1)
         log(f"N={docs}: {repeat} run(s) per measurement")
-        results.append(bench_size(docs, repeat, args.seed, work, chaowen, hugo, eleventy))
+        results.append(bench_size(docs, repeat, args.seed, work, chaowen, hugo, eleventy, search=not args.chaowen_only))
     report(results, versions, args, results_folder, time.perf_counter() - begun)
     return 0
 

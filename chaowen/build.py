@@ -19,35 +19,26 @@ and its output is byte-identical to a clean build's.
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing
-import os
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
-import jinja2
-
-from . import messages
-from .cache import CACHE_DIR, BuildCache, FileStat, LinkMemo, MarkupEntry, PageEntry, Scans, digest
+from .cache import CACHE_DIR, BuildCache, MarkupEntry, digest
 from .config import load_config
-from .content import Recent, load_content, with_body
+from .content import load_content, with_body
+from .doccache import DocumentMemo
 from .errors import BuildError, Problem
-from .links import find_broken, report, scan_page
-from .markup_pool import frozen_heap, render_all
-from .model import Brief, BrokenLink, Document, Markup, Output, PageScan, PageSpec, Site, SiteConfig
-from .render import Renderer, render_pages
+from .manifest import PageEntry
+from .markup_pool import render_all
+from .model import Brief, Document, Markup, Output, Site, SiteConfig
+from .pages import Discard, Pages, PageStage, Sink, Target
 from .search import SearchIndex, index_site, search_shards
 from .site import build_site
-from .theme import Theme, find_theme, make_environment, static_files, static_urls, template_fingerprints
+from .theme import Theme, find_theme
 from .urls import output_file, remember_slugs, slugify
-from .views import ItemView
 from .write import Staging, WriteStats, check_output_dir
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -130,27 +121,6 @@ def build(options: BuildOptions, *, now: datetime | None = None, progress: Progr
     return Builder(options).build(now=now, progress=progress)
 
 
-def render_site(loaded: LoadedSite, *, progress: Progress = _no_progress) -> tuple[list[Output], dict[str, Path]]:
-    """Every page's bytes (rendered anew, no reuse), plus the files to copy."""
-    static = static_files(loaded.theme)
-    renderer = Renderer(
-        loaded.site,
-        loaded.markups.__getitem__,
-        make_environment(loaded.theme),
-        static_urls(loaded.config.base_path, {n: p.read_bytes() for n, p in static.items()}),
-    )
-    outputs, problems = render_pages(renderer, loaded.site.pages)
-    if problems:
-        raise BuildError(problems)
-    return outputs, _copies(loaded.site, static)
-
-
-def _copies(site: Site, static: Mapping[str, Path]) -> dict[str, Path]:
-    copies = {asset.source: asset.path for asset in site.assets}
-    copies.update({f"static/{name}": path for name, path in static.items()})
-    return copies
-
-
 class Builder:
     """Builds one site into one output folder, as often as asked, reusing what did not change.
 
@@ -164,9 +134,8 @@ class Builder:
         self.hash_static = hash_static
         self._cache: BuildCache | None = None
         self._loaded: LoadedSite | None = None
-        self._recent: dict[str, Recent] = {}  # files as last read, for the next build in this process
-        self._views: tuple[str, dict[str, tuple[ItemView, frozenset[str], str]]] = ("", {})  # shape, views
-        self._templates: tuple[tuple[tuple[str, int, int], ...], dict[str, str]] = ((), {})
+        self._files = DocumentMemo()  # the content stage's cache layer; remembers files between builds
+        self._stage = PageStage(hash_static)
 
     # ------------------------------------------------------------------ load
     def load(
@@ -189,22 +158,12 @@ class Builder:
         """
         options = self.options
         config = load_config(options.site_root, base_url=options.base_url, relative=options.relative)
-        theme = find_theme(config.root, config.theme, config.language)
+        theme = find_theme(config.root, config.theme)
         cache = self._cache_for(config)
         progress("content", 0, 1)
-        recent = dict(self._recent) if bodies else {**_recorded(cache), **self._recent}
-        read_ns = time.time_ns()
-        content = load_content(config, cache.documents, recent)
-        self._recent = dict(content.recent)
-        stats: dict[str, FileStat] = {}
-        for source, entry in content.recent.items():
-            if entry is not recent.get(source):  # read just now
-                stats[source] = FileStat(*entry[0], entry[1].digest, read_ns)
-            elif source in cache.stats:  # trusted by its stat: recorded when it was read
-                stats[source] = cache.stats[source]
-        cache.stats = stats
-        cache.documents.update(content.parsed)
-        self._live_digests = set(content.parsed)
+        self._files.start(cache.documents, cache.stats, cache.settings, on_disk=not bodies)
+        content = load_content(config, self._files.parsed)
+        cache.stats, self._live_digests = self._files.finish()
         remember_slugs(cache.slugs)
         moment = now or datetime.now(ZoneInfo(config.timezone))
         site, site_problems = build_site(config, content.documents, content.assets, now=moment, drafts=options.drafts)
@@ -309,7 +268,7 @@ class Builder:
         if failed and not self.options.complete:
             _raise_if_failed(problems, strict)  # raises: the problems of loading alone
         if not write or failed:
-            pages = self._pages(loaded, cache, output, progress, _Discard())
+            pages = self._pages(loaded, cache, output, progress, Discard())
             warnings = _raise_if_failed(_with_page_problems(problems, pages.problems), strict)
             timings["render"] = time.perf_counter() - started - sum(timings.values())
             return BuildResult(
@@ -326,7 +285,7 @@ class Builder:
         # Pages go to the staging folder as they are rendered (the site's bytes are never
         # all in memory); the output folder changes only in commit(), after everything worked.
         index: SearchIndex | None = None
-        with Staging(output, reuse=reuse, language=loaded.config.language) as staging:
+        with Staging(output, reuse=reuse) as staging:
             site = loaded.site
             staging.refuse_collisions([*(output_file(s.path) for s in site.pages), *(a.source for a in site.assets)])
             made = self._pages(loaded, cache, output, progress, staging)
@@ -374,65 +333,23 @@ class Builder:
         """:meth:`build` without the write stage: raises BuildError with every problem; writes nothing."""
         return self.build(now=now, progress=progress, save_cache=False, write=False)
 
-    def _pages(self, loaded: LoadedSite, cache: BuildCache, output: Path, progress: Progress, sink: _Sink) -> _Pages:
+    def _pages(self, loaded: LoadedSite, cache: BuildCache, output: Path, progress: Progress, sink: Sink) -> Pages:
         """Render the pages into ``sink`` and check their links; problems are returned, not raised."""
-        outputs, copies, rendered, manifest, scans, problems = self._render(loaded, cache, output, progress, sink)
-        if problems:  # a page that failed to render would make every link to it look broken
-            return _Pages(outputs, copies, rendered, manifest, problems, None)
-        found, memo = self._links(loaded, cache, output, outputs, copies, scans)
-        return _Pages(outputs, copies, rendered, manifest, found, memo)
-
-    def _links(
-        self,
-        loaded: LoadedSite,
-        cache: BuildCache,
-        output: Path,
-        outputs: Sequence[Output],
-        copies: Mapping[str, Path],
-        fresh: Mapping[str, PageScan],
-    ) -> tuple[list[Problem], LinkMemo]:
-        """The link pass over the rendered site, checking only what can have changed since the last build.
-
-        What a page's links find depends on its bytes, the set of output files and the
-        ids of the pages it links to (:func:`chaowen.links.find_broken`). So the pages
-        checked are those rendered now, and of the pages kept those whose links lead
-        to a file that came or went, or to a page rendered now with other ids; the
-        others keep what they found. The last build's scans (each page's links, ids
-        and targets, in the cache) stand in for the kept pages: no HTML is parsed again.
-        """
-        site = loaded.site
-        files = frozenset({o.path for o in outputs} | set(copies))
-        html = sorted(o.path for o in outputs if o.path.endswith(".html"))
         output_id = self._output_id(output)
-        files_key = digest(*sorted(files))
-        memo = None if self.options.clean else cache.links.get(output_id)
-        if memo is not None and memo.files == files_key and not fresh:
-            return report(site, loaded.markups, memo.broken, files), memo  # nothing changed
-        old = cache.scans(output_id) if memo is not None else Scans({}, {})
-        read: dict[str, PageScan] = {}
-        html_set = set(html)
-
-        def scan_of(path: str) -> PageScan | None:
-            scan = fresh.get(path) or read.get(path) or old.get(path)
-            if scan is None and path in html_set:  # kept, but its scan was lost: read the page
-                scan = read[path] = scan_page((output / path).read_bytes())
-            return scan
-
-        if memo is None or old.files is None:
-            todo = html
-            broken: dict[str, tuple[BrokenLink, ...]] = {}
-        else:
-            changed = files ^ old.files
-            changed |= {p for p, scan in fresh.items() if p not in old or old[p].ids != scan.ids}
-            todo = [p for p in html if p in fresh or (changed and old.may_lead_to(p, changed))]
-            broken = {p: found for p, found in memo.broken.items() if p in html_set}
-            for path in todo:
-                broken.pop(path, None)
-        found, targets = find_broken(site, todo, scan_of, files)
-        broken.update(found)
-        scans = old.carried(html, {**read, **fresh}, targets, files)
-        stamp = digest(files_key, str(time.time_ns()), str(os.getpid()))
-        return report(site, loaded.markups, broken, files), LinkMemo(stamp, files_key, broken, scans)
+        # templates compiled to bytecode are kept in the cache folder, by a build that writes only
+        bytecode = cache.folder / "jinja" if cache.folder and isinstance(sink, Staging) else None
+        return self._stage.run(
+            loaded.site,
+            loaded.markups,
+            loaded.briefs,
+            loaded.theme,
+            cache,
+            Target(output, output_id, self._previous(output, cache, sink), bytecode),
+            sink,
+            progress,
+            jobs=self.options.jobs,
+            clean=self.options.clean,
+        )
 
     def _index(
         self,
@@ -464,19 +381,7 @@ class Builder:
         progress("search", 1, 1)
         return index
 
-    def _template_fingerprints(self, env: jinja2.Environment, theme: Theme) -> dict[str, str]:
-        """Template fingerprints, worked out again only when a template file changed."""
-        stamp = tuple(
-            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
-            for folder in theme.template_dirs
-            for p in sorted(folder.rglob("*"))
-            if p.is_file()
-        )
-        if self._templates[0] != stamp:
-            self._templates = (stamp, template_fingerprints(env))
-        return self._templates[1]
-
-    def _previous(self, output: Path, cache: BuildCache, staging: _Sink) -> dict[str, PageEntry]:
+    def _previous(self, output: Path, cache: BuildCache, staging: Sink) -> dict[str, PageEntry]:
         """How the previous build made the files of ``output``, to keep those that would come out the same.
 
         The cache knows how; the folder's manifest (through ``staging``) whether a file is
@@ -490,116 +395,6 @@ class Builder:
     def _output_id(self, output: Path) -> str:
         return digest(str(output.resolve()), str(self.hash_static))
 
-    def _render(
-        self, loaded: LoadedSite, cache: BuildCache, output: Path, progress: Progress, staging: _Sink
-    ) -> tuple[list[Output], dict[str, Path], int, dict[str, PageEntry], dict[str, PageScan], list[Problem]]:
-        """Render the pages whose inputs changed into ``staging``; the others are kept from the
-        previous output. Returns every page without its bytes (content None), the scans of
-        the pages rendered now, and the problems of the pages that could not be rendered."""
-        site = loaded.site
-        # templates compiled to bytecode are kept in the cache folder, by a build that writes only
-        bytecode = cache.folder / "jinja" if cache.folder and isinstance(staging, Staging) else None
-        env = make_environment(loaded.theme, bytecode)
-        static = static_files(loaded.theme)
-        static_bytes = {name: path.read_bytes() for name, path in static.items()}
-        urls = (
-            static_urls(site.config.base_path, static_bytes)
-            if self.hash_static
-            else {n: f"{site.config.base_path}static/{n}" for n in static_bytes}
-        )
-        templates = self._template_fingerprints(env, loaded.theme)
-        shape = _site_fingerprint(site, urls)
-        previous = self._previous(output, cache, staging)
-        dependencies = _dependency_values(site, cache)
-        old_shape, old_views = self._views
-        still_valid = {
-            s: (view, deps)
-            for s, (view, deps, state) in old_views.items()
-            if old_shape == shape and _state(sorted(deps | {s}), dependencies) == state
-        }
-        renderer = Renderer(
-            site,
-            loaded.markups.__getitem__,
-            env,
-            urls,
-            loaded.briefs.__getitem__ if loaded.briefs else None,
-            still_valid,
-        )
-        outputs: list[Output] = []
-        manifest: dict[str, PageEntry] = {}
-        todo: list[tuple[PageSpec, str]] = []
-        for spec in site.pages:
-            path = output_file(spec.path)
-            base_key = digest(shape, templates.get(spec.template, ""), spec.path, spec.template, repr(spec.data))
-            old = previous.get(path)
-            if (
-                old is not None
-                and old.base == base_key
-                and old.state == _state(old.touched, dependencies)
-                and _unchanged_file(output / path, old.size)
-            ):
-                staging.put(Output(path, None))
-                outputs.append(Output(path, None))
-                manifest[path] = old
-            else:
-                todo.append((spec, base_key))
-        progress("render", 0, len(todo))
-        problems: dict[tuple[str, int | None, messages.Text | str], Problem] = {}
-        scans: dict[str, PageScan] = {}
-        for (_spec, base_key), (page, problem, touched, scan) in zip(
-            todo, _render_pages(renderer, [s for s, _ in todo], self.options.jobs), strict=True
-        ):
-            if problem is not None:
-                problems.setdefault((problem.path, problem.line, problem.message), problem)
-                continue
-            assert page is not None and page.content is not None
-            staging.put(page)
-            outputs.append(Output(page.path, None))
-            manifest[page.path] = PageEntry(base_key, touched, _state(touched, dependencies), len(page.content))
-            if scan is not None:
-                scans[page.path] = scan
-        self._views = (
-            shape,
-            {s: (view, deps, _state(sorted(deps | {s}), dependencies)) for s, (view, deps) in renderer.views.items()},
-        )
-        progress("render", len(todo), len(todo))
-        rendered = len(todo)
-        return outputs, _copies(site, static), rendered, manifest, scans, list(problems.values())
-
-
-class _Sink(Protocol):
-    """Where rendered pages go: the staging folder of a build, or nowhere for ``check``."""
-
-    @property
-    def existing(self) -> frozenset[str]:
-        """Output paths that a previous build wrote and that are still there (kept pages must be among them)."""
-        ...
-
-    def put(self, page: Output) -> None: ...
-
-
-class _Discard:
-    """The sink of ``check`` and of a build that already failed: nothing is written."""
-
-    @property
-    def existing(self) -> frozenset[str]:
-        return frozenset()  # nothing is kept: every page is rendered in memory and checked
-
-    def put(self, page: Output) -> None:
-        return None
-
-
-@dataclass(frozen=True)
-class _Pages:
-    """The render stage and the link pass of one build."""
-
-    outputs: list[Output]  # every page, without its bytes
-    copies: dict[str, Path]
-    rendered: int
-    manifest: dict[str, PageEntry]
-    problems: list[Problem]  # pages that could not be rendered, else the broken links
-    links: LinkMemo | None  # what the link pass found, for the next build into this output
-
 
 def _with_page_problems(loaded: Sequence[Problem], found: Sequence[Problem]) -> list[Problem]:
     """The problems of loading and of the rendered pages, as one list.
@@ -611,66 +406,6 @@ def _with_page_problems(loaded: Sequence[Problem], found: Sequence[Problem]) -> 
     if any(p.is_error for p in loaded):
         found = [p for p in found if p.is_error]
     return [*loaded, *found]
-
-
-def _recorded(cache: BuildCache) -> dict[str, Recent]:
-    """The files the cache saw, as :func:`load_content` takes them: trusted by stat alone."""
-    recorded: dict[str, Recent] = {}
-    for source, stat in cache.stats.items():
-        parsed = cache.documents.get(stat.digest)
-        if parsed is None or parsed[0].source != source:
-            continue
-        key = stat.trusted_key()
-        if key is not None:  # load_content compares it with the file's stat now
-            recorded[source] = (key, parsed[0], parsed[1])
-    return recorded
-
-
-_RenderedPage = tuple[Output | None, Problem | None, tuple[str, ...], PageScan | None]
-_RENDER_POOL_THRESHOLD = 400  # pages; below this forking workers costs more than it saves
-_FORKED: list[tuple[Renderer, list[PageSpec]]] = []  # what a forked worker inherits
-
-
-def _render_pages(renderer: Renderer, specs: list[PageSpec], jobs: int | None) -> Iterator[_RenderedPage]:
-    """Render ``specs``, yielding in order; many pages are split over forked processes that
-    share the model. Pages come back in small chunks, to be written as they arrive.
-
-    Forking lets the workers inherit the site model and the Jinja environment
-    instead of receiving them pickled. It is only used where fork is safe: on
-    POSIX, and when this process runs no other threads (the dev server does).
-    """
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if (
-        workers <= 1
-        or len(specs) < _RENDER_POOL_THRESHOLD
-        or threading.active_count() > 1
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        yield from (_render_one_with(renderer, spec) for spec in specs)
-        return
-    _FORKED[:] = [(renderer, specs)]
-    try:
-        with (
-            frozen_heap(),
-            ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool,
-        ):
-            chunk = max(1, min(64, len(specs) // (workers * 4)))
-            yield from pool.map(_render_forked, range(len(specs)), chunksize=chunk)
-    finally:
-        _FORKED.clear()
-
-
-def _render_forked(index: int) -> _RenderedPage:
-    renderer, specs = _FORKED[0]
-    return _render_one_with(renderer, specs[index])
-
-
-def _render_one_with(renderer: Renderer, spec: PageSpec) -> _RenderedPage:
-    """A page, or the problem that stopped it; the documents it showed; its links (in the worker)."""
-    page, problem = renderer.render(spec)
-    content = page.content if page is not None else None
-    scan = scan_page(content) if content is not None and page is not None and page.path.endswith(".html") else None
-    return page, problem, tuple(sorted(renderer.touched)), scan
 
 
 class _LazyMarkups(Mapping[str, Markup]):
@@ -705,49 +440,3 @@ class _LazyMarkups(Mapping[str, Markup]):
 
     def __len__(self) -> int:
         return len(self._site.documents)
-
-
-def _unchanged_file(path: Path, size: int) -> bool:
-    try:
-        return path.stat().st_size == size
-    except OSError:
-        return False
-
-
-def _state(touched: Iterable[str], values: Mapping[str, str]) -> str:
-    """The state of the documents a page showed; a document no longer published counts as changed."""
-    text = "\n".join(f"{t}={values.get(t, 'gone')}" for t in touched)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def _dependency_values(site: Site, cache: BuildCache) -> dict[str, str]:
-    """For each document, a hash of everything about it a page can show: its bytes and its markup."""
-    values = {}
-    for source, document in site.documents.items():
-        entry = cache.markups.get(source)
-        values[source] = digest(
-            document.digest, entry.key if entry else "", repr(sorted((entry.targets if entry else {}).items()))
-        )
-    return values
-
-
-def _site_fingerprint(site: Site, static_urls_map: Mapping[str, str]) -> str:
-    """Everything every page may show that is not a single document: config, navigation, collections."""
-    config = site.config
-    documents = site.documents
-    return digest(
-        repr(config),
-        repr(sorted(static_urls_map.items())),
-        repr(site.items),
-        repr(site.issues),
-        repr([(s, documents[s].title) for s in site.standalone]),
-        repr([(s, d.date.isoformat() if d.date else "") for s, d in sorted(documents.items())]),
-        repr(sorted(site.urls.items())),
-        repr(sorted(site.by_track.items())),
-        repr(sorted(site.by_tag.items())),
-        repr(sorted(site.by_author.items())),
-        repr(sorted(site.by_issue.items())),
-        repr(sorted(site.neighbours.items())),
-        repr(sorted(site.tag_slugs.items())),
-        repr(sorted(site.author_slugs.items())),
-    )

@@ -10,10 +10,11 @@ Three memos, each valid only for the exact inputs it was made from:
   rendered from, so an unchanged page is neither rendered nor rewritten;
 * links: for each output folder, what the link pass found on each page of the
   last build, and (in ``links/``, read only when some page changed) each page's
-  links and ids, so a rebuild checks the links of the pages that changed only;
+  links and ids, so a rebuild checks the links of the pages that changed only
+  (these two are the types of :mod:`chaowen.manifest`; this module stores them);
 * stats: each Markdown file's modification time, size and inode when it was read,
   with the hash of its bytes, so that a file whose stat is unchanged is not read
-  again (see :data:`RACY_NS` for when a stat is not trusted).
+  again (see :mod:`chaowen.doccache`, the layer that uses these two memos).
 
 Every memo is also keyed by :func:`code_digest`, the digest of the package's source
 and of the versions of the libraries that shape output: a change to the code drops
@@ -31,28 +32,34 @@ import functools
 import hashlib
 import importlib.metadata
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field, fields
-from datetime import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Final
 
 import orjson
 
-from . import messages
-from .errors import Problem, Severity
-from .model import Brief, BrokenLink, Document, Heading, Kind, Markup, PageScan
-from .schema import FIELD_TYPES
+from .codec import as_str as _str
+from .codec import as_strs as _strs
+from .codec import document_from_json, document_to_json, problem_from_json, problem_to_json
+from .doccache import FileStat
+from .errors import Problem
+from .manifest import (
+    LinkMemo,
+    PageEntry,
+    Scans,
+    link_memo_from_json,
+    link_memo_to_json,
+    manifest_from_json,
+    manifest_to_json,
+    scans_from_json,
+    scans_to_json,
+)
+from .model import Brief, Document, Heading, Markup
 
 CACHE_DIR = ".chaowen-cache"
 FORMAT = 3
 MANIFESTS_KEPT = 4
-# A file saved again within this long of being read could keep its modification time
-# (coarse clocks: 2 s on FAT) while its bytes change; such a stat is never trusted, the
-# file is read again, as git does with "racily clean" entries.
-RACY_NS = 2_000_000_000
 
 
 # The libraries whose version can change what a build makes of the same input.
@@ -99,106 +106,6 @@ def digest(*parts: str) -> str:
     return hasher.hexdigest()
 
 
-# ----------------------------------------------------------------- (de)serialising
-def document_to_json(document: Document, problems: tuple[Problem, ...]) -> dict[str, Any]:
-    """A document (without its body) as JSON: every field of :class:`Document`, by the codec of its type."""
-    data: dict[str, Any] = {name: codec[0](getattr(document, name)) for name, codec in _DOCUMENT_CODECS.items()}
-    data["problems"] = [problem_to_json(p) for p in problems]
-    return data
-
-
-def document_from_json(data: dict[str, Any]) -> tuple[Document, tuple[Problem, ...]]:
-    """Rebuild a cached document (without its body). Raises KeyError/TypeError/ValueError on bad data."""
-    values = {name: codec[1](data[name]) for name, codec in _DOCUMENT_CODECS.items()}
-    document = Document(body="", **values)
-    return document, tuple(problem_from_json(p) for p in data["problems"])
-
-
-Codec = tuple[Callable[[Any], Any], Callable[[Any], Any]]  # to JSON, from JSON (raising on bad data)
-# One codec per type a Document field may have. The table below is made from the dataclass itself, so a
-# field added to Document is cached with no edit here, and a field of a type without a codec fails at import.
-_CODECS_BY_TYPE: dict[str, Codec] = {
-    "str": (lambda v: v, lambda v: _str(v)),
-    "int": (lambda v: v, lambda v: int(v)),
-    "bool": (lambda v: v, lambda v: bool(v)),
-    "int | None": (lambda v: v, lambda v: _opt_int(v)),
-    "str | None": (lambda v: v, lambda v: None if v is None else _str(v)),
-    "datetime | None": (
-        lambda v: v.isoformat() if v else None,
-        lambda v: datetime.fromisoformat(_str(v)) if v else None,
-    ),
-    "Kind": (lambda v: v.value, lambda v: Kind(v)),
-    "tuple[str, ...]": (lambda v: list(v), lambda v: _strs(v)),
-    "Mapping[str, Any]": (lambda v: dict(v), lambda v: MappingProxyType(dict(v))),
-    "Mapping[str, int]": (
-        lambda v: dict(v),
-        lambda v: MappingProxyType({_str(k): int(n) for k, n in v.items()}),
-    ),
-}
-
-
-# Document.more holds the fields declared only in the table, each by its declared type.
-_CODECS_BY_FIELD_TYPE: dict[str, Codec] = {
-    "text": _CODECS_BY_TYPE["str"],
-    "image": _CODECS_BY_TYPE["str"],
-    "int": _CODECS_BY_TYPE["int"],
-    "bool": _CODECS_BY_TYPE["bool"],
-    "date": _CODECS_BY_TYPE["datetime | None"],
-    "text_or_list": _CODECS_BY_TYPE["tuple[str, ...]"],
-    "mapping": _CODECS_BY_TYPE["Mapping[str, Any]"],
-}
-
-
-def _more_to_json(more: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: _CODECS_BY_FIELD_TYPE[FIELD_TYPES[name]][0](value) for name, value in more.items()}
-
-
-def _more_from_json(data: Any) -> Mapping[str, Any]:
-    if not isinstance(data, dict):
-        raise TypeError("expected a mapping")
-    return MappingProxyType(
-        {_str(name): _CODECS_BY_FIELD_TYPE[FIELD_TYPES[name]][1](value) for name, value in data.items()}
-    )
-
-
-def _document_codecs() -> dict[str, Codec]:
-    codecs: dict[str, Codec] = {"more": (_more_to_json, _more_from_json)}
-    for spec in fields(Document):
-        if spec.name == "body" or spec.name in codecs:  # the body is cut from the file again on use
-            continue
-        kind = str(spec.type)
-        if kind not in _CODECS_BY_TYPE:
-            raise TypeError(f"Document.{spec.name}: no cache codec for the type {kind}")
-        codecs[spec.name] = _CODECS_BY_TYPE[kind]
-    return codecs
-
-
-_DOCUMENT_CODECS: Final = _document_codecs()
-
-
-def problem_to_json(problem: Problem) -> list[Any]:
-    return [
-        problem.path,
-        problem.line,
-        _text_to_json(problem.message),
-        _text_to_json(problem.hint),
-        problem.severity.value,
-    ]
-
-
-def problem_from_json(data: list[Any]) -> Problem:
-    path, line, message, hint, severity = data
-    return Problem(_str(path), _opt_int(line), _text_from_json(message), _text_from_json(hint), Severity(severity))
-
-
-def _text_to_json(text: messages.Text | str) -> Any:
-    return text if isinstance(text, str) else text.to_json()
-
-
-def _text_from_json(data: Any) -> messages.Text | str:
-    return messages.Text.from_json(data) if isinstance(data, dict) else _str(data)
-
-
 def markup_to_json(markup: Markup) -> dict[str, Any]:
     return {
         "html": markup.html,
@@ -221,22 +128,6 @@ def markup_from_json(data: dict[str, Any]) -> Markup:
     )
 
 
-def _str(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError("expected text")
-    return value
-
-
-def _strs(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise TypeError("expected a list")
-    return tuple(_str(v) for v in value)
-
-
-def _opt_int(value: Any) -> int | None:
-    return None if value is None else int(value)
-
-
 # ------------------------------------------------------------------------- entries
 @dataclass(frozen=True, slots=True)
 class MarkupEntry:
@@ -247,125 +138,6 @@ class MarkupEntry:
     problems: tuple[Problem, ...]
     brief: Brief
     markup: Markup | None = None  # loaded lazily from its own file
-
-
-@dataclass(frozen=True, slots=True)
-class PageEntry:
-    """How an output file was made: enough to tell whether making it again would give the same bytes."""
-
-    base: str  # digest of the site-wide inputs, the template (with what it includes) and the page's own data
-    touched: tuple[str, ...]  # documents the page showed
-    state: str  # digest of those documents' bytes and markup when it was rendered
-    size: int  # bytes of the output file, to notice it was edited or deleted since
-
-
-@dataclass(frozen=True, slots=True)
-class FileStat:
-    """A Markdown file as it was when read: if its stat is the same now, so are its bytes."""
-
-    mtime_ns: int
-    size: int
-    inode: int
-    digest: str  # hash of its bytes (the documents memo's key)
-    read_ns: int  # wall clock when it was read
-
-    def trusted_key(self) -> tuple[int, int, int] | None:
-        """The stat a file must still have to be taken as unchanged; None when read too soon after a save."""
-        if self.mtime_ns >= self.read_ns - RACY_NS:
-            return None
-        return (self.mtime_ns, self.size, self.inode)
-
-
-@dataclass
-class LinkMemo:
-    """The link pass of the last build into one output folder.
-
-    ``files`` is a digest of every output path, ``broken`` what each page's links
-    found. ``scans`` (each HTML page's links and ids) lives in a file of its own,
-    read only when a page changed; None until then. ``stamp`` ties the two files
-    together: a scans file with another stamp is from another build and is ignored.
-    """
-
-    stamp: str
-    files: str
-    broken: dict[str, tuple[BrokenLink, ...]]
-    scans: Scans | None = None
-
-
-_SEPARATOR = "\x00"
-
-
-class Scans(Mapping[str, PageScan]):
-    """Page scans as the cache keeps them: each page's links and ids as two strings, decoded on use.
-
-    Decoding some 85,000 links of a 1,000-document site into tuples would cost more
-    than the link pass itself; a rebuild needs only the few pages it checks. Beside
-    each scan: the output files the page's links lead to (``targets``, one string),
-    and ``files``, every output file of that build (None: not known).
-    """
-
-    def __init__(
-        self,
-        encoded: Mapping[str, list[str]],
-        decoded: Mapping[str, PageScan],
-        targets: Mapping[str, str] | None = None,
-        files: frozenset[str] | None = None,
-    ) -> None:
-        self._encoded = dict(encoded)
-        self._decoded = dict(decoded)
-        self.targets = dict(targets or {})
-        self.files = files
-
-    def __getitem__(self, page: str) -> PageScan:
-        scan = self._decoded.get(page)
-        if scan is None:
-            links, ids = self._encoded[page]
-            scan = self._decoded[page] = PageScan(
-                tuple((link[1:], link[0] == "R") for link in links.split(_SEPARATOR) if link),
-                frozenset(i for i in ids.split(_SEPARATOR) if i),
-            )
-        return scan
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._encoded.keys() | self._decoded.keys())
-
-    def __len__(self) -> int:
-        return len(self._encoded.keys() | self._decoded.keys())
-
-    def may_lead_to(self, page: str, files: AbstractSet[str]) -> bool:
-        """Whether a link of ``page`` may lead to one of ``files`` (True when its targets are not known)."""
-        targets = self.targets.get(page)
-        if targets is None:
-            return True
-        # A substring test: at worst a page is checked for nothing. A link to a folder without
-        # its slash (essays/a) leads to its index.html once there is one.
-        return any(file in targets or file.removesuffix("/index.html") in targets for file in files)
-
-    def carried(
-        self,
-        pages: Iterable[str],
-        new: Mapping[str, PageScan],
-        targets: Mapping[str, AbstractSet[str]],
-        files: frozenset[str],
-    ) -> Scans:
-        """The scans of ``pages``: from ``new`` where it has them, else as kept here (still encoded);
-        the targets from ``targets`` where it has them, else as kept here."""
-        pages = list(pages)
-        encoded = {p: self._encoded[p] for p in pages if p not in new and p in self._encoded}
-        decoded = {p: new[p] if p in new else self._decoded[p] for p in pages if p in new or p in self._decoded}
-        kept = {p: _SEPARATOR.join(sorted(targets[p])) if p in targets else self.targets.get(p) for p in pages}
-        return Scans(encoded, decoded, {p: t for p, t in kept.items() if t is not None}, files)
-
-    def encoded(self) -> dict[str, list[str]]:
-        """Every scan as stored; a page whose links contain the separator is left out (it is read again)."""
-        found = {p: [*scan, self.targets.get(p, "")] for p, scan in self._encoded.items() if p in self.targets}
-        for page, scan in self._decoded.items():
-            if page in found or page not in self.targets:
-                continue
-            texts = [("R" if resource else "L") + url for url, resource in scan.links]
-            if not any(_SEPARATOR in text for text in (*texts, *scan.ids)):
-                found[page] = [_SEPARATOR.join(texts), _SEPARATOR.join(sorted(scan.ids)), self.targets[page]]
-        return found
 
 
 @dataclass
@@ -411,21 +183,12 @@ class BuildCache:
                 )
             self.slugs = {_str(k): _str(v) for k, v in data["slugs"].items()}
             for output_id, pages in data["manifests"].items():
-                self.manifests[_str(output_id)] = {
-                    _str(p): PageEntry(_str(e[0]), _strs(e[1]), _str(e[2]), int(e[3])) for p, e in pages.items()
-                }
+                self.manifests[_str(output_id)] = manifest_from_json(pages)
             self.stats = {
                 _str(source): FileStat(int(m), int(size), int(inode), _str(d), int(read))
                 for source, (m, size, inode, d, read) in data["stats"].items()
             }
-            self.links = {
-                _str(output_id): LinkMemo(
-                    _str(memo["stamp"]),
-                    _str(memo["files"]),
-                    {_str(p): tuple(_broken_from_json(p, b) for b in found) for p, found in memo["broken"].items()},
-                )
-                for output_id, memo in data["links"].items()
-            }
+            self.links = {_str(output_id): link_memo_from_json(memo) for output_id, memo in data["links"].items()}
             self._on_disk = raw or b""
         except (KeyError, TypeError, ValueError, AttributeError):
             self.documents.clear()
@@ -441,15 +204,8 @@ class BuildCache:
         if memo is None:
             return Scans({}, {})
         if memo.scans is None:
-            memo.scans = Scans({}, {})
             data = _read_json(self._scans_path(output_id)) if self.folder is not None else None
-            try:
-                if isinstance(data, dict) and data.get("stamp") == memo.stamp:
-                    encoded = {_str(p): [_str(links), _str(ids)] for p, (links, ids, _) in data["scans"].items()}
-                    targets = {_str(p): _str(targets) for p, (_, _, targets) in data["scans"].items()}
-                    memo.scans = Scans(encoded, {}, targets, frozenset(_strs(data["files"])))
-            except (KeyError, TypeError, ValueError, AttributeError):
-                pass
+            memo.scans = scans_from_json(data, memo.stamp) or Scans({}, {})
         return memo.scans
 
     def _scans_path(self, output_id: str) -> Path:
@@ -517,19 +273,9 @@ class BuildCache:
                     for s, e in self.markups.items()
                 },
                 "slugs": self.slugs,
-                "manifests": {
-                    o: {p: [e.base, list(e.touched), e.state, e.size] for p, e in pages.items()}
-                    for o, pages in self.manifests.items()
-                },
+                "manifests": {o: manifest_to_json(pages) for o, pages in self.manifests.items()},
                 "stats": {s: [st.mtime_ns, st.size, st.inode, st.digest, st.read_ns] for s, st in self.stats.items()},
-                "links": {
-                    o: {
-                        "stamp": memo.stamp,
-                        "files": memo.files,
-                        "broken": {p: [_broken_to_json(b) for b in found] for p, found in memo.broken.items()},
-                    }
-                    for o, memo in self.links.items()
-                },
+                "links": {o: link_memo_to_json(memo) for o, memo in self.links.items()},
             },
         )
         if index != self._on_disk:  # a build that changed nothing leaves the file alone
@@ -545,8 +291,7 @@ class BuildCache:
             path = self._scans_path(output_id)
             if memo.scans is None or _starts_with(path, f'{{"stamp":"{memo.stamp}"'):
                 continue
-            files = sorted(memo.scans.files or ())
-            _write_json(path, {"stamp": memo.stamp, "files": files, "scans": memo.scans.encoded()})
+            _write_json(path, scans_to_json(memo))
         for stale in folder.iterdir():
             if stale.stem not in self.links:
                 stale.unlink(missing_ok=True)
@@ -556,15 +301,6 @@ def _file_key(entry: MarkupEntry) -> str:
     """The key of an entry's markup file: the same document renders differently once a link target moves,
     so a file is the entry's only when it was made with the same targets too."""
     return digest(entry.key, *(f"{t}\x00{u}" for t, u in sorted(entry.targets.items())))
-
-
-def _broken_to_json(link: BrokenLink) -> list[Any]:
-    return [link.url, link.file, link.fragment, link.message, link.hint, link.error]
-
-
-def _broken_from_json(page: str, data: list[Any]) -> BrokenLink:
-    url, file, fragment, message, hint, error = data
-    return BrokenLink(page, _str(url), _str(file), _str(fragment), _str(message), _str(hint), bool(error))
 
 
 def _has_key(path: Path, key: str) -> bool:

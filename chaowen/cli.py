@@ -154,14 +154,14 @@ def init(directory: Path, title: str) -> None:
         problem = Problem(
             str(config),
             None,
-            messages.text("site_exists", language, path=_shown(directory.absolute())),
-            messages.text("site_exists_hint", language),
+            messages.say("site_exists", path=_shown(directory.absolute())),
+            messages.say("site_exists_hint"),
         )
         print_problems([problem], language=language)
         sys.exit(1)
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     for new_file in site_files(today, title=" ".join(title.split()) or "潮闻"):
-        created = _create(directory, new_file.path, new_file.text, language)
+        created = _create(directory, new_file.path, new_file.text)
         click.echo(messages.text("created" if created else "kept", language, path=_shown(directory / new_file.path)))
     click.echo(messages.text("init_done", language))
     if directory.resolve() != Path.cwd().resolve():
@@ -195,9 +195,9 @@ def new(kind: str, title: str, track: str | None, author: str | None, issue: int
     for option, value in (("track", track), ("author", author), ("issue", issue)):
         if value is not None and option not in allowed:
             label = chosen.label if messages.is_chinese(language) else chosen.value
-            raise click.UsageError(messages.text("option_not_for_kind", language, kind=label, option=option))
+            raise usage.Worded(messages.text("option_not_for_kind", language, kind=label, option=option))
     if not title.strip():
-        raise click.UsageError(messages.text("empty_value", language, field="title"))
+        raise usage.Worded(messages.text("empty_value", language, field="title"))
     try:
         config = load_config(site)
     except BuildError as error:
@@ -216,14 +216,14 @@ def new(kind: str, title: str, track: str | None, author: str | None, issue: int
     if new_file is None:
         _fail(problems, language)
     target = site / new_file.path
-    if not _create(site, new_file.path, new_file.text, language):
+    if not _create(site, new_file.path, new_file.text):
         _fail(
             [
                 Problem(
                     new_file.path,
                     None,
-                    messages.text("file_exists", language, path=_shown(target)),
-                    messages.text("file_exists_hint", language),
+                    messages.say("file_exists", path=_shown(target)),
+                    messages.say("file_exists_hint"),
                 )
             ],
             language,
@@ -298,11 +298,7 @@ def schema(ctx: click.Context, kind: str | None, out: Path | None, site: Path) -
             click.echo(messages.text("schema_written", language, path=_shown(path)))
     except OSError as error:
         _fail(
-            [
-                Problem(
-                    _shown(out), None, messages.text("unwritable", language, path=_shown(out), reason=error.strerror)
-                )
-            ],
+            [Problem(_shown(out), None, messages.say("unwritable", path=_shown(out), reason=error.strerror))],
             language,
         )
 
@@ -317,7 +313,7 @@ def _shown(path: Path) -> str:
     return os.path.normpath(path)
 
 
-def _create(root: Path, relative: str, text: str, language: str) -> bool:
+def _create(root: Path, relative: str, text: str) -> bool:
     """Create ``root/relative`` with ``text``; False (and nothing written) when it already exists."""
     path = root / relative
     try:
@@ -327,14 +323,8 @@ def _create(root: Path, relative: str, text: str, language: str) -> bool:
     except FileExistsError:
         return False
     except OSError as error:
-        _fail(
-            [
-                Problem(
-                    _shown(path), None, messages.text("unwritable", language, path=_shown(path), reason=error.strerror)
-                )
-            ],
-            language,
-        )
+        problem = Problem(_shown(path), None, messages.say("unwritable", path=_shown(path), reason=error.strerror))
+        _fail([problem], usage.site_language(root))
     return True
 
 

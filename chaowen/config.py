@@ -32,10 +32,10 @@ def load_config(root: Path, *, base_url: str | None = None, relative: bool | Non
         raw = path.read_bytes()
     except FileNotFoundError:
         raise BuildError(
-            [Problem(str(path), None, messages.text("config_missing"), messages.text("config_missing_hint"))]
+            [Problem(str(path), None, messages.say("config_missing"), messages.say("config_missing_hint"))]
         ) from None
     except OSError as error:
-        raise BuildError([Problem(str(path), None, messages.text("unreadable", reason=error.strerror))]) from None
+        raise BuildError([Problem(str(path), None, messages.say("unreadable", reason=error.strerror))]) from None
     try:
         text = normalise_newlines(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -44,45 +44,37 @@ def load_config(root: Path, *, base_url: str | None = None, relative: bool | Non
                 Problem(
                     CONFIG_FILE,
                     None,
-                    messages.text("encoding_guessed", encoding="?"),
-                    messages.text("encoding_guessed_hint", encoding="?"),
+                    messages.say("encoding_guessed", encoding="?"),
+                    messages.say("encoding_guessed_hint", encoding="?"),
                 )
             ]
         ) from None
-    # The language decides the language of the messages, so find it before the rest.
-    language = _peek_language(text)
-    fields, lines, problems = parse_yaml(text, CONFIG_FILE, language=language)
+    fields, lines, problems = parse_yaml(text, CONFIG_FILE)
     if problems:
         raise BuildError(problems)
-    return parse_config(fields, lines, root, language, base_url=base_url, relative=relative)
-
-
-def _peek_language(text: str) -> str:
-    match = re.search(r"^language:\s*['\"]?([A-Za-z-]+)", text, re.MULTILINE)
-    return match.group(1) if match else "zh-CN"
+    return parse_config(fields, lines, root, base_url=base_url, relative=relative)
 
 
 def parse_config(
     fields: dict[str, Value],
     lines: dict[str, int],
     root: Path,
-    language: str = "zh-CN",
     *,
     base_url: str | None = None,
     relative: bool | None = None,
 ) -> SiteConfig:
     """Validate parsed config fields (pure). Raises :class:`BuildError` listing every problem."""
-    checker = _Checker(lines, language)
+    checker = _Checker(lines)
     known = {spec.name: spec for spec in CONFIG_FIELDS}
     for key in fields:
         if key not in known:
             suggestion = nearest(key, known)
             hint = (
-                messages.text("did_you_mean", language, suggestion=suggestion)
+                messages.say("did_you_mean", suggestion=suggestion)
                 if suggestion
-                else messages.text("valid_keys", language, choices=", ".join(known))
+                else messages.say("valid_keys", choices=list(known))
             )
-            checker.add(key, messages.text("config_unknown_key", language, key=key), hint)
+            checker.add(key, messages.say("config_unknown_key", key=key), hint)
     values: dict[str, Any] = {}
     for name, spec in known.items():
         raw = fields.get(name)
@@ -105,7 +97,7 @@ def parse_config(
     values["base_url"] = checker.base_url(values["base_url"], option="--base-url" if base_url is not None else None)
     checker.timezone(values["timezone"])
     if not values["tracks"] and "tracks" not in checker.failed:
-        checker.add("tracks", messages.text("config_no_tracks", language), "")
+        checker.add("tracks", messages.say("config_no_tracks"), "")
     if checker.problems:
         raise BuildError(checker.problems)
     return SiteConfig(
@@ -128,42 +120,40 @@ def parse_config(
 class _Checker:
     """Converts config values, collecting a problem per bad value instead of stopping."""
 
-    def __init__(self, lines: dict[str, int], language: str) -> None:
+    def __init__(self, lines: dict[str, int]) -> None:
         self.lines = lines
-        self.language = language
         self.problems: list[Problem] = []
         self.failed: set[str] = set()
 
-    def add(self, key: str, message: str, hint: str) -> None:
+    def add(self, key: str, message: messages.Text, hint: messages.Text | str) -> None:
         self.failed.add(key)
         self.problems.append(Problem(CONFIG_FILE, self.lines.get(key), message, hint))
 
-    def _bad(self, key: str, reason_key: str) -> None:
-        reason = messages.text(reason_key, self.language)
-        self.add(key, messages.text("config_bad_value", self.language, key=key, reason=reason), "")
+    def _bad(self, key: str, reason: messages.Text) -> None:
+        self.add(key, messages.say("config_bad_value", key=key, reason=reason), "")
 
     def text(self, key: str, raw: Value) -> str:
         if not isinstance(raw, str):
-            self._bad(key, "expected_text")
+            self._bad(key, messages.say("expected_text"))
             return ""
         return raw.strip()
 
     def positive_int(self, key: str, raw: Value, default: int) -> int:
         if isinstance(raw, str) and raw.strip().isdigit() and int(raw) > 0:
             return int(raw)
-        self._bad(key, "expected_int")
+        self._bad(key, messages.say("expected_int"))
         return default
 
     def boolean(self, key: str, raw: Value, default: bool) -> bool:
         parsed = parse_bool(raw)
         if parsed is None:
-            self._bad(key, "expected_bool")
+            self._bad(key, messages.say("expected_bool"))
             return default
         return parsed
 
     def mapping(self, key: str, raw: Value) -> dict[str, Value]:
         if not isinstance(raw, dict):
-            self._bad(key, "expected_mapping")
+            self._bad(key, messages.say("expected_mapping"))
             return {}
         return raw
 
@@ -174,14 +164,14 @@ class _Checker:
             return url if url.endswith("/") else url + "/"
         if not re.match(r"^https?://[^/\s]+", url):
             if option is None:
-                self.add("base_url", messages.text("config_bad_url", self.language), "")
+                self.add("base_url", messages.say("config_bad_url"), "")
             else:  # the value is not in chaowen.yaml: blaming a line there would send the editor to the wrong place
                 self.problems.append(
                     Problem(
-                        messages.text("cli_option", self.language, option=option),
+                        option,  # worded as a command-line option where it is reported
                         None,
-                        messages.text("option_bad_url", self.language, value=raw),
-                        messages.text("option_bad_url_hint", self.language, option=option),
+                        messages.say("option_bad_url", value=raw),
+                        messages.say("option_bad_url_hint", option=option),
                     )
                 )
             return "/"
@@ -193,40 +183,38 @@ class _Checker:
         except (ZoneInfoNotFoundError, ValueError):
             self.add(
                 "timezone",
-                messages.text("config_bad_timezone", self.language, value=name),
-                messages.text("config_timezone_hint", self.language),
+                messages.say("config_bad_timezone", value=name),
+                messages.say("config_timezone_hint"),
             )
 
     def tracks(self, raw: Value) -> tuple[TrackConfig, ...]:
         if not isinstance(raw, list):
-            self._bad("tracks", "expected_list")
+            self._bad("tracks", messages.say("expected_list"))
             return ()
         tracks: list[TrackConfig] = []
         seen: set[str] = set()
         allowed = {spec.name for spec in TRACK_FIELDS}
         for entry in raw:
             if not isinstance(entry, dict):
-                self._bad("tracks", "expected_mapping")
+                self._bad("tracks", messages.say("expected_mapping"))
                 continue
             for unknown in entry:
                 if unknown not in allowed:
                     suggestion = nearest(unknown, allowed)
-                    hint = messages.text("did_you_mean", self.language, suggestion=suggestion) if suggestion else ""
-                    self.add(
-                        "tracks", messages.text("config_unknown_key", self.language, key=f"tracks.{unknown}"), hint
-                    )
+                    hint = messages.say("did_you_mean", suggestion=suggestion) if suggestion else ""
+                    self.add("tracks", messages.say("config_unknown_key", key=f"tracks.{unknown}"), hint)
             key: Value = entry.get("key")
             name: Value = entry.get("name")
             description = entry.get("description") or ""
             if not isinstance(key, str) or not _TRACK_KEY.match(key.strip()):
-                self.add("tracks", messages.text("config_bad_track_key", self.language, value=key), "")
+                self.add("tracks", messages.say("config_bad_track_key", value=str(key)), "")
                 continue
             key_text = key.strip()
             if not isinstance(name, str) or not name.strip():
-                self.add("tracks", messages.text("missing_field", self.language, field=f"tracks.{key_text}.name"), "")
+                self.add("tracks", messages.say("missing_field", field=f"tracks.{key_text}.name"), "")
                 continue
             if key_text in seen or name.strip() in seen:
-                self.add("tracks", messages.text("config_duplicate_track", self.language, value=key_text), "")
+                self.add("tracks", messages.say("config_duplicate_track", value=key_text), "")
                 continue
             seen.update({key_text, name.strip()})
             tracks.append(

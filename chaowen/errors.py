@@ -12,6 +12,8 @@ from enum import Enum
 
 from . import messages
 
+OPTION_PREFIX = "--"  # a Problem.path that starts with it names a command-line option, not a file
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -23,7 +25,8 @@ class Problem:
     """One thing wrong with one file.
 
     ``path`` is shown to the editor as written (relative to the site root where
-    possible); ``line`` is 1-based, or ``None`` when the problem is about the
+    possible); a path that starts with ``--`` is a command-line option (a bad
+    ``--base-url``), named as one in the reader's language; ``line`` is 1-based, or ``None`` when the problem is about the
     whole file. ``message`` says what is wrong, ``hint`` how to fix it: each a
     :class:`messages.Text` (a catalogue key with values), worded in the site's
     language only when the problem is reported. A plain ``str`` is text that did
@@ -43,17 +46,25 @@ class Problem:
     def format(self, language: str | None = None) -> str:
         """``path:line: message（hint）`` — the shape compilers use, so editors can jump to it.
 
-        ``language`` is the one the message was written in (the site's); when not
-        given it is recognised from the message.
+        ``language`` is the reader's (the site's); the reporters (the CLI, the dev
+        server) always give it. Without it a :class:`messages.Text` is worded in
+        Chinese, and a library's ``str`` keeps the language it is in (recognised).
         """
-        place = self.path if self.line is None else f"{self.path}:{self.line}"
         if language is None:
             language = _language_of(self.message)
+        path = self.path_in(language)
+        place = path if self.line is None else f"{path}:{self.line}"
         text = f"{place}: {self.message_in(language)}"
         if self.hint:
             hint = self.hint_in(language)
             text += f"（{hint}）" if messages.is_chinese(language) else f" ({hint})"
         return text
+
+    def path_in(self, language: str) -> str:
+        """The path as shown to the reader; a command-line option is called one, in ``language``."""
+        if self.path.startswith(OPTION_PREFIX):
+            return messages.say("cli_option", option=self.path).render(language)
+        return self.path
 
     def message_in(self, language: str) -> str:
         """What is wrong, in ``language``."""
@@ -77,8 +88,9 @@ def _word(text: messages.Text | str, language: str) -> str:
 def _language_of(message: messages.Text | str) -> str:
     """The language to word ``message`` in when the caller did not say: Chinese, unless it is English text.
 
-    A message already worded is recognised by the half of the catalogue it comes from,
-    else by its characters (an English message often quotes Chinese, like
+    Only a ``str`` needs recognising: a library's text, or (until every stage says
+    :class:`messages.Text`) one worded in a stage. A message worded from the catalogue
+    is recognised by the half of the catalogue it comes from, else by its characters (an English message often quotes Chinese, like
     ``unknown track '新材科'``, so the characters alone would mislead).
     """
     if isinstance(message, messages.Text):

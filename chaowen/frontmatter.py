@@ -60,7 +60,7 @@ def normalise_newlines(text: str) -> str:
     return text
 
 
-def split(text: str, path: str, language: str = "zh-CN") -> FrontMatter:
+def split(text: str, path: str) -> FrontMatter:
     """Split ``text`` (already decoded) into parsed front matter and body.
 
     ``path`` is only used to name the file in problems. Problems are returned in
@@ -69,27 +69,23 @@ def split(text: str, path: str, language: str = "zh-CN") -> FrontMatter:
     text = normalise_newlines(text)
     lines = text.split("\n")
     if not text.strip():
-        problem = Problem(
-            path, 1, messages.text("empty_file", language), messages.text("frontmatter_missing_hint", language)
-        )
+        problem = Problem(path, 1, messages.say("empty_file"), messages.say("frontmatter_missing_hint"))
         return FrontMatter({}, {}, "", 1, False, (problem,))
     if lines[0].rstrip() != _DELIMITER:
-        problem = Problem(
-            path, 1, messages.text("frontmatter_missing", language), messages.text("frontmatter_missing_hint", language)
-        )
+        problem = Problem(path, 1, messages.say("frontmatter_missing"), messages.say("frontmatter_missing_hint"))
         return FrontMatter({}, {}, text, 1, False, (problem,))
     end = _closing_line(lines)
     if end is None:
         problem = Problem(
             path,
             1,
-            messages.text("frontmatter_unclosed", language),
-            messages.text("frontmatter_unclosed_hint", language),
+            messages.say("frontmatter_unclosed"),
+            messages.say("frontmatter_unclosed_hint"),
         )
         return FrontMatter({}, {}, "", len(lines) + 1, True, (problem,))
     yaml_text = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1 :])
-    fields, field_lines, problems = parse_yaml(yaml_text, path, first_line=2, language=language)
+    fields, field_lines, problems = parse_yaml(yaml_text, path, first_line=2)
     return FrontMatter(fields, field_lines, body, end + 2, True, tuple(problems))
 
 
@@ -112,7 +108,7 @@ def _closing_line(lines: list[str]) -> int | None:
 
 
 def parse_yaml(
-    yaml_text: str, path: str, *, first_line: int = 1, language: str = "zh-CN"
+    yaml_text: str, path: str, *, first_line: int = 1
 ) -> tuple[dict[str, Value], dict[str, int], list[Problem]]:
     """Parse a YAML mapping keeping every scalar as text.
 
@@ -127,18 +123,18 @@ def parse_yaml(
                 Problem(
                     path,
                     first_line,
-                    messages.text("too_large", language, size="0.25", limit="0.25"),
-                    messages.text("too_large_hint", language),
+                    messages.say("too_large", size="0.25", limit="0.25"),
+                    messages.say("too_large_hint"),
                 )
             ],
         )
-    precheck = _typing_mistakes(yaml_text, path, first_line, language)
+    precheck = _typing_mistakes(yaml_text, path, first_line)
     if precheck:
         return {}, {}, precheck
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        return {}, {}, [_yaml_problem(error, yaml_text, path, first_line, language)]
+        return {}, {}, [_yaml_problem(error, yaml_text, path, first_line)]
     except yaml.reader.ReaderError as error:  # a control character, as copied from web pages
         line = first_line + yaml_text.count("\n", 0, max(error.position, 0))
         code = f"U+{error.character:04X}" if isinstance(error.character, int) else "?"
@@ -149,8 +145,8 @@ def parse_yaml(
                 Problem(
                     path,
                     line,
-                    messages.text("yaml_control_char", language, code=code),
-                    messages.text("yaml_control_char_hint", language),
+                    messages.say("yaml_control_char", code=code),
+                    messages.say("yaml_control_char_hint"),
                 )
             ],
         )
@@ -162,14 +158,14 @@ def parse_yaml(
                 Problem(
                     path,
                     first_line,
-                    messages.text("yaml_unreadable", language),
-                    messages.text("yaml_error_hint", language),
+                    messages.say("yaml_unreadable"),
+                    messages.say("yaml_error_hint"),
                 )
             ],
         )
     if node is None:
         return {}, {}, []
-    converter = _Converter(path, first_line, language)
+    converter = _Converter(path, first_line)
     if not isinstance(node, yaml.MappingNode):
         return (
             {},
@@ -178,8 +174,8 @@ def parse_yaml(
                 Problem(
                     path,
                     first_line + node.start_mark.line,
-                    messages.text("yaml_not_mapping", language),
-                    messages.text("yaml_error_hint", language),
+                    messages.say("yaml_not_mapping"),
+                    messages.say("yaml_error_hint"),
                 )
             ],
         )
@@ -187,7 +183,7 @@ def parse_yaml(
     return fields, lines, converter.problems
 
 
-def _typing_mistakes(yaml_text: str, path: str, first_line: int, language: str) -> list[Problem]:
+def _typing_mistakes(yaml_text: str, path: str, first_line: int) -> list[Problem]:
     """Find what Chinese input methods and Word do to YAML before the parser sees it.
 
     The parser's own message for these ("mapping values are not allowed here")
@@ -198,31 +194,27 @@ def _typing_mistakes(yaml_text: str, path: str, first_line: int, language: str) 
         line_no = first_line + offset
         stripped = line.lstrip(" ")
         if stripped.startswith("\t") or (line.startswith(" ") and "\t" in line[: len(line) - len(stripped) + 1]):
-            problems.append(
-                Problem(path, line_no, messages.text("yaml_tab", language), messages.text("yaml_tab_hint", language))
-            )
+            problems.append(Problem(path, line_no, messages.say("yaml_tab"), messages.say("yaml_tab_hint")))
         elif line.startswith("\u3000") or _KEY_FULLWIDTH_SPACE.match(line):
-            problems.append(_fullwidth(path, line_no, "\u3000", language))
+            problems.append(_fullwidth(path, line_no, "\u3000"))
         elif _KEY_FULLWIDTH_COLON.match(line):
-            problems.append(_fullwidth(path, line_no, "：", language))
+            problems.append(_fullwidth(path, line_no, "："))
     return problems
 
 
-def _fullwidth(path: str, line: int, char: str, language: str) -> Problem:
-    shown = "全角空格" if char == "\u3000" and messages.is_chinese(language) else char
-    if char == "\u3000" and not messages.is_chinese(language):
-        shown = "U+3000 IDEOGRAPHIC SPACE"
+def _fullwidth(path: str, line: int, char: str) -> Problem:
+    shown: messages.Text | str = messages.say("char_fullwidth_space") if char == "\u3000" else char
     replacement = _FULLWIDTH[char]
-    shown_replacement = "空格" if replacement == " " and messages.is_chinese(language) else replacement
+    shown_replacement: messages.Text | str = messages.say("char_space") if replacement == " " else replacement
     return Problem(
         path,
         line,
-        messages.text("yaml_fullwidth", language, char=shown),
-        messages.text("yaml_fullwidth_hint", language, replacement=shown_replacement),
+        messages.say("yaml_fullwidth", char=shown),
+        messages.say("yaml_fullwidth_hint", replacement=shown_replacement),
     )
 
 
-def _yaml_problem(error: yaml.MarkedYAMLError, yaml_text: str, path: str, first_line: int, language: str) -> Problem:
+def _yaml_problem(error: yaml.MarkedYAMLError, yaml_text: str, path: str, first_line: int) -> Problem:
     """The parser's complaint as a message an editor can act on, at the line where the mistake is.
 
     PyYAML (pure Python or libyaml, whose wording differs) describes what the
@@ -233,12 +225,12 @@ def _yaml_problem(error: yaml.MarkedYAMLError, yaml_text: str, path: str, first_
     """
     found = _diagnose(error, yaml_text.split("\n"))
     if found.fullwidth is not None:
-        return _fullwidth(path, first_line + found.line, found.fullwidth, language)
+        return _fullwidth(path, first_line + found.line, found.fullwidth)
     return Problem(
         path,
         first_line + found.line,
-        messages.text(found.key, language, **found.values),
-        messages.text(found.key + "_hint", language, **found.values),
+        messages.say(found.key, **found.values),
+        messages.say(found.key + "_hint", **found.values),
     )
 
 
@@ -422,10 +414,9 @@ def _quoted_example(line: str) -> str:
 class _Converter:
     """Turn composed nodes into plain values, refusing tags, aliases and duplicate keys."""
 
-    def __init__(self, path: str, first_line: int, language: str) -> None:
+    def __init__(self, path: str, first_line: int) -> None:
         self.path = path
         self.first_line = first_line
-        self.language = language
         self.problems: list[Problem] = []
         self._seen: set[int] = set()
         self._alias_reported = False  # one problem per file: a bomb repeats its aliases thousands of times
@@ -496,7 +487,7 @@ class _Converter:
             Problem(
                 self.path,
                 self._line(node),
-                messages.text(key, self.language, **values),
-                messages.text(hint, self.language),
+                messages.say(key, **values),
+                messages.say(hint),
             )
         )

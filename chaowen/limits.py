@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from .content import MAX_DOCUMENT_BYTES
 from .lists import ListLayout
+from .messages import Text, say
 
 # Nesting of lists and quotes: real writing stays far below, Python-Markdown's recursion far above.
 MAX_DEPTH: Final = 60
@@ -52,31 +52,32 @@ _MAYBE_DEEP = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Refusal:
-    """Why a body is not rendered: a message key of :mod:`chaowen.messages`, the values
-    its text and hint take, and the 0-based line of the body where the editor should
-    look (``None``: the document as a whole)."""
+    """Why a body is not rendered (a message and how to fix it, worded where they are
+    reported) and the 0-based line of the body where the editor should look (``None``:
+    the document as a whole)."""
 
-    key: str
+    message: Text
+    hint: Text
     line: int | None = None
-    values: Mapping[str, object] = field(default_factory=dict)
 
 
 def check_limits(body: str) -> Refusal | None:
     """A refusal when the body is too large, too deeply nested or too slow to render."""
     if len(body) * 4 > MAX_BODY_BYTES and len(body.encode("utf-8")) > MAX_BODY_BYTES:
         size = len(body.encode("utf-8")) / 1048576
-        return Refusal("too_large", None, {"size": f"{size:.1f}", "limit": MAX_BODY_BYTES // 1048576})
+        limit = MAX_BODY_BYTES // 1048576
+        return Refusal(say("too_large", size=f"{size:.1f}", limit=limit), say("too_large_hint"))
     prose, fences = _blank_fences(body)
     deep = _deep_line(prose)
     if deep is not None:
-        return Refusal("too_deep", deep, {"limit": MAX_DEPTH})
+        return Refusal(say("too_deep", limit=MAX_DEPTH), say("too_deep_hint"), deep)
     starts = [0, *(m.end() for m in _BLANK_LINE.finditer(prose))]
     linear = _PER_BLOCK * len(starts) + _PER_LINE * prose.count("\n") + _PER_CHAR * len(prose) + _PER_FENCE * fences
     if linear > MAX_SECONDS:
-        return Refusal("too_long")
+        return Refusal(say("too_long"), say("too_long_hint"))
     extra, line = _superlinear(prose, starts)
     if linear + extra > MAX_SECONDS:
-        return Refusal("too_complex", line)
+        return Refusal(say("too_complex"), say("too_complex_hint"), line)
     return None
 
 

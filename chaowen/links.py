@@ -178,7 +178,6 @@ def find_broken(
     scan, ``files`` and the ids of the pages it links to, which is what lets a
     build check only the pages whose bytes or targets changed.
     """
-    language = site.config.language
     resolver = _Resolver(site, files)
     found: dict[str, tuple[BrokenLink, ...]] = {}
     leads_to: dict[str, frozenset[str]] = {}
@@ -198,7 +197,7 @@ def find_broken(
             key = (target.file, target.fragment)
             if key in seen:
                 continue
-            problem = _what_is_wrong(target, url, is_resource, scan_of, files, resolver.base_path, language)
+            problem = _what_is_wrong(target, url, is_resource, scan_of, files, resolver.base_path)
             if problem is None:
                 continue
             seen.add(key)
@@ -219,12 +218,11 @@ def report(
 
     ``markups`` is read only for the documents of pages that have a broken link.
     """
-    language = site.config.language
     resolver = _Resolver(site, files)
     sources = {output_file(spec.path): spec.source for spec in site.pages if spec.source is not None}
     templates = {output_file(spec.path): spec.template for spec in site.pages}
     problems: list[Problem] = []
-    from_templates: dict[tuple[str, str], list[str]] = {}  # (url, message) -> the pages that have it
+    from_templates: dict[tuple[str, messages.Text], list[str]] = {}  # (url, message) -> the pages that have it
     for path in sorted(broken):
         source = sources.get(path)
         written = _content_links(site, markups[source], source, resolver, path) if source else {}
@@ -242,10 +240,9 @@ def report(
                 continue
             from_templates.setdefault((link.url, link.message), []).append(path)
     for (_url, message), where in from_templates.items():
-        hint = messages.text("template_link_hint", language, template=templates.get(where[0], "?"))
+        hint = messages.say("template_link_hint", template=templates.get(where[0], "?"))
         if len(where) > 1:
-            separator = "；" if messages.is_chinese(language) else "; "
-            hint += separator + messages.text("also_on_pages", language, count=len(where) - 1)
+            hint = messages.say("and_then", first=hint, then=messages.say("also_on_pages", count=len(where) - 1))
         problems.append(Problem(with_base(resolver.base_path, _page_path(where[0])), None, message, hint))
     return problems
 
@@ -293,26 +290,25 @@ def _what_is_wrong(
     scan_of: ScanOf,
     files: AbstractSet[str],
     base_path: str,
-    language: str,
-) -> tuple[str, str, Severity] | None:
+) -> tuple[messages.Text, messages.Text, Severity] | None:
     """(message, hint, severity) when ``target`` does not resolve; None when it does."""
     shown = url.strip()
     if not target.inside:
         return (
-            messages.text("outside_base", language, target=shown, base=base_path),
-            messages.text("outside_base_hint", language),
+            messages.say("outside_base", target=shown, base=base_path),
+            messages.say("outside_base_hint"),
             Severity.ERROR if is_resource else Severity.WARNING,
         )
     if target.file not in files:
         if is_resource:
             return (
-                messages.text("missing_image", language, target=shown),
-                messages.text("missing_image_hint", language),
+                messages.say("missing_image", target=shown),
+                messages.say("missing_image_hint"),
                 Severity.ERROR,
             )
         return (
-            messages.text("broken_page_link", language, target=shown),
-            messages.text("broken_link_hint", language),
+            messages.say("broken_page_link", target=shown),
+            messages.say("broken_link_hint"),
             Severity.WARNING,
         )
     if target.fragment and target.fragment.lower() != _TOP:
@@ -320,8 +316,8 @@ def _what_is_wrong(
         if page is None or target.fragment in page.ids:
             return None
         return (
-            messages.text("broken_anchor", language, target=shown, fragment=target.fragment),
-            messages.text("broken_anchor_hint", language),
+            messages.say("broken_anchor", target=shown, fragment=target.fragment),
+            messages.say("broken_anchor_hint"),
             Severity.WARNING,
         )
     return None

@@ -117,11 +117,8 @@ class Hub:
 
 def problem_view(problem: Problem, language: str) -> dict[str, Any]:
     """A problem as the overlay shows it: place (file and line), message, hint."""
-    place = (
-        problem.path
-        if problem.line is None
-        else messages.text("serve_place_line", language, path=problem.path, line=problem.line)
-    )
+    path = problem.path_in(language)  # a command-line option is named as one
+    place = path if problem.line is None else messages.text("serve_place_line", language, path=path, line=problem.line)
     return {
         "path": problem.path,
         "line": problem.line,

@@ -44,7 +44,7 @@ from .cjk import count_chars, cut_summary, join_cjk_breaks, reading_minutes
 from .errors import Problem, Severity
 from .limits import MAX_DEPTH, check_limits
 from .lists import ListLayoutPreprocessor
-from .messages import is_chinese, text
+from .messages import Text, is_chinese, say
 from .model import Heading, Markup
 from .tree import BLOCK_TAGS, walk
 from .urls import with_base
@@ -108,14 +108,15 @@ def render_markdown(
     refused = check_limits(body)
     if refused is not None:
         line = None if refused.line is None else body_line + refused.line
-        return _empty_markup(summary), (ctx.refusal(line, refused.key, **refused.values),)
+        return _empty_markup(summary), (Problem(display_path, line, refused.message, refused.hint),)
     try:
         html_text = _convert(ctx)
     except RecursionError:
         # Safety net behind the depth check: the instance may be half-way through a
         # document, so it is thrown away and rebuilt on the next call.
         _ENGINES.__dict__.clear()
-        return _empty_markup(summary), (ctx.refusal(None, "too_deep", limit=MAX_DEPTH),)
+        refusal = Problem(display_path, None, say("too_deep", limit=MAX_DEPTH), say("too_deep_hint"))
+        return _empty_markup(summary), (refusal,)
     markup = Markup(
         html=html_text,
         toc=tuple(ctx.toc),
@@ -161,20 +162,9 @@ class _Context:
             self._newlines = [m.start() for m in re.finditer("\n", self.body)]
         return self.body_line + bisect_left(self._newlines, pos)
 
-    def refusal(self, line: int | None, key: str, **values: object) -> Problem:
-        """The error for a document that is not rendered at all."""
-        return Problem(self.display_path, line, text(key, self.language, **values), text(f"{key}_hint", self.language))
-
-    def problem(self, key: str, target: str, severity: Severity, **values: object) -> None:
-        self.problems.append(
-            Problem(
-                self.display_path,
-                self.line_of(target),
-                text(key, self.language, target=target),
-                text(f"{key}_hint", self.language, **values),
-                severity,
-            )
-        )
+    def problem(self, message: Text, hint: Text, target: str, severity: Severity) -> None:
+        """A problem with the link or image ``target``, on the line where it is written."""
+        self.problems.append(Problem(self.display_path, self.line_of(target), message, hint, severity))
 
 
 def _empty_markup(summary: str) -> Markup:
@@ -421,7 +411,7 @@ def _rewrite(element: etree.Element, attribute: str, ctx: _Context, *, image: bo
         return  # obfuscated mailto: autolink, or stashed HTML: not a path
     if _WINDOWS.match(raw):
         name = re.split(r"[\\/]", unquote(raw))[-1]
-        ctx.problem("absolute_path", raw, Severity.ERROR, name=name)
+        ctx.problem(say("absolute_path", target=raw), say("absolute_path_hint", name=name), raw, Severity.ERROR)
         return
     if raw.startswith(("#", "/")) or _SCHEME.match(raw):
         return  # fragment, root-absolute, protocol-relative or external
@@ -435,9 +425,9 @@ def _rewrite(element: etree.Element, attribute: str, ctx: _Context, *, image: bo
     site_path = ctx.urls.get(resolved) if inside else None
     if site_path is None:
         if image:
-            ctx.problem("missing_image", raw, Severity.ERROR)
+            ctx.problem(say("missing_image", target=raw), say("missing_image_hint"), raw, Severity.ERROR)
         else:
-            ctx.problem("broken_link", raw, Severity.WARNING)
+            ctx.problem(say("broken_link", target=raw), say("broken_link_hint"), raw, Severity.WARNING)
         return
     element.set(attribute, with_base(ctx.base_path, site_path) + suffix)
 

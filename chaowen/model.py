@@ -20,6 +20,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .messages import Text
+
 EMPTY: Mapping[Any, Any] = MappingProxyType({})
 
 
@@ -104,14 +106,18 @@ class Document:
     (``essays/王小明-心得.md``); it is the document's identity everywhere.
     ``body_line`` is the 1-based line of the file where the body starts, so that
     problems found in the body can name the line of the file.
+
+    Every attribute from ``title`` to ``extra`` is filled by the row of the same name in
+    ``schema.FRONT_MATTER`` (``authors`` also by ``author``), converted by the row's type;
+    ``tests/unit/test_schema.py`` holds the two equal in name and type.
     """
 
     source: str
     kind: Kind
-    title: str
-    date: datetime | None
-    slug: str
-    body: str
+    title: str = ""
+    date: datetime | None = None
+    slug: str = ""
+    body: str = ""
     body_line: int = 1
     number: int | None = None
     track: str | None = None  # a track key
@@ -359,8 +365,8 @@ class BrokenLink:
     url: str
     file: str
     fragment: str
-    message: str
-    hint: str
+    message: Text
+    hint: Text
     error: bool
 
 

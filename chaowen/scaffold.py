@@ -21,12 +21,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from . import messages
+from . import fields, messages
 from .content import BODY_PLACEHOLDER, decode, kind_of, walk_content
 from .errors import Problem, Severity
 from .frontmatter import parse_yaml, split
 from .model import Kind, SiteConfig, TrackConfig
-from .schema import FRONT_MATTER, REQUIRED, FieldSpec, nearest
+from .schema import FRONT_MATTER, REQUIRED, FieldSpec
 from .urls import slugify
 
 TRACKS: tuple[TrackConfig, ...] = (
@@ -206,7 +206,7 @@ def issue_numbers(config: SiteConfig) -> dict[int, str]:
             raw = (config.content_dir / source).read_bytes()
         except OSError:
             continue
-        text, _problem = decode(raw, source, config.language)
+        text, _problem = decode(raw, source)
         if text is None:
             continue
         value = split(text, source).fields.get("number")
@@ -218,15 +218,10 @@ def issue_numbers(config: SiteConfig) -> dict[int, str]:
 
 def find_track(config: SiteConfig, wanted: str) -> tuple[TrackConfig | None, Problem | None]:
     """The track named by key or name, as ``content`` accepts them; else a problem listing the valid ones."""
-    cleaned = wanted.strip()
-    for track in config.tracks:
-        if cleaned in (track.key, track.name) or cleaned.lower() == track.key:
-            return track, None
-    language = config.language
-    names = [track.name for track in config.tracks]
-    suggestion = nearest(cleaned, names, cutoff=0.4) or nearest(cleaned, [t.key for t in config.tracks], cutoff=0.4)
-    hint = messages.text("did_you_mean", language, suggestion=suggestion) if suggestion else ""
-    message = messages.text("unknown_track", language, value=cleaned, choices=messages.join_choices(names, language))
+    found = fields.find_track(config.tracks, wanted)
+    if found is not None:
+        return found, None
+    message, hint = fields.unknown_track(config.tracks, wanted)
     return None, Problem("--track", None, message, hint)
 
 
@@ -260,8 +255,8 @@ def document_file(
                 Problem(
                     "--issue",
                     None,
-                    messages.text("duplicate_number", language, value=number, other=numbers[number]),
-                    messages.text("duplicate_number_hint", language),
+                    messages.say("duplicate_number", value=number, other=numbers[number]),
+                    messages.say("duplicate_number_hint"),
                 )
             )
             return None, problems
@@ -269,13 +264,13 @@ def document_file(
     elif issue is not None:
         values["issue"] = str(issue)
         if issue not in numbers:
-            choices = messages.join_choices([str(n) for n in sorted(numbers)], language) or "—"
+            choices = [str(n) for n in sorted(numbers)] or ["—"]
             problems.append(
                 Problem(
                     "--issue",
                     None,
-                    messages.text("missing_issue", language, value=issue),
-                    messages.text("missing_issue_hint", language, choices=choices),
+                    messages.say("missing_issue", value=issue),
+                    messages.say("missing_issue_hint", choices=choices),
                     Severity.WARNING,
                 )
             )
@@ -312,7 +307,7 @@ def front_matter(kind: Kind, values: Mapping[str, str], config: SiteConfig) -> s
 def _describe(spec: FieldSpec, config: SiteConfig) -> str:
     chinese = messages.is_chinese(config.language)
     text = spec.zh if chinese else spec.en
-    if spec.name == "track" and config.tracks:
+    if spec.type == "track" and config.tracks:
         text += "：" if chinese else ": "
         text += messages.join_choices([t.name for t in config.tracks], config.language)
     return text

@@ -21,15 +21,19 @@ class FieldSpec:
     """A field: its name, the shape of its value, and what it means (in both languages)."""
 
     name: str
-    type: str  # text | int | bool | date | list | text_or_list | mapping | tracks | image
+    type: str  # text | int | bool | date | text_or_list | mapping | image | track (front matter) | tracks (config)
     zh: str
     en: str
     default: Any = None
     required: frozenset[Kind] = frozenset()  # the kinds (front matter) that must give it
     example: str = ""  # a value as an editor writes it: the scaffold's and the error hints' example
+    # Front matter only. ``rule``: a check beyond the type, by name (chaowen.fields.RULES), run after every
+    # field is converted. ``attribute``: the Document attribute the value goes to when not the field's name.
+    rule: str = ""
+    attribute: str = ""
 
 
-# Every way of writing a date that the build reads (content.read_date), and the JSON Schema's "date" pattern:
+# Every way of writing a date that the build reads (dates.read_date), and the JSON Schema's "date" pattern:
 # 2024-03-05, 2024/3/5, 2024年3月5日, 2024-03-05 14:30, 2024-03-05T14:30:00+08:00. Whether the day exists is
 # the build's check; a pattern cannot know it. Digits are spelt out ([0-9０-９], not \d): in Python \d is any
 # Unicode digit, in an editor's (ECMAScript) validator ASCII only, and the two must accept the same dates.
@@ -91,7 +95,7 @@ _ALL_KINDS: Final = frozenset(Kind)
 _NOT_PAGE: Final = frozenset({Kind.ISSUE, Kind.MINUTES, Kind.ESSAY})
 
 _COMMON: Final[tuple[FieldSpec, ...]] = (
-    FieldSpec("title", "text", "标题", "Title", required=_ALL_KINDS, example="标题"),
+    FieldSpec("title", "text", "标题", "Title", required=_ALL_KINDS, example="标题", rule="title_without_number"),
     FieldSpec(
         "date",
         "date",
@@ -116,13 +120,14 @@ _COMMON: Final[tuple[FieldSpec, ...]] = (
         "网址中的名字（小写英文、数字、连字符）",
         "Name in the URL (lower-case ASCII, digits, hyphens)",
         example="my-page",
+        rule="slug",
     ),
     FieldSpec("draft", "bool", "草稿：true 时不发布", "Draft: not published unless --drafts", False, example="true"),
     FieldSpec("extra", "mapping", "自定义字段，原样传给模板", "Free-form fields passed to templates", example="{}"),
 )
 _TRACK = FieldSpec(
     "track",
-    "text",
+    "track",
     "赛道：代号或中文名",
     "Track: its key or its name",
     required=frozenset({Kind.MINUTES, Kind.ESSAY}),
@@ -155,8 +160,15 @@ FRONT_MATTER: Final[dict[Kind, tuple[FieldSpec, ...]]] = {
     + (
         _TRACK,
         _ISSUE,
-        FieldSpec("author", "text", "作者", "Author", example="姓名"),
-        FieldSpec("authors", "text_or_list", "多位作者（列表）", "Several authors (a list)", example="张三、李四"),
+        FieldSpec("author", "text_or_list", "作者", "Author", example="姓名", attribute="authors"),
+        FieldSpec(
+            "authors",
+            "text_or_list",
+            "多位作者（列表）",
+            "Several authors (a list)",
+            example="张三、李四",
+            rule="not_both_authors",
+        ),
         FieldSpec("unit", "text", "作者单位，例如 临浦镇", "The author's work unit", example="临浦镇"),
     ),
     Kind.PAGE: _COMMON,
@@ -178,8 +190,27 @@ def spec_of(kind: Kind, name: str) -> FieldSpec | None:
     return None
 
 
-def _document_attributes() -> frozenset[str]:
-    return frozenset(f.name for f in fields(Document))
+# Document attributes that no row fills: where the file is and what follows its front matter. Every other
+# attribute is filled by the row of its name (or the row whose ``attribute`` it is); tests hold the two equal.
+DERIVED: Final = frozenset({"source", "kind", "body", "body_line", "more", "field_lines", "digest"})
+DOCUMENT_ATTRIBUTES: Final = frozenset(f.name for f in fields(Document)) - DERIVED
+# The Python type each field type converts to, as Document's annotations spell it.
+PYTHON_TYPES: Final[dict[str, str]] = {
+    "text": "str",
+    "text_or_list": "tuple[str, ...]",
+    "int": "int | None",
+    "bool": "bool",
+    "date": "datetime | None",
+    "mapping": "Mapping[str, Any]",
+    "image": "str | None",
+    "track": "str | None",
+}
+
+
+def attribute_of(spec: FieldSpec) -> str | None:
+    """The Document attribute a row fills; None when it has none (its value is kept in ``Document.more``)."""
+    name = spec.attribute or spec.name
+    return name if name in DOCUMENT_ATTRIBUTES else None
 
 
 def table_only(kind: Kind) -> tuple[FieldSpec, ...]:
@@ -187,8 +218,7 @@ def table_only(kind: Kind) -> tuple[FieldSpec, ...]:
 
     They are validated, cached and shown by their type alone, so declaring one here is all it takes.
     """
-    own = _document_attributes()
-    return tuple(spec for spec in FRONT_MATTER[kind] if spec.name not in own)
+    return tuple(spec for spec in FRONT_MATTER[kind] if attribute_of(spec) is None)
 
 
 def _types_by_name() -> dict[str, str]:
@@ -202,18 +232,6 @@ def _types_by_name() -> dict[str, str]:
 
 # A field's type is the same in every kind that has it (the cache reads Document.more by name).
 FIELD_TYPES: Final[dict[str, str]] = _types_by_name()
-
-
-def field_names(kind: Kind) -> tuple[str, ...]:
-    return tuple(spec.name for spec in FRONT_MATTER[kind])
-
-
-def all_front_matter_names() -> tuple[str, ...]:
-    names: dict[str, None] = {}
-    for specs in FRONT_MATTER.values():
-        for spec in specs:
-            names[spec.name] = None
-    return tuple(names)
 
 
 def nearest(word: str, choices: Iterable[str], cutoff: float = 0.5) -> str | None:
@@ -232,6 +250,7 @@ _JSON_TYPES: Final[dict[str, dict[str, Any]]] = {
     "text_or_list": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
     "mapping": {"type": "object"},
     "image": {"type": "string", "pattern": IMAGE_PATTERN},
+    "track": {"type": "string"},
 }
 
 
@@ -242,7 +261,7 @@ def json_schema(kind: Kind, track_names: Iterable[str] = (), language: str = "zh
     for spec in FRONT_MATTER[kind]:
         prop = dict(_JSON_TYPES[spec.type])
         prop["description"] = spec.zh if chinese else spec.en
-        if spec.name == "track" and track_names:
+        if spec.type == "track" and track_names:
             prop = {"description": prop["description"], "enum": sorted(set(track_names))}
         properties[spec.name] = prop
     schema: dict[str, Any] = {

@@ -56,8 +56,9 @@ from pagefind.service import PagefindService, get_executable
 from pagefind.service.types import InternalResponsePayload
 
 from . import messages
-from .cache import PageEntry, digest
+from .cache import digest
 from .errors import BuildError, Problem
+from .manifest import PageEntry
 from .model import Kind, Output, Site
 from .urls import output_file
 

@@ -77,14 +77,13 @@ def build_site(
     """
     every = sorted(documents, key=lambda d: d.source)
     problems: list[Problem] = []
-    language = config.language
-    issue_numbers = _issue_numbers(every, problems, language)
+    issue_numbers = _issue_numbers(every, problems)
     # A second issue with a taken number has been reported; placing it too would add a
     # misleading duplicate-URL error ("change the slug") for the same mistake.
     placed_issues = set(issue_numbers.values())
     every = [d for d in every if d.kind is not Kind.ISSUE or d.number is None or d.source in placed_issues]
     published = [d for d in every if drafts or (not d.draft and (d.date is None or d.date <= now))]
-    _check_issue_refs(published, issue_numbers, problems, language)
+    _check_issue_refs(published, issue_numbers, problems)
 
     urls: dict[str, str] = {}
     owner: dict[str, str] = {}
@@ -96,13 +95,10 @@ def build_site(
                 Problem(
                     f"content/{document.source}",
                     document.field_lines.get("slug", 1),
-                    messages.text(
-                        "duplicate_url",
-                        language,
-                        url="/" + path,
-                        other=f"content/{other}" if other != "chaowen" else other,
+                    messages.say(
+                        "duplicate_url", url="/" + path, other=f"content/{other}" if other != "chaowen" else other
                     ),
-                    messages.text("duplicate_url_hint", language),
+                    messages.say("duplicate_url_hint"),
                 )
             )
             continue
@@ -113,11 +109,11 @@ def build_site(
         urls[asset.source] = asset.source
 
     docs = {d.source: d for d in published if d.source in urls}
-    _check_images(docs.values(), {asset.source for asset in asset_list}, problems, language)
+    _check_images(docs.values(), {asset.source for asset in asset_list}, problems)
     return _assemble(config, docs, asset_list, urls), problems
 
 
-def _check_images(documents: Iterable[Document], assets: set[str], problems: list[Problem], language: str) -> None:
+def _check_images(documents: Iterable[Document], assets: set[str], problems: list[Problem]) -> None:
     """Every image a front-matter field names (a field of type image in the table) is a file under content/."""
     for document in documents:
         for name, target in document.more.items():
@@ -126,8 +122,8 @@ def _check_images(documents: Iterable[Document], assets: set[str], problems: lis
                     Problem(
                         f"content/{document.source}",
                         document.field_lines.get(name, 1),
-                        messages.text("missing_image", language, target=f"content/{target}"),
-                        messages.text("missing_image_hint", language),
+                        messages.say("missing_image", target=f"content/{target}"),
+                        messages.say("missing_image_hint"),
                     )
                 )
 
@@ -144,7 +140,7 @@ def document_path(document: Document) -> str:
     return f"{folder}/{document.slug}/" if folder else f"{document.slug}/"
 
 
-def _issue_numbers(documents: list[Document], problems: list[Problem], language: str) -> dict[int, str]:
+def _issue_numbers(documents: list[Document], problems: list[Problem]) -> dict[int, str]:
     numbers: dict[int, str] = {}
     for document in documents:
         if document.kind is not Kind.ISSUE or document.number is None:
@@ -154,10 +150,10 @@ def _issue_numbers(documents: list[Document], problems: list[Problem], language:
                 Problem(
                     f"content/{document.source}",
                     document.field_lines.get("number", 1),
-                    messages.text(
-                        "duplicate_number", language, value=document.number, other=f"content/{numbers[document.number]}"
+                    messages.say(
+                        "duplicate_number", value=document.number, other=f"content/{numbers[document.number]}"
                     ),
-                    messages.text("duplicate_number_hint", language),
+                    messages.say("duplicate_number_hint"),
                 )
             )
             continue
@@ -165,18 +161,16 @@ def _issue_numbers(documents: list[Document], problems: list[Problem], language:
     return numbers
 
 
-def _check_issue_refs(
-    documents: list[Document], numbers: dict[int, str], problems: list[Problem], language: str
-) -> None:
-    existing = "、".join(f"{n}" for n in sorted(numbers)) or "—"
+def _check_issue_refs(documents: list[Document], numbers: dict[int, str], problems: list[Problem]) -> None:
+    existing: list[str] | str = [str(n) for n in sorted(numbers)] or "—"
     for document in documents:
         if document.issue is not None and document.issue not in numbers:
             problems.append(
                 Problem(
                     f"content/{document.source}",
                     document.field_lines.get("issue", 1),
-                    messages.text("missing_issue", language, value=document.issue),
-                    messages.text("missing_issue_hint", language, choices=existing),
+                    messages.say("missing_issue", value=document.issue),
+                    messages.say("missing_issue_hint", choices=existing),
                 )
             )
 

@@ -36,7 +36,7 @@ class Theme:
     static_dirs: tuple[Path, ...]
 
 
-def find_theme(site_root: Path, name: str, language: str = "zh-CN") -> Theme:
+def find_theme(site_root: Path, name: str) -> Theme:
     """The theme chain: ``SITE/themes/NAME`` over the bundled theme of that name (or ``default``)."""
     candidates = [site_root / "themes" / name]
     for base in (PACKAGE_THEMES, REPO_THEMES):
@@ -52,8 +52,8 @@ def find_theme(site_root: Path, name: str, language: str = "zh-CN") -> Theme:
                 Problem(
                     f"themes/{name}",
                     None,
-                    messages.text("theme_missing", language, name=name),
-                    messages.text("theme_missing_hint", language, searched=", ".join(str(c) for c in candidates)),
+                    messages.say("theme_missing", name=name),
+                    messages.say("theme_missing_hint", searched=", ".join(str(c) for c in candidates)),
                 )
             ]
         )

@@ -60,6 +60,10 @@ def _language(ctx: click.Context | None) -> str:
     return session.language if session is not None else DEFAULT_LANGUAGE
 
 
+class Worded(click.UsageError):
+    """A command-line mistake chaowen found itself (not click), already worded in the site's language."""
+
+
 # ------------------------------------------------------------------ parameter types
 class BadValue(click.BadParameter):
     """A value that does not fit its parameter, as a catalogue key and the values for it."""
@@ -327,7 +331,7 @@ def describe(error: click.ClickException, language: str) -> tuple[str, str]:
         return messages.text("usage_no_such_command", language, name=error.command_name), hint
     if isinstance(error, click.BadOptionUsage):
         return _option_usage(error, language), ""
-    if messages.language_of(error.message) is not None:  # chaowen's own, already in the site's language
+    if isinstance(error, Worded):
         return error.message, ""
     extra = re.search(r"unexpected extra arguments? \((.*)\)", error.message)
     if extra:

@@ -1,45 +1,21 @@
 """The template context: plain, frozen data that templates receive.
 
 Every template gets ``site`` (:class:`SiteView`) and ``page`` (:class:`PageMeta`)
-plus the variables its page kind adds (listed per template below). Templates
+plus the variables its page kind adds (the context classes below). Templates
 never call back into chaowen; everything they show is here already, with URLs
 complete (they include the site's base path, e.g. ``/chaowen/essays/foo/``).
 
-Per template, besides ``site`` and ``page``:
-
-==================  ==========================================================
-home.html           latest_issue: ItemView | None, latest_issue_items: tuple[ItemView],
-                    latest_issue_groups: tuple[TrackGroup] (the latest issue's items by track),
-                    latest_essays, latest_minutes: tuple[ItemView], tracks: tuple[TrackView],
-                    track_numbers: tuple[TrackNumbers] (with each track's latest items),
-                    totals: tuple[Figure] (the journal in a few numbers)
-issue.html          doc: ItemView, content: Markup html, toc, groups: tuple[TrackGroup],
-                    prev, next: ItemView | None
-issues.html         issues: tuple[ItemView]
-document.html       doc, content, toc, prev, next, related: tuple[ItemView]   (essays, minutes)
-page.html           doc, content, toc                                          (standalone pages)
-track.html          track: TrackView, numbers: TrackNumbers (latest empty), items: tuple[ItemView],
-                    pager: Pager
-archive.html        years: tuple[YearGroup] (every year, months without items), year: YearGroup | None
-                    (on /archive/<year>/: that year, months with their items; None on /archive/),
-                    latest: YearGroup | None (on /archive/: the newest year with its items; None on a year's page)
-tags.html           tags: tuple[Counted]
-tag.html            tag: Counted, items: tuple[ItemView] (this page's), pager: Pager
-authors.html        authors: tuple[Counted]
-author.html         author: Counted, units: tuple[str], items: tuple[ItemView], pager: Pager
-stats.html          totals: tuple[Figure], charts: tuple[Chart]
-search.html         (nothing more)
-404.html            (nothing more)
-atom.xml            feed: FeedView
-sitemap.xml         entries: tuple[SitemapEntry]
-robots.txt          (nothing more)
-==================  ==========================================================
+Each template's variables are the fields of its context class below
+(:class:`PageContext` and a subclass per template: ``home.html`` gets a
+:class:`HomeContext`, ``document.html`` a :class:`DocumentContext` …); the renderer
+builds one per page and :func:`namespace` turns it into Jinja's variables, field by
+field. ``search.html``, ``404.html`` and ``robots.txt`` get a plain :class:`PageContext`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -256,24 +232,176 @@ class SitemapEntry:
     lastmod: str  # YYYY-MM-DD, "" when unknown
 
 
+# ----------------------------------------------------------------- contexts
+@dataclass(frozen=True, slots=True)
+class PageContext:
+    """What every template receives; ``search.html``, ``404.html`` and ``robots.txt`` get nothing more."""
+
+    site: SiteView
+    page: PageMeta
+
+
+@dataclass(frozen=True, slots=True)
+class HomeContext(PageContext):
+    """home.html"""
+
+    latest_issue: ItemView | None
+    latest_issue_items: tuple[ItemView, ...]
+    latest_issue_groups: tuple[TrackGroup, ...]  # the latest issue's items by track
+    latest_essays: tuple[ItemView, ...]
+    latest_minutes: tuple[ItemView, ...]
+    tracks: tuple[TrackView, ...]
+    track_numbers: tuple[TrackNumbers, ...]  # with each track's latest items
+    totals: tuple[Figure, ...]  # the journal in a few numbers
+
+
+@dataclass(frozen=True, slots=True)
+class BodyContext(PageContext):
+    """page.html (standalone pages); the base of the pages that show a document's body."""
+
+    doc: ItemView
+    content: Html
+    toc: tuple[Heading, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IssueContext(BodyContext):
+    """issue.html"""
+
+    groups: tuple[TrackGroup, ...]
+    prev: ItemView | None
+    next: ItemView | None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentContext(BodyContext):
+    """document.html (essays, minutes)"""
+
+    prev: ItemView | None
+    next: ItemView | None
+    related: tuple[ItemView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IssuesContext(PageContext):
+    """issues.html"""
+
+    issues: tuple[ItemView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrackContext(PageContext):
+    """track.html"""
+
+    track: TrackView
+    numbers: TrackNumbers  # latest empty
+    items: tuple[ItemView, ...]
+    pager: Pager
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveContext(PageContext):
+    """archive.html"""
+
+    years: tuple[YearGroup, ...]  # every year, months without items
+    year: YearGroup | None  # on /archive/<year>/: that year, months with their items; None on /archive/
+    latest: YearGroup | None  # on /archive/: the newest year with its items; None on a year's page
+
+
+@dataclass(frozen=True, slots=True)
+class TagsContext(PageContext):
+    """tags.html"""
+
+    tags: tuple[Counted, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TagContext(PageContext):
+    """tag.html"""
+
+    tag: Counted
+    items: tuple[ItemView, ...]  # this page's
+    pager: Pager
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorsContext(PageContext):
+    """authors.html"""
+
+    authors: tuple[Counted, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorContext(PageContext):
+    """author.html"""
+
+    author: Counted
+    units: tuple[str, ...]
+    items: tuple[ItemView, ...]
+    pager: Pager
+
+
+@dataclass(frozen=True, slots=True)
+class StatsContext(PageContext):
+    """stats.html"""
+
+    totals: tuple[Figure, ...]
+    charts: tuple[Chart, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedContext(PageContext):
+    """atom.xml"""
+
+    feed: FeedView
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapContext(PageContext):
+    """sitemap.xml"""
+
+    entries: tuple[SitemapEntry, ...]
+
+
+def namespace(context: PageContext) -> dict[str, object]:
+    """A context as Jinja's variables: one per field, by the field's name."""
+    return {f.name: getattr(context, f.name) for f in fields(context)}
+
+
 __all__ = [
+    "ArchiveContext",
+    "AuthorContext",
+    "AuthorsContext",
     "Bar",
+    "BodyContext",
     "Chart",
     "Counted",
+    "DocumentContext",
+    "FeedContext",
     "FeedEntry",
     "FeedView",
     "Figure",
     "Heading",
+    "HomeContext",
     "Html",
+    "IssueContext",
+    "IssuesContext",
     "ItemView",
     "Link",
     "MonthGroup",
+    "PageContext",
     "PageMeta",
     "Pager",
     "SiteView",
+    "SitemapContext",
     "SitemapEntry",
+    "StatsContext",
+    "TagContext",
+    "TagsContext",
+    "TrackContext",
     "TrackGroup",
     "TrackNumbers",
     "TrackView",
     "YearGroup",
+    "namespace",
 ]

@@ -55,37 +55,27 @@ class WriteStats:
     foreign: int = 0  # files and folders in the output folder that chaowen did not write, left in place
 
 
-def check_output_dir(output: Path, site_root: Path, language: str = "zh-CN") -> None:
+def check_output_dir(output: Path, site_root: Path) -> None:
     """Refuse an output folder that is part of the site, a parent of it, the home folder or
     the root, or that holds files no chaowen build wrote (see :func:`owned_files`)."""
     out = output.resolve()
     root = site_root.resolve()
     reasons = [
-        (out == root, "output_is_site"),
-        (out == root / "content" or (root / "content") in out.parents, "output_is_content"),
-        (out == root / "themes" or (root / "themes") in out.parents, "output_is_themes"),
-        (out in root.parents, "output_is_parent"),
-        (out == Path.home().resolve(), "output_is_home"),
-        (out == Path(out.anchor), "output_is_parent"),
+        (out == root, messages.say("output_is_site")),
+        (out == root / "content" or (root / "content") in out.parents, messages.say("output_is_content")),
+        (out == root / "themes" or (root / "themes") in out.parents, messages.say("output_is_themes")),
+        (out in root.parents, messages.say("output_is_parent")),
+        (out == Path.home().resolve(), messages.say("output_is_home")),
+        (out == Path(out.anchor), messages.say("output_is_parent")),
     ]
     for refused, reason in reasons:
         if refused:
-            raise BuildError(
-                [
-                    Problem(
-                        str(output),
-                        None,
-                        messages.text(
-                            "unsafe_output", language, path=str(output), reason=messages.text(reason, language)
-                        ),
-                        messages.text("unsafe_output_hint", language),
-                    )
-                ]
-            )
-    owned_files(output, language)
+            unsafe = messages.say("unsafe_output", path=str(output), reason=reason)
+            raise _refusal(output, unsafe, messages.say("unsafe_output_hint"))
+    owned_files(output)
 
 
-def owned_files(output: Path, language: str = "zh-CN") -> frozenset[str] | None:
+def owned_files(output: Path) -> frozenset[str] | None:
     """The files an earlier build recorded in ``output``'s manifest; None when ``output`` is new.
 
     New means it does not exist or is an empty folder. Raises BuildError for anything
@@ -94,27 +84,26 @@ def owned_files(output: Path, language: str = "zh-CN") -> frozenset[str] | None:
     if not os.path.lexists(output):
         return None
     if not output.is_dir():
-        raise BuildError([_output_problem(output, "output_not_folder", language)])
+        not_folder = messages.say("output_not_folder", path=str(output))
+        raise _refusal(output, not_folder, messages.say("output_not_folder_hint"))
     try:
         raw = (output / MANIFEST).read_bytes()
     except FileNotFoundError:
         with os.scandir(output) as entries:
             if next(entries, None) is None:
                 return None
-        raise BuildError([_output_problem(output, "output_foreign", language)]) from None
+        foreign = messages.say("output_foreign", path=str(output), manifest=MANIFEST)
+        raise _refusal(output, foreign, messages.say("output_foreign_hint")) from None
     files = _parse_manifest(raw)
     if files is None:
-        raise BuildError([_output_problem(output, "output_manifest_bad", language)])
+        damaged = messages.say("output_manifest_bad", path=str(output), manifest=MANIFEST)
+        raise _refusal(output, damaged, messages.say("output_manifest_bad_hint"))
     return files
 
 
-def _output_problem(output: Path, key: str, language: str) -> Problem:
-    return Problem(
-        str(output),
-        None,
-        messages.text(key, language, path=str(output), manifest=MANIFEST),
-        messages.text(f"{key}_hint", language),
-    )
+def _refusal(output: Path, message: messages.Text, hint: messages.Text) -> BuildError:
+    """The output folder is not chaowen's to write: nothing was changed."""
+    return BuildError([Problem(str(output), None, message, hint)])
 
 
 def _parse_manifest(raw: bytes) -> frozenset[str] | None:
@@ -170,10 +159,9 @@ class Staging:
     when a file the user put in ``output`` is where the build wants to write.
     """
 
-    def __init__(self, output: Path, *, reuse: bool = True, language: str = "zh-CN") -> None:
+    def __init__(self, output: Path, *, reuse: bool = True) -> None:
         self.output = output.absolute()
-        self.language = language
-        owned = owned_files(self.output, language)
+        owned = owned_files(self.output)
         self.fresh = owned is None and not self.output.exists()  # the staging folder becomes ``output``
         self.owned: frozenset[str] = owned or frozenset()  # what the previous builds wrote
         self.updating = reuse and bool(self.owned)
@@ -295,8 +283,8 @@ class Staging:
                 Problem(
                     str(self.output / path),
                     None,
-                    messages.text("output_collision", self.language, path=str(self.output / path)),
-                    messages.text("output_collision_hint", self.language),
+                    messages.say("output_collision", path=str(self.output / path)),
+                    messages.say("output_collision_hint"),
                 )
                 for path in sorted(blocked)
             ]

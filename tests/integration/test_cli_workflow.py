@@ -178,7 +178,7 @@ def test_new_on_an_english_site_speaks_english(make_site: SiteFactory) -> None:
     code, output = run(["new", "essay", "Visit", "--site", str(root), "--track", "iotx"])
     assert code == 1
     assert (
-        "error: --track: unknown track 'iotx'; choose one of: 智能物联, 生命健康, 新材料 (did you mean 'iot'?)"
+        "error: command-line option --track: unknown track 'iotx'; choose one of: 智能物联, 生命健康, 新材料 (did you mean 'iot'?)"
         in output
     )
 

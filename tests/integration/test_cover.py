@@ -31,7 +31,7 @@ def test_a_cover_outside_content_or_not_an_image_is_refused_at_its_line() -> Non
         document, problems = parse_document("issues/a.md", ISSUE.format(cover=written), config)
         assert document is None, written
         assert [(p.path, p.line) for p in problems] == [("content/issues/a.md", 5)], written
-        assert "cover" in problems[0].message
+        assert "cover" in problems[0].message_in("zh-CN")
 
 
 def test_the_cover_is_shown_on_the_issue_page_and_the_home_page_cold_and_warm(make_site: SiteFactory) -> None:

@@ -190,15 +190,15 @@ def test_cache_drops_deleted_documents(site: Path) -> None:
 def test_parallel_build_equals_single_process(site: Path, tmp_path: Path) -> None:
     one, two = tmp_path / "one", tmp_path / "two"
     build(BuildOptions(site_root=site, output=one, jobs=1, cache=False), now=NOW)
-    from chaowen import build as build_module
     from chaowen import markup_pool
+    from chaowen import render as render_module
 
-    thresholds = markup_pool.POOL_THRESHOLD, build_module._RENDER_POOL_THRESHOLD
-    markup_pool.POOL_THRESHOLD = build_module._RENDER_POOL_THRESHOLD = 1  # force both pools on this small site
+    thresholds = markup_pool.POOL_THRESHOLD, render_module._POOL_THRESHOLD
+    markup_pool.POOL_THRESHOLD = render_module._POOL_THRESHOLD = 1  # force both pools on this small site
     try:
         build(BuildOptions(site_root=site, output=two, jobs=2, cache=False), now=NOW)
     finally:
-        markup_pool.POOL_THRESHOLD, build_module._RENDER_POOL_THRESHOLD = thresholds
+        markup_pool.POOL_THRESHOLD, render_module._POOL_THRESHOLD = thresholds
     assert files(one) == files(two)
 
 
@@ -262,13 +262,15 @@ def test_files_trusted_by_their_stat_give_the_clean_build_too(site: Path, tmp_pa
 
 
 def test_unchanged_files_are_not_read_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import chaowen.content
+    import chaowen.doccache
 
     age(site)
     build(BuildOptions(site_root=site, jobs=1), now=NOW)
     reads: list[str] = []
-    original = chaowen.content._read
-    monkeypatch.setattr(chaowen.content, "_read", lambda path, *a: reads.append(path.name) or original(path, *a))
+    original = chaowen.doccache.read_source
+    monkeypatch.setattr(
+        chaowen.doccache, "read_source", lambda source, path: reads.append(path.name) or original(source, path)
+    )
     build(BuildOptions(site_root=site, jobs=1), now=NOW)
     assert reads == []
     edit_body(site)

@@ -225,7 +225,7 @@ def test_the_preview_builds_by_the_same_rules(site: Path, tmp_path: Path) -> Non
     (theirs / "notes.txt").write_text("keep\n", encoding="utf-8")
     with pytest.raises(BuildError) as raised:
         PreviewBuilder(ServeOptions(site_root=site, search=False), theirs).rebuild()
-    assert [p.message for p in raised.value.problems] == [
+    assert [p.message_in("zh-CN") for p in raised.value.problems] == [
         f"输出目录 {theirs} 里已有文件，但不是 chaowen 生成的（没有 .chaowen-manifest.json），没有改动任何文件"
     ]
     assert snapshot(theirs) == {"notes.txt": ("file", b"keep\n", (theirs / "notes.txt").stat().st_mtime_ns)}

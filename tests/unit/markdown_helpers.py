@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from chaowen.errors import Problem
 from chaowen.limits import MAX_DEPTH
 from chaowen.markup import render_markdown
-from chaowen.messages import text
+from chaowen.messages import Text, say
 from chaowen.model import Markup
 
 URLS = {
@@ -81,5 +81,9 @@ def text_of(element: ET.Element | None) -> str:
 
 def refused(problems: tuple[Problem, ...], key: str) -> bool:
     """One error, the refusal ``key`` (with its exact text for ``too_deep``)."""
-    expected = text(key, "zh-CN", limit=MAX_DEPTH) if key == "too_deep" else None
-    return len(problems) == 1 and problems[0].is_error and (expected is None or problems[0].message == expected)
+    if len(problems) != 1 or not problems[0].is_error:
+        return False
+    message = problems[0].message
+    if key == "too_deep":
+        return message == say(key, limit=MAX_DEPTH)
+    return isinstance(message, Text) and message.key == key

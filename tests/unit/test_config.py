@@ -33,7 +33,7 @@ def test_subpath_base_url(tmp_path: Path) -> None:
 def test_misspelt_key_names_the_nearest(tmp_path: Path) -> None:
     with pytest.raises(BuildError) as caught:
         load_config(write(tmp_path, CONFIG_YAML + "titel: x\nper_pgae: 5\n"))
-    messages = [(p.line, p.message, p.hint) for p in caught.value.problems]
+    messages = [(p.line, p.message_in("zh-CN"), p.hint_in("zh-CN")) for p in caught.value.problems]
     assert any("titel" in m and "title" in h for _, m, h in messages)
     assert any("per_pgae" in m and "per_page" in h for _, m, h in messages)
     assert all(line is not None for line, _, _ in messages)
@@ -52,13 +52,13 @@ def test_every_bad_value_is_reported(tmp_path: Path) -> None:
 def test_missing_config_says_how_to_start(tmp_path: Path) -> None:
     with pytest.raises(BuildError) as caught:
         load_config(tmp_path)
-    assert "chaowen init" in caught.value.problems[0].hint
+    assert "chaowen init" in caught.value.problems[0].hint_in("zh-CN")
 
 
 def test_bad_track_key(tmp_path: Path) -> None:
     with pytest.raises(BuildError) as caught:
         load_config(write(tmp_path, "title: x\ntracks:\n  - key: 智能\n    name: 智能物联\n"))
-    assert "赛道代号" in caught.value.problems[0].message
+    assert "赛道代号" in caught.value.problems[0].message_in("zh-CN")
 
 
 def test_yaml_mistake_in_config_is_named_in_chinese(tmp_path: Path) -> None:
@@ -75,6 +75,25 @@ def test_a_bad_base_url_from_the_command_line_is_blamed_on_the_option(tmp_path: 
     assert [p.format() for p in caught.value.problems] == [
         "命令行参数 --base-url: “example.org” 不是有效的网址：应以 http:// 或 https:// 开头"
         "（例如 --base-url https://example.org/chaowen/，或只写路径 --base-url /chaowen/）"
+    ]
+    assert [p.format("en") for p in caught.value.problems] == [
+        "command-line option --base-url: 'example.org' is not a valid URL: it must start with http:// or https://"
+        " (e.g. --base-url https://example.org/chaowen/, or just the path: --base-url /chaowen/)"
+    ]
+
+
+def test_problems_are_worded_in_the_language_they_are_reported_in(tmp_path: Path) -> None:
+    """The config stage does not word its problems: an English site's reporter asks for English."""
+    english = CONFIG_YAML + "language: en\ntitel: x\ntimezone: Mars/Base\n"
+    with pytest.raises(BuildError) as caught:
+        load_config(write(tmp_path, english))
+    assert [p.format("en") for p in caught.value.problems] == [
+        "chaowen.yaml:12: unknown config key 'titel' (did you mean 'title'?)",
+        "chaowen.yaml:13: unknown time zone 'Mars/Base' (for example Asia/Shanghai)",
+    ]
+    assert [p.format("zh-CN") for p in caught.value.problems] == [
+        "chaowen.yaml:12: 未知的配置项 “titel”（是否想写 “title”？）",
+        "chaowen.yaml:13: 未知的时区 “Mars/Base”（例如 Asia/Shanghai）",
     ]
 
 

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chaowen.content import decode, load_content, parse_date, parse_document, walk_content
+from chaowen.content import decode, load_content, parse_document, walk_content
+from chaowen.dates import parse_date
 from chaowen.model import Kind, SiteConfig
 from chaowen.schema import json_schema
 from tests.conftest import make_config
@@ -83,11 +84,11 @@ def test_impossible_dates_say_what_does_not_exist(config: SiteConfig, value: str
 def test_impossible_dates_in_english(config: SiteConfig) -> None:
     english = make_config(language="en")
     _, problems = parse_document("essays/a.md", ESSAY.replace("2024-03-05", "2023-02-29"), english)
-    assert [p.format() for p in problems] == [
+    assert [p.format("en") for p in problems] == [
         "content/essays/a.md:3: no such date: 2023-02 has no day 29 (2023 is not a leap year: February has 28 days)"
     ]
     _, problems = parse_document("essays/a.md", ESSAY.replace("2024-03-05", "2024-03-05 24:00"), english)
-    assert [p.format() for p in problems] == [
+    assert [p.format("en") for p in problems] == [
         "content/essays/a.md:3: no such time: hours run from 0 to 23, not 24 (use the 24-hour clock, e.g. 2024-03-15 14:30)"
     ]
 
@@ -108,7 +109,7 @@ def test_date_forms() -> None:
 def test_missing_fields_are_all_reported(config: SiteConfig) -> None:
     doc, problems = parse_document("essays/a.md", "---\nsummary: x\n---\n", config)
     assert doc is None
-    assert sorted(p.message for p in problems) == sorted(
+    assert sorted(p.message_in("zh-CN") for p in problems) == sorted(
         ["缺少必填字段 “title”", "缺少必填字段 “date”", "缺少必填字段 “track”", "缺少必填字段 “author”"]
     )
 
@@ -118,7 +119,7 @@ def test_unknown_field_is_a_warning_with_suggestion(config: SiteConfig) -> None:
     assert doc is not None
     (problem,) = problems
     assert not problem.is_error
-    assert "auther" in problem.message and "author" in problem.hint
+    assert "auther" in problem.message_in("zh-CN") and "author" in problem.hint_in("zh-CN")
     assert problem.line == 4
 
 
@@ -150,15 +151,15 @@ def test_draft_bool(config: SiteConfig) -> None:
 
 def test_gbk_file_is_decoded_with_a_warning() -> None:
     text, problem = decode(
-        "---\ntitle: 中文标题\n---\n正文内容，这是一段较长的中文文字。".encode("gbk"), "content/a.md", "zh-CN"
+        "---\ntitle: 中文标题\n---\n正文内容，这是一段较长的中文文字。".encode("gbk"), "content/a.md"
     )
     assert text is not None and "中文标题" in text
     assert problem is not None and not problem.is_error
-    assert "GB18030" in problem.message and "UTF-8" in problem.hint
+    assert "GB18030" in problem.message_in("zh-CN") and "UTF-8" in problem.hint_in("zh-CN")
 
 
 def test_binary_file_is_an_error() -> None:
-    text, problem = decode(bytes(range(256)) * 4, "content/a.md", "zh-CN")
+    text, problem = decode(bytes(range(256)) * 4, "content/a.md")
     assert text is None and problem is not None and problem.is_error
 
 
@@ -247,4 +248,4 @@ def test_the_placeholder_of_a_new_document_is_a_warning_with_its_line(language: 
         "en": f"content/essays/a.md:{line}: the text still holds the placeholder 'The text starts here.' "
         "that chaowen new wrote (replace it with the real text or delete the line, or it gets published)",
     }[language]
-    assert problem.format() == expected and not problem.is_error
+    assert problem.format(language) == expected and not problem.is_error

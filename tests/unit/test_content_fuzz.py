@@ -97,8 +97,8 @@ PARSER_WORDS = ("found", "expected", "while", "scanning", "parsing", "allowed", 
 def check(result: tuple[Document | None, list[Problem]], source: str) -> None:
     document, problems = result
     for problem in problems:
-        text = (problem.message + problem.hint).lower()
-        assert messages.language_of(problem.message) == "zh-CN", problem
+        text = (problem.message_in("zh-CN") + problem.hint_in("zh-CN")).lower()
+        assert messages.language_of(problem.message_in("zh-CN")) == "zh-CN", problem
         assert not [word for word in PARSER_WORDS if word in text], problem
     if document is None:
         assert any(p.is_error for p in problems)
@@ -128,7 +128,7 @@ def test_yamlish_front_matter(source: str, lines: list[tuple[str, str, str]], bo
 @settings(max_examples=50, deadline=None)
 @given(SOURCES, st.binary(max_size=400))
 def test_arbitrary_bytes(source: str, raw: bytes) -> None:
-    text, problem = decode(raw, f"content/{source}", "zh-CN")
+    text, problem = decode(raw, f"content/{source}")
     if text is None:
         assert problem is not None and problem.is_error
     else:

@@ -240,6 +240,12 @@ def test_problem_view_words_a_catalogue_problem_in_the_sites_language() -> None:
     json.dumps(chinese)  # what the event stream sends: plain text, no message objects
 
 
+def test_problem_view_names_a_command_line_option_as_one() -> None:
+    problem = Problem("--base-url", None, messages.say("option_bad_url", value="x"))
+    assert problem_view(problem, "en")["place"] == "command-line option --base-url"
+    assert problem_view(problem, "zh-CN")["place"] == "命令行参数 --base-url"
+
+
 # --------------------------------------------------------------------------- ports
 def test_a_busy_port_falls_through_to_the_next() -> None:
     tried: list[int] = []

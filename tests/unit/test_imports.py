@@ -8,22 +8,29 @@ import chaowen
 PACKAGE = Path(chaowen.__file__).parent
 # Lower index = earlier stage. A module may import only modules with a lower or equal rank.
 ORDER = [
+    ["catalogue_problems", "catalogue_commands"],
     ["errors", "messages", "model", "views", "urls"],
     ["frontmatter", "schema"],
-    ["config"],
+    ["config", "dates"],
+    ["fields"],
     ["content"],
+    ["doccache", "codec"],
     ["site"],
     ["tree"],
     ["cjk", "lists"],
     ["limits"],
     ["markup"],
     ["markup_pool"],
+    ["manifest"],
     ["cache"],
     ["theme"],
+    ["reads", "stats"],
+    ["contexts"],
+    ["links"],
     ["render"],
     ["search"],
-    ["links"],
     ["write"],
+    ["pages"],
     ["build"],
     ["scaffold"],
     ["watch", "httpd", "live"],
@@ -36,6 +43,9 @@ ORDER = [
 RANK = {name: rank for rank, names in enumerate(ORDER) for name in names}
 PURE = {
     "frontmatter",
+    "dates",
+    "fields",
+    "codec",
     "schema",
     "site",
     "tree",
@@ -48,6 +58,12 @@ PURE = {
     "views",
     "errors",
     "messages",
+    "catalogue_problems",
+    "catalogue_commands",
+    "manifest",
+    "reads",
+    "stats",
+    "contexts",
 }
 
 

@@ -133,8 +133,8 @@ def test_broken_link_is_a_warning_on_its_line() -> None:
     (problem,) = problems
     assert problem.severity is Severity.WARNING
     assert (problem.path, problem.line) == ("content/essays/wang.md", BODY_LINE + 2)
-    assert "nope.md" in problem.message
-    assert problem.hint
+    assert "nope.md" in problem.message_in("zh-CN")
+    assert problem.hint_in("zh-CN")
     assert 'href="nope.md#x"' in markup.html  # left as written
     assert markup.links == ("essays/nope.md",)  # missing targets are dependencies too
 
@@ -144,7 +144,7 @@ def test_missing_image_is_an_error_on_its_line() -> None:
     assert [(p.severity, p.line, p.path) for p in problems] == [
         (Severity.ERROR, BODY_LINE + 3, "content/essays/wang.md")
     ]
-    assert "../images/没有.png" in problems[0].message
+    assert "../images/没有.png" in problems[0].message_in("zh-CN")
 
 
 def test_link_escaping_content_is_reported() -> None:
@@ -175,17 +175,17 @@ def test_windows_absolute_paths_are_errors_naming_the_file(target: str, name: st
     (problem,) = problems
     assert problem.severity is Severity.ERROR
     assert problem.line == BODY_LINE + 1
-    assert f"../images/{name}" in problem.hint
+    assert f"../images/{name}" in problem.hint_in("zh-CN")
 
 
 def test_windows_path_in_a_link_is_an_error_too() -> None:
     _, problems = render("[文件](D:\\资料\\课程表.pdf)\n")
-    assert [(p.severity, "课程表.pdf" in p.hint) for p in problems] == [(Severity.ERROR, True)]
+    assert [(p.severity, "课程表.pdf" in p.hint_in("zh-CN")) for p in problems] == [(Severity.ERROR, True)]
 
 
 def test_messages_follow_the_language() -> None:
     _, problems = render("[x](nope.md)\n", language="en")
-    assert problems[0].message == "link to a missing file 'nope.md'"
+    assert problems[0].message_in("en") == "link to a missing file 'nope.md'"
 
 
 # --------------------------------------------------------------------------- other features

@@ -56,7 +56,7 @@ def test_new_essay_fills_in_what_it_was_given(config: SiteConfig) -> None:
     document, problems = parse_document(new.path.removeprefix("content/"), new.text, config)
     assert document is not None
     # its only problem: the placeholder body, to be replaced before it is published
-    assert [(p.message, p.is_error) for p in problems] == [
+    assert [(p.message_in("zh-CN"), p.is_error) for p in problems] == [
         ("正文里还留着新建文档时的占位文字 “正文从这里开始。”", False)
     ]
     assert (document.title, document.track, document.authors, document.issue) == (
@@ -76,7 +76,7 @@ def test_required_fields_not_given_are_left_empty_and_point_at_their_line(config
     assert "必填" in lines[track_line - 1] and "智能物联、生命健康、新材料" in lines[track_line - 1]
     document, problems = parse_document("minutes/sha-long.md", new.text, config)
     assert document is None
-    assert [(p.line, p.message) for p in problems if p.is_error] == [(track_line, "缺少必填字段 “track”")]
+    assert [(p.line, p.message_in("zh-CN")) for p in problems if p.is_error] == [(track_line, "缺少必填字段 “track”")]
 
 
 def test_optional_fields_are_comments_that_stay_valid_when_uncommented(config: SiteConfig) -> None:
@@ -98,14 +98,14 @@ def test_issue_takes_the_next_number_and_refuses_a_taken_one(config: SiteConfig)
     assert new is not None and "\nnumber: 4\n" in new.text
     new, problems = document_file(Kind.ISSUE, "春季刊", config, today=TODAY, issue=3, numbers=numbers)
     assert new is None
-    assert problems[0].is_error and "content/issues/c.md" in problems[0].message
+    assert problems[0].is_error and "content/issues/c.md" in problems[0].message_in("zh-CN")
 
 
 def test_essay_for_an_issue_that_does_not_exist_yet_is_created_with_a_warning(config: SiteConfig) -> None:
     new, problems = document_file(Kind.ESSAY, "心得", config, today=TODAY, issue=5, numbers={1: "x"})
     assert new is not None and "\nissue: 5\n" in new.text
     (problem,) = problems
-    assert not problem.is_error and "第5期不存在" in problem.message and "1" in problem.hint
+    assert not problem.is_error and "第5期不存在" in problem.message_in("zh-CN") and "1" in problem.hint_in("zh-CN")
 
 
 def test_title_without_pinyin_gets_a_dated_name(config: SiteConfig) -> None:
@@ -129,7 +129,10 @@ def test_find_track_by_key_or_name(config: SiteConfig, wanted: str) -> None:
 def test_unknown_track_names_the_valid_ones(config: SiteConfig) -> None:
     track, problem = find_track(config, "新材科")
     assert track is None and problem is not None
-    assert problem.format() == "--track: 未知的赛道 “新材科”，可选：智能物联、生命健康、新材料（是否想写 “新材料”？）"
+    assert (
+        problem.format()
+        == "命令行参数 --track: 未知的赛道 “新材科”，可选：智能物联、生命健康、新材料（是否想写 “新材料”？）"
+    )
 
 
 @pytest.mark.parametrize(

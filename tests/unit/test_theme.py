@@ -66,5 +66,5 @@ def test_missing_theme_names_where_it_looked(tmp_path: Path) -> None:
     with pytest.raises(BuildError) as caught:
         find_theme(tmp_path, "nope")
     problem = caught.value.problems[0]
-    assert "nope" in problem.message
-    assert str(tmp_path / "themes" / "nope") in (problem.hint or "")
+    assert problem.message_in("zh-CN") == "找不到主题 “nope”"
+    assert str(tmp_path / "themes" / "nope") in problem.hint_in("zh-CN")

@@ -1,0 +1,221 @@
+"""What a page read while it was rendered, and what those reads are worth in a later build.
+
+The renderer never holds the site model itself: it holds :func:`recording` views of
+it, through which every field read and every key looked up is written into a
+:class:`Recorder` as a *read*, a short string:
+
+=========================  ==============================================================
+``doc␟essays/a.md``        a document (its front matter, bytes and Markdown result)
+``by_track␟'iot'``         one key of a mapping field of :class:`~chaowen.model.Site`
+``by_track``               the whole field: iterating or sizing a mapping, any other field
+``config␟title``           one attribute of the :class:`~chaowen.model.SiteConfig`
+``static``                 a name given by the caller (the static files' URLs)
+=========================  ==============================================================
+
+(``␟`` is the unit separator ``\\x1f``.) The page manifest keeps each page's reads and
+a digest of their values (:meth:`Values.state`); a warm build renders a page again when
+that digest changed. Nothing here lists the fields of ``Site``: a field added later is
+recorded the first time a page reads it, so there is no list to forget. What cannot be
+recorded key by key is recorded whole, which costs re-rendering, never a stale page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar, cast
+
+from .model import Site, SiteConfig
+
+SEP = "\x1f"
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Recorder:
+    """The reads of the page being rendered; the renderer swaps :attr:`reads` per page."""
+
+    __slots__ = ("reads",)
+
+    def __init__(self) -> None:
+        self.reads: set[str] = set()
+
+    def read(self, key: str) -> None:
+        self.reads.add(key)
+
+
+def doc_read(source: str) -> str:
+    """The read of one document: its bytes, front matter and Markdown result."""
+    return f"doc{SEP}{source}"
+
+
+class RecordedMapping(Mapping[K, V]):
+    """A mapping that records each key looked up (found or not), and the whole field when iterated or sized."""
+
+    __slots__ = ("_key", "_mapping", "_name", "_recorder")
+
+    def __init__(self, name: str, mapping: Mapping[K, V], recorder: Recorder, key: Callable[[K], str]) -> None:
+        self._name = name
+        self._mapping = mapping
+        self._recorder = recorder
+        self._key = key
+
+    def __getitem__(self, key: K) -> V:
+        self._recorder.read(self._key(key))
+        return self._mapping[key]
+
+    def __iter__(self) -> Iterator[K]:
+        self._recorder.read(self._name)
+        return iter(self._mapping)
+
+    def __len__(self) -> int:
+        self._recorder.read(self._name)
+        return len(self._mapping)
+
+
+class _SiteReads:
+    """The site as the renderer sees it: see :func:`recording`."""
+
+    def __init__(self, site: Site, recorder: Recorder) -> None:
+        self._site = site
+        self._recorder = recorder
+        self._wrapped: dict[str, object] = {"config": _ConfigReads(site.config, recorder)}
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("_"):  # not set yet (copying): no lookup
+            raise AttributeError(name)
+        wrapped = self._wrapped.get(name)
+        if wrapped is not None:
+            return wrapped
+        value = getattr(self._site, name)
+        if name == "documents":
+            wrapped = RecordedMapping(name, value, self._recorder, doc_read)
+        elif isinstance(value, Mapping):
+            wrapped = RecordedMapping(name, value, self._recorder, _key_read(name))
+        else:  # any other field (a tuple, a value) is read whole, every time
+            self._recorder.read(name)
+            return value
+        self._wrapped[name] = wrapped
+        return wrapped
+
+
+def _key_read(name: str) -> Callable[[object], str]:
+    def read(key: object) -> str:
+        return f"{name}{SEP}{key!r}"
+
+    return read
+
+
+class _ConfigReads:
+    def __init__(self, config: SiteConfig, recorder: Recorder) -> None:
+        self._config = config
+        self._recorder = recorder
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        self._recorder.read(f"config{SEP}{name}")
+        return getattr(self._config, name)
+
+
+def recording(site: Site, recorder: Recorder) -> Site:
+    """``site`` with every read of its fields, keys and config written into ``recorder``.
+
+    It is not a copy: it answers each attribute from ``site`` and records on the way,
+    so it has every field ``Site`` has, now and after one is added.
+    """
+    return cast(Site, _SiteReads(site, recorder))
+
+
+class Values:
+    """What each read is worth in one build: a page whose reads are worth the same reads the same.
+
+    ``documents`` gives a document's value (a digest of its bytes and Markdown
+    result); ``named`` the values of reads the caller records by name (``static``).
+    """
+
+    def __init__(self, site: Site, documents: Callable[[str], str], named: Mapping[str, str]) -> None:
+        self._site = site
+        self._documents = documents
+        self._named = named
+        self._memo: dict[str, str] = {}
+        self._keys: dict[str, dict[str, Any]] = {}
+
+    def state(self, reads: Iterable[str]) -> str:
+        """A digest of the values of ``reads`` (in any order)."""
+        memo = self._memo
+        parts = []
+        for read in sorted(reads):
+            value = memo.get(read)
+            parts.append(read)
+            parts.append(self.of(read) if value is None else value)
+        text = "\n".join(parts)
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+    def of(self, read: str) -> str:
+        value = self._memo.get(read)
+        if value is None:
+            value = self._memo[read] = self._value(read)
+        return value
+
+    def _value(self, read: str) -> str:
+        if read in self._named:
+            return self._named[read]
+        head, sep, rest = read.partition(SEP)
+        site = self._site
+        if head == "doc":
+            return self._documents(rest) if rest in site.documents else "gone"
+        if head == "config":
+            return stable(getattr(site.config, rest, _MISSING))
+        field = getattr(site, head, _MISSING)
+        if not sep:
+            if head == "documents":  # every document: the digest of their values
+                return _digest(f"{s}={self._documents(s)}" for s in sorted(site.documents))
+            return _digest([stable(field)])
+        if not isinstance(field, Mapping):
+            return "gone"
+        keys = self._keys.get(head)
+        if keys is None:
+            keys = self._keys[head] = {repr(k): k for k in field}
+        return stable(field[keys[rest]]) if rest in keys else "gone"
+
+
+_MISSING = object()
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def stable(value: object) -> str:
+    """``repr`` with sets and mappings in sorted order, so that equal values give equal text in any process."""
+    if type(value) in _PLAIN:
+        return repr(value)
+    if value is _MISSING:
+        return "gone"
+    if type(value) is tuple and all(type(v) is str for v in value):
+        return repr(value)
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(stable(v) for v in value)) + "}"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(sorted(f"{stable(k)}: {stable(v)}" for k, v in value.items())) + "}"
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join(stable(v) for v in value) + ")"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        inner = ", ".join(f"{name}={stable(getattr(value, name))}" for name in _field_names(type(value)))
+        return f"{type(value).__name__}({inner})"
+    return repr(value)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _digest(parts: Iterable[str]) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(part.encode("utf-8", "surrogatepass"))
+        hasher.update(b"\x00")
+    return hasher.hexdigest()
