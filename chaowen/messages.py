@@ -673,6 +673,11 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "预览服务器处理 {request} 时内部出错，已回答 500，继续服务：{reason}",
         "internal error in the preview server while answering {request}; answered 500, still serving: {reason}",
     ),
+    # search index (search.py)
+    "search_engine_changed": (
+        "这个版本的 Pagefind 的 pagefind.js 与 chaowen 的搜索页不配套（缺少 PagefindInstance）",
+        "this Pagefind's pagefind.js does not fit chaowen's search page (it has no PagefindInstance)",
+    ),
 }
 
 

@@ -21,6 +21,7 @@ ORDER = [
     ["cache"],
     ["theme"],
     ["render"],
+    ["search_router"],
     ["search"],
     ["links"],
     ["write"],
@@ -46,6 +47,7 @@ PURE = {
     "views",
     "errors",
     "messages",
+    "search_router",
 }
 
 

@@ -199,11 +199,15 @@
     return item;
   }
 
+  // A short pause after each keystroke, so that a word typed letter by letter is searched once; nothing while an
+  // input method is still composing (pinyin letters are not the query), the search starts when it commits.
   var timer = 0;
-  input.addEventListener("input", function () {
+  function soon() {
     clearTimeout(timer);
-    timer = setTimeout(run, 200);
-  });
+    timer = setTimeout(run, 60);
+  }
+  input.addEventListener("input", function (event) { if (!event.isComposing) soon(); });
+  input.addEventListener("compositionend", soon);
   input.addEventListener("focus", function () { searcher().load().catch(function () {}); }, { once: true });
   [track, kind, order].forEach(function (select) { select.addEventListener("change", run); });
   form.addEventListener("submit", function (event) {
