@@ -341,7 +341,7 @@ class Timing:
     loads: list[float] = field(default_factory=list)  # the load average (1 minute) after each timed tab
 
 
-def run_browser(url: str, queries: list[Query], timed: list[str]) -> tuple[list[Answer], Timing]:
+def run_browser(url: str, queries: list[Query], timed: list[str], ime: bool = False) -> tuple[list[Answer], Timing]:
     from playwright.sync_api import sync_playwright
 
     answers: list[Answer] = []
@@ -363,7 +363,7 @@ def run_browser(url: str, queries: list[Query], timed: list[str]) -> tuple[list[
             cold, received = _timed_tab(browser, url)
             kinds: dict[str, int] = {}
             cold.on("requestfinished", functools.partial(_record_kind, kinds))
-            timing.cold_ms.append(_type(cold, received, word, timing.cold_bytes))
+            timing.cold_ms.append(_type(cold, received, word, timing.cold_bytes, ime))
             for kind in KINDS:
                 timing.kinds.setdefault(kind, []).append(kinds.get(kind, 0))
             cold.context.close()
@@ -372,7 +372,7 @@ def run_browser(url: str, queries: list[Query], timed: list[str]) -> tuple[list[
             _settle(warm, received)
             timing.load_bytes.append(sum(received))
             for term in (word, following):
-                timing.warm_ms.append(_type(warm, received, term, timing.warm_bytes))
+                timing.warm_ms.append(_type(warm, received, term, timing.warm_bytes, ime))
             warm.context.close()
             timing.loads.append(os.getloadavg()[0])
         browser.close()
@@ -401,12 +401,19 @@ def _settle(tab: Any, received: list[int]) -> None:
         tab.wait_for_timeout(1000)
 
 
-def _type(tab: Any, received: list[int], term: str, spent: list[int]) -> float:
-    """Type ``term`` into the box; the milliseconds from the last keystroke to the results (bytes into ``spent``)."""
+def _type(tab: Any, received: list[int], term: str, spent: list[int], ime: bool = False) -> float:
+    """Type ``term`` into the box; the milliseconds from the last keystroke to the results (bytes into ``spent``).
+
+    Key by key, 30 ms apart, or with ``ime`` all at once, as an input method commits a word (one input event).
+    """
     tab.locator("#cw-search-q").fill("")
     tab.wait_for_timeout(300)
     before = len(received)
-    tab.locator("#cw-search-q").press_sequentially(term, delay=30)
+    if ime:
+        tab.locator("#cw-search-q").focus()
+        tab.keyboard.insert_text(term)
+    else:
+        tab.locator("#cw-search-q").press_sequentially(term, delay=30)
     tab.wait_for_function(WAIT_ANSWER, arg=term, timeout=300_000)
     _settle(tab, received)
     spent.append(sum(received[before:]))
@@ -540,6 +547,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-build", action="store_true", help="measure the output of this label's last build again")
     parser.add_argument("--timing-only", action="store_true", help="skip the recall queries")
     parser.add_argument("--build-only", action="store_true", help="build and report the index's time and size only")
+    parser.add_argument("--ime", action="store_true", help="time words committed at once, as an input method does")
     args = parser.parse_args(argv)
     jieba = load_jieba()
     jieba.setLogLevel(60)
@@ -574,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.timing_only:
         queries = []
     with serve(out) as url:
-        answers, timing = run_browser(url, queries, timed)
+        answers, timing = run_browser(url, queries, timed, args.ime)
     print(report(args.label, args.docs, args.seed, made, answers, timing))
     (work / f"answers-{args.docs}-{args.seed}-{tag}.json").write_text(
         json.dumps([a.query.__dict__ | {"results": a.results} for a in answers], ensure_ascii=False, indent=1)

@@ -168,7 +168,7 @@ def test_a_rare_word_loads_the_index_of_only_the_years_that_hold_it(page: Page, 
     assert results(page) == ["/essays/sun-liqun-battery/"]
     chunks = [url for url in requested if "/index/" in url and url.endswith(".pf_index")]
     assert chunks and all("/pagefind/2025/" in url for url in chunks), chunks
-    assert any("/pagefind/routes/" in url and url.endswith(".json") for url in requested)  # the router was asked
+    assert any("/pagefind/routes/" in url and url.endswith(".pf_route") for url in requested)  # the router was asked
     # Pagefind's script and WebAssembly are fetched once, from the shared folder, not once per bundle
     engine = [urlparse(url).path for url in everything if "pagefind.js" in url or "/wasm." in url]
     assert engine == ["/pagefind/engine/pagefind.js", "/pagefind/engine/wasm.unknown.pagefind"], engine

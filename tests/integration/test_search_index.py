@@ -85,7 +85,7 @@ def test_the_index_has_a_shard_per_year_newest_first(output: Path) -> None:
     folders = {"shards.json", "2026", "2025", "undated", "routes", "engine"}
     assert {p.name for p in (output / "pagefind").iterdir()} == folders
     listing = json.loads((output / "pagefind/shards.json").read_text(encoding="utf-8"))
-    assert listing["routes"] == len(list((output / "pagefind/routes").glob("*.json"))) >= 1  # the router's buckets
+    assert listing["routes"] == len(list((output / "pagefind/routes").glob("*.pf_route"))) >= 1  # the router's buckets
     for shard in ("2026", "2025"):
         dates = [f["meta"].get("date", "") for f in fragments_of(output / "pagefind" / shard).values()]
         assert dates and all(date.startswith(shard + "年") for date in dates), (shard, dates)

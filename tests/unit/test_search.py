@@ -201,8 +201,8 @@ def test_the_router_tells_which_shards_hold_a_pair_of_characters(tmp_path: Path)
     listing = json.loads(next(o.content for o in index.outputs if o.path == SHARDS) or b"")
     assert listing["shards"] == ["2026", "2025"] and listing["routes"] == 1 and listing["engine"] == "unknown"
     router = {o.path: o.content for o in index.outputs if o.path.startswith(f"{FOLDER}{search.ROUTES}/")}
-    assert list(router) == [f"{FOLDER}{search.ROUTES}/0.json"]
-    buckets = json.loads(router[f"{FOLDER}{search.ROUTES}/0.json"] or b"")
+    assert list(router) == [f"{FOLDER}{search.ROUTES}/0.pf_route"]
+    buckets = route_bucket(router[f"{FOLDER}{search.ROUTES}/0.pf_route"] or b"")
     holders = {text[i : i + 2]: key for key, text in buckets.items() for i in range(0, len(text), 2)}
     assert holders["水獭"] == "1" and holders["水库"] == "0" and holders["库獭"] == "0"  # across a tag, too
     assert holders["甲水"] == "1" and "乙水" not in holders.get("甲水", "")  # the title's text counts
@@ -213,10 +213,10 @@ def test_router_buckets_are_small_and_read_back(tmp_path: Path) -> None:
 
     pairs = {"2026": {chr(0x4E00 + i) + chr(0x4E00 + i + 1) for i in range(3000)}, "2025": {"水獭", "𠀀水"}}
     buckets, files = search_router.route_files(["2026", "2025"], pairs)
-    assert buckets == len(files) > 1 and max(map(len, files.values())) < 2 * search_router.BUCKET_BYTES
+    assert buckets == len(files) > 1 and max(map(len, files.values())) < search_router.BUCKET_BYTES
     assert search_router.read_pairs(files, ["2026", "2025"]) == pairs  # a character outside the BMP too
     number = search_router.bucket_of("水獭", buckets)
-    assert "水獭" in json.loads(files[f"{number}.json"])["1"]
+    assert "水獭" in route_bucket(files[f"{number}.pf_route"])["1"]
     assert (ord("水") * 1_000_003 + ord("獭")) % buckets == number  # as search-engine.js computes it
 
 
@@ -229,8 +229,19 @@ def test_a_kept_shard_is_routed_from_the_previous_router_without_reading_its_pag
     changed = [Output("a/index.html", html("甲", "河狸")), Output("b/index.html", None)]
     again = index_site(changed, tmp_path, first.entries, shards=shards, fingerprints={**prints, "a/index.html": "2"})
     assert again.made == ("2025",)
-    router = b"".join(o.content or b"" for o in again.outputs if o.path.startswith(f"{FOLDER}{search.ROUTES}/"))
-    assert "松鼠".encode() in router and "河狸".encode() in router and "水獭".encode() not in router
+    router = "".join(
+        "".join(route_bucket(o.content or b"").values())
+        for o in again.outputs
+        if o.path.startswith(f"{FOLDER}{search.ROUTES}/")
+    )
+    assert "松鼠" in router and "河狸" in router and "水獭" not in router
+
+
+def route_bucket(data: bytes) -> dict[str, str]:
+    """A bucket of the router, unpacked as the search page unpacks it (Pagefind's format: gzip, signature, data)."""
+    text = gzip.decompress(data)
+    assert text.startswith(b"pagefind_dcd")
+    return dict(json.loads(text[12:]))
 
 
 def test_one_shard_needs_no_router(tmp_path: Path) -> None:

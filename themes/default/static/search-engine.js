@@ -75,8 +75,9 @@ async function searchShard(pagefind, terms, options) {
 }
 
 /* An engine over the index in the folder `root` (an absolute URL ending in "/pagefind/"), for pages in
-   `language`. search(ticket, term, options, count) -> {total, pages}; more(ticket, from, count) -> {pages};
-   a page is {url, meta, excerpt}. Only the results shown are unpacked (Pagefind's data()). */
+   `language`. search(ticket, term, options, count, stale) -> {total, pages}; more(ticket, from, count) -> {pages};
+   a page is {url, meta, excerpt}. Only the results shown are unpacked (Pagefind's data()). A search stops, with no
+   pages, between its steps once stale() (optional) says a newer search was asked for, or a newer ticket came. */
 export function createEngine(root, language) {
   let loading = null;
   let current = { ticket: 0, results: [] };
@@ -89,12 +90,18 @@ export function createEngine(root, language) {
     return loading;
   }
 
-  async function search(ticket, term, options, count) {
+  let newest = 0;
+  async function search(ticket, term, options, count, stale) {
+    newest = Math.max(newest, ticket);
+    const replaced = () => ticket < newest || (stale ? stale() : false);
+    const nothing = { total: 0, pages: [], stale: true };
     const { names, open, router } = await load();
     const terms = queryTerms(term);
     const holding = await route(router, terms);
+    if (replaced()) return nothing;  // before opening and searching shards, the costly part
     const shards = await Promise.all(names.filter((name) => !holding || holding.has(name)).map(open));
     const found = await Promise.all(shards.map((shard) => searchShard(shard.pagefind, terms, options || {})));
+    if (replaced()) return nothing;
     const results = merge(shards, found, options);
     if (ticket >= current.ticket) current = { ticket, results, terms };  // a slower, older search must not win
     return { total: results.length, pages: await pages(results.slice(0, count), terms) };
@@ -116,7 +123,7 @@ async function loadShards(root, language) {
   const response = await fetch(new URL("shards.json", root), { cache: "no-cache" });
   if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
   const listing = await response.json();
-  const Instance = await loadEngine(root, listing.engine || "unknown");
+  const { Instance, decompress } = await loadEngine(root, listing.engine || "unknown");
   const opened = new Map();
   const open = (name) => {
     if (!opened.has(name)) {
@@ -126,18 +133,21 @@ async function loadShards(root, language) {
     }
     return opened.get(name);
   };
-  const router = listing.routes ? createRouter(new URL(`${ROUTES}/`, root), listing.routes, listing.shards) : null;
+  const folder = new URL(`${ROUTES}/`, root);
+  const router = listing.routes ? createRouter(folder, listing.routes, listing.shards, decompress) : null;
   if (!router) await Promise.all(listing.shards.map(open));
   return { names: listing.shards, open, router };
 }
 
-/* Pagefind's script, with its WebAssembly loaded: the class of which each bundle is an instance. Pagefind keeps the
-   WebAssembly in the module, and every instance made after it is loaded shares it (what mergeIndex relies on). */
+/* Pagefind's script, with its WebAssembly loaded: the class of which each bundle is an instance, and Pagefind's way
+   of unpacking its files. Pagefind keeps the WebAssembly in the module, and every instance made after it is loaded
+   shares it (what mergeIndex relies on). */
 async function loadEngine(root, wasm) {
   const base = new URL(`${ENGINE}/`, root).href;
   const { PagefindInstance } = await import(new URL("pagefind.js", base).href);
-  await new PagefindInstance({ basePath: base }).loadWasm(wasm);
-  return PagefindInstance;
+  const loader = new PagefindInstance({ basePath: base });
+  await loader.loadWasm(wasm);
+  return { Instance: PagefindInstance, decompress: (data, url) => loader.decompress(data, url) };
 }
 
 /* One bundle as an instance of the engine. Pagefind finds its files from basePath and links results below the
@@ -149,17 +159,19 @@ async function openShard(Instance, root, name, language) {
   return { name, pagefind };
 }
 
-/* The router: a lookup of which shards hold a pair of Chinese characters, in `count` JSON buckets fetched as
-   needed (chaowen/search_router.py writes them). Each bucket maps a list of shard numbers ("0,3") to the pairs they
-   hold, one after the other. */
-function createRouter(folder, count, names) {
+/* The router: a lookup of which shards hold a pair of Chinese characters, in `count` buckets fetched as needed
+   (chaowen/search_router.py writes them). Each bucket is JSON, compressed as Pagefind compresses its files, that
+   maps a list of shard numbers ("0,3") to the pairs they hold, one after the other. */
+function createRouter(folder, count, names, decompress) {
   const buckets = new Map();
   const bucket = (number) => {
     if (!buckets.has(number)) {
-      const loading = fetch(new URL(`${number}.json`, folder)).then((response) => {
+      const url = new URL(`${number}.pf_route`, folder);
+      const loading = fetch(url).then((response) => {
         if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
-        return response.json();
-      }).then((groups) => {
+        return response.arrayBuffer();
+      }).then((data) => {
+        const groups = JSON.parse(new TextDecoder().decode(decompress(new Uint8Array(data), url.href)));
         const holders = new Map();
         for (const [key, text] of Object.entries(groups)) {
           const shards = key.split(",").map((n) => names[Number(n)]);

@@ -7,8 +7,8 @@
      {id, type: "more", engine, index, language, ticket, from, count}              -> {id, pages: [...]}
    where engine is the address of search-engine.js, index that of the pagefind/ folder, pages are
    {url, meta, excerpt}, and "more" continues the search of that ticket. A failure answers {id, error}.
-   A search that a newer one replaced before it started is answered at once with no pages: the reader has typed on,
-   and the page shows only the newest search. */
+   A search that a newer one replaced is answered with no pages, at once if it had not started, or at the engine's
+   next step: the reader has typed on, and the page shows only the newest search. */
 let engine = null;
 let queue = Promise.resolve();
 let newest = 0;  // the id of the newest search asked for
@@ -29,8 +29,9 @@ async function handle(message) {
     return {};
   }
   if (message.type === "search") {
-    if (message.id < newest) return { total: 0, pages: [], stale: true };
-    return searcher.search(message.ticket, message.term, message.options, message.count);
+    const stale = () => message.id < newest;  // a newer search came while this one ran
+    if (stale()) return { total: 0, pages: [], stale: true };
+    return searcher.search(message.ticket, message.term, message.options, message.count, stale);
   }
   return searcher.more(message.ticket, message.from, message.count);
 }
