@@ -155,7 +155,9 @@ def build(root: Path, site: Path, out: Path) -> Build:
     command = [sys.executable, "-m", "chaowen", "build", "--site", str(site), "--output", str(out)]
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    # In the checkout's folder: ``python -m`` puts the current folder before PYTHONPATH, so from another checkout
+    # it would build with that one's code (and the theme's files are read from the package found).
+    done = subprocess.run(command, env=env, cwd=root, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime

@@ -99,10 +99,12 @@ export function createEngine(root, language) {
     const terms = queryTerms(term);
     const holding = await route(router, terms);
     if (replaced()) return nothing;  // before opening and searching shards, the costly part
-    const shards = await Promise.all(names.filter((name) => !holding || holding.has(name)).map(open));
-    const found = await Promise.all(shards.map((shard) => searchShard(shard.pagefind, terms, options || {})));
+    // each shard is searched as soon as it is open, not once they all are
+    const chosen = names.filter((name) => !holding || holding.has(name));
+    const inShard = async (name) => searchShard((await open(name)).pagefind, terms, options || {});
+    const found = await Promise.all(chosen.map(inShard));
     if (replaced()) return nothing;
-    const results = merge(shards, found, options);
+    const results = merge(chosen, found, options);
     if (ticket >= current.ticket) current = { ticket, results, terms };  // a slower, older search must not win
     return { total: results.length, pages: await pages(results.slice(0, count), terms) };
   }
@@ -209,14 +211,14 @@ async function route(router, terms) {
 }
 
 /* One list from the shards' lists. By relevance: pages that hold the whole query as typed first, then by score,
-   highest first (as Pagefind merges indexes itself; equal scores keep shard order). By date: each shard's list is already in date order and the shards cover
-   years newest first, so the lists are joined in that order, or reversed for oldest first; pages without a
-   date come last either way. */
-function merge(shards, lists, options) {
+   highest first (as Pagefind merges indexes itself; equal scores keep shard order). By date: each shard's list is
+   already in date order and the shards (`names`) cover years newest first, so the lists are joined in that order,
+   or reversed for oldest first; pages without a date come last either way. */
+function merge(names, lists, options) {
   const direction = options && options.sort ? Object.values(options.sort)[0] : null;
   if (!direction) return lists.flat().sort((a, b) => (b.together ? 1 : 0) - (a.together ? 1 : 0) || b.score - a.score);
-  const dated = lists.filter((_, i) => shards[i].name !== UNDATED);
-  const undated = lists.filter((_, i) => shards[i].name === UNDATED);
+  const dated = lists.filter((_, i) => names[i] !== UNDATED);
+  const undated = lists.filter((_, i) => names[i] === UNDATED);
   if (direction === "asc") dated.reverse();
   return [...dated, ...undated].flat();
 }
