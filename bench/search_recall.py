@@ -21,7 +21,9 @@
    reads the result links, as a reader sees them.
 5. With a 4x CPU slowdown, measures the time from the last keystroke to the first
    results shown, and the bytes one search transfers (a first search, which also
-   loads the search engine and each year's index, and a later one).
+   loads the search engine and each year's index, and a later one), by kind of file.
+6. Notes the load average of the machine while it builds and while it measures in
+   the browser (the machine may be shared: wall times carry that noise).
 
 Prints a summary and appends a row to ``bench/results/search_recall.md`` (``--no-save``:
 not). Everything is written under ``bench/work/search/``.
@@ -143,6 +145,7 @@ class Build:
     index_seconds: float  # the search stage, from the summary
     index_bytes: int
     pages: int
+    load: float = 0.0  # the machine's load average (1 minute) at the end of the build
 
 
 def build(root: Path, site: Path, out: Path) -> Build:
@@ -152,7 +155,9 @@ def build(root: Path, site: Path, out: Path) -> Build:
     command = [sys.executable, "-m", "chaowen", "build", "--site", str(site), "--output", str(out)]
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    # In the checkout's folder: ``python -m`` puts the current folder before PYTHONPATH, so from another checkout
+    # it would build with that one's code (and the theme's files are read from the package found).
+    done = subprocess.run(command, env=env, cwd=root, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
@@ -162,7 +167,7 @@ def build(root: Path, site: Path, out: Path) -> Build:
     if not found:
         raise SystemExit(f"no search summary in the build's output:\n{done.stdout}\n{done.stderr}")
     index_bytes = sum(f.stat().st_size for f in (out / "pagefind").rglob("*") if f.is_file())
-    return Build(seconds, cpu, float(found.group(4)), index_bytes, int(found.group(1)))
+    return Build(seconds, cpu, float(found.group(4)), index_bytes, int(found.group(1)), os.getloadavg()[0])
 
 
 class _Text(HTMLParser):
@@ -334,9 +339,11 @@ class Timing:
     cold_bytes: list[int] = field(default_factory=list)
     warm_bytes: list[int] = field(default_factory=list)
     load_bytes: list[int] = field(default_factory=list)  # what focusing the box loads: the engine, each year's index
+    kinds: dict[str, list[int]] = field(default_factory=dict)  # kind of file -> bytes of each search typed at once
+    loads: list[float] = field(default_factory=list)  # the load average (1 minute) after each timed tab
 
 
-def run_browser(url: str, queries: list[Query], timed: list[str]) -> tuple[list[Answer], Timing]:
+def run_browser(url: str, queries: list[Query], timed: list[str], ime: bool = False) -> tuple[list[Answer], Timing]:
     from playwright.sync_api import sync_playwright
 
     answers: list[Answer] = []
@@ -348,7 +355,7 @@ def run_browser(url: str, queries: list[Query], timed: list[str]) -> tuple[list[
         box = page.locator("#cw-search-q")
         for query in queries:
             box.fill(query.text)
-            page.wait_for_function(WAIT_ANSWER, arg=query.text, timeout=60_000)
+            page.wait_for_function(WAIT_ANSWER, arg=query.text, timeout=300_000)
             answers.append(Answer(query, page.evaluate(READ_RESULTS)))
         page.close()
         for n, word in enumerate(timed):
@@ -356,15 +363,20 @@ def run_browser(url: str, queries: list[Query], timed: list[str]) -> tuple[list[
             # A reader who types at once (the engine and every year's index load with the search), and one who
             # types once the page has loaded them (the box loads them when it gets the focus).
             cold, received = _timed_tab(browser, url)
-            timing.cold_ms.append(_type(cold, received, word, timing.cold_bytes))
+            kinds: dict[str, int] = {}
+            cold.on("requestfinished", functools.partial(_record_kind, kinds))
+            timing.cold_ms.append(_type(cold, received, word, timing.cold_bytes, ime))
+            for kind in KINDS:
+                timing.kinds.setdefault(kind, []).append(kinds.get(kind, 0))
             cold.context.close()
             warm, received = _timed_tab(browser, url)
             warm.locator("#cw-search-q").focus()
             _settle(warm, received)
             timing.load_bytes.append(sum(received))
             for term in (word, following):
-                timing.warm_ms.append(_type(warm, received, term, timing.warm_bytes))
+                timing.warm_ms.append(_type(warm, received, term, timing.warm_bytes, ime))
             warm.context.close()
+            timing.loads.append(os.getloadavg()[0])
         browser.close()
     return answers, timing
 
@@ -391,13 +403,20 @@ def _settle(tab: Any, received: list[int]) -> None:
         tab.wait_for_timeout(1000)
 
 
-def _type(tab: Any, received: list[int], term: str, spent: list[int]) -> float:
-    """Type ``term`` into the box; the milliseconds from the last keystroke to the results (bytes into ``spent``)."""
+def _type(tab: Any, received: list[int], term: str, spent: list[int], ime: bool = False) -> float:
+    """Type ``term`` into the box; the milliseconds from the last keystroke to the results (bytes into ``spent``).
+
+    Key by key, 30 ms apart, or with ``ime`` all at once, as an input method commits a word (one input event).
+    """
     tab.locator("#cw-search-q").fill("")
     tab.wait_for_timeout(300)
     before = len(received)
-    tab.locator("#cw-search-q").press_sequentially(term, delay=30)
-    tab.wait_for_function(WAIT_ANSWER, arg=term, timeout=60_000)
+    if ime:
+        tab.locator("#cw-search-q").focus()
+        tab.keyboard.insert_text(term)
+    else:
+        tab.locator("#cw-search-q").press_sequentially(term, delay=30)
+    tab.wait_for_function(WAIT_ANSWER, arg=term, timeout=300_000)
     _settle(tab, received)
     spent.append(sum(received[before:]))
     return float(tab.evaluate("window.__shown - window.__typed"))
@@ -405,6 +424,30 @@ def _type(tab: Any, received: list[int], term: str, spent: list[int]) -> float:
 
 def _record(into: list[int], request: Any) -> None:
     into.append(_size(request))
+
+
+KINDS = ("engine", "router", "entry+meta", "index", "fragments", "page")
+
+
+def _kind(url: str) -> str:
+    """What a request of the search page fetched, for the breakdown of a search's bytes."""
+    path = url.split("?")[0]
+    if "/pagefind/" not in path:
+        return "page"  # the page, its script, worker and engine module, the stylesheet
+    if path.endswith(("pagefind.js", ".wasm", ".pagefind")):
+        return "engine"
+    if "/routes/" in path:
+        return "router"
+    if path.endswith(".pf_index"):
+        return "index"
+    if path.endswith(".pf_fragment"):
+        return "fragments"
+    return "entry+meta"  # shards.json, each bundle's entry, metadata and filters
+
+
+def _record_kind(into: dict[str, int], request: Any) -> None:
+    kind = _kind(request.url)
+    into[kind] = into.get(kind, 0) + _size(request)
 
 
 def _size(request: Any) -> int:
@@ -433,6 +476,10 @@ def report(label: str, docs: int, seed: int, made: Build, answers: list[Answer],
         f"typing at once {_median([b / 1000 for b in timing.cold_bytes])} KB, once loaded "
         f"{_median([b / 1000 for b in timing.warm_bytes])} KB (max {max(timing.warm_bytes, default=0) / 1000:.0f}), "
         f"the engine and indexes' entry files {_median([b / 1000 for b in timing.load_bytes])} KB",
+        "  a search typed at once, by kind (median KB): "
+        + ", ".join(f"{kind} {_median([b / 1000 for b in timing.kinds.get(kind, [])])}" for kind in KINDS),
+        f"  load average (1 min): {made.load:.1f} after the build, "
+        f"{min(timing.loads, default=0):.1f}-{max(timing.loads, default=0):.1f} while timing",
     ]
     for answer in answers:
         if not answer.ok:
@@ -464,6 +511,7 @@ def table_row(label: str, docs: int, made: Build, answers: list[Answer], timing:
         f"{_median(timing.warm_ms)} ms ({_median(timing.cold_ms)} ms)",
         f"{_median([b / 1000 for b in timing.warm_bytes])} KB ({_median([b / 1000 for b in timing.cold_bytes])} KB, "
         f"engine {_median([b / 1000 for b in timing.load_bytes])} KB)",
+        f"{made.load:.0f} / {statistics.median(timing.loads) if timing.loads else 0:.0f}",
         datetime.now(UTC).strftime("%Y-%m-%d"),
     ]
     return "| " + " | ".join(cells) + " |"
@@ -479,10 +527,11 @@ documents containing both words are the first results. Other: a word in no docum
 results shown (the search page waits 200 ms after a keystroke), 4x CPU slowdown, median of searches once the search
 box has loaded the engine (it does on focus), in brackets when typing at once (the engine and every year's index
 load with the search). Transfer: bytes received for one such search; "engine": what the focus loads. Build CPU:
-user + system seconds of the whole build, Pagefind included (steadier than wall time on a busy machine).
+user + system seconds of the whole build, Pagefind included (steadier than wall time on a busy machine). Load: the
+machine's 1-minute load average after the build / while timing (2 cores; other jobs share them).
 
-| candidate | N | rare first | rare top 3 | pairs | other | index time | build CPU | index size | first results | transfer | date |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
+| candidate | N | rare first | rare top 3 | pairs | other | index time | build CPU | index size | first results | transfer | load | date |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
 """
 
 
@@ -499,6 +548,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="keep an already generated journal of the same size")
     parser.add_argument("--no-build", action="store_true", help="measure the output of this label's last build again")
     parser.add_argument("--timing-only", action="store_true", help="skip the recall queries")
+    parser.add_argument("--build-only", action="store_true", help="build and report the index's time and size only")
+    parser.add_argument("--ime", action="store_true", help="time words committed at once, as an input method does")
     args = parser.parse_args(argv)
     jieba = load_jieba()
     jieba.setLogLevel(60)
@@ -517,6 +568,9 @@ def main(argv: list[str] | None = None) -> int:
         made = build(args.chaowen_root.resolve(), site, out)
         made_file.write_text(json.dumps(made.__dict__), encoding="utf-8")
     log(f"index: {made.pages} pages, {made.index_bytes / 1e6:.2f} MB in {made.index_seconds:.1f} s")
+    log(f"build: {made.seconds:.1f} s, {made.cpu_seconds:.1f} CPU s, load average {made.load:.1f}")
+    if args.build_only:
+        return 0
     texts = documents(out)
     chosen = work / f"queries-{args.docs}-{args.seed}.json"
     if args.reuse and chosen.exists():  # the same journal: the same queries, without segmenting it again
@@ -530,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.timing_only:
         queries = []
     with serve(out) as url:
-        answers, timing = run_browser(url, queries, timed)
+        answers, timing = run_browser(url, queries, timed, args.ime)
     print(report(args.label, args.docs, args.seed, made, answers, timing))
     (work / f"answers-{args.docs}-{args.seed}-{tag}.json").write_text(
         json.dumps([a.query.__dict__ | {"results": a.results} for a in answers], ensure_ascii=False, indent=1)

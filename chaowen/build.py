@@ -370,7 +370,6 @@ class Builder:
             output,
             previous,
             relative=config.relative_urls,
-            language=config.language,
             refresh=self.options.search_refresh,
             read=staging.read,
             # equal entries mean equal bytes (what incremental rendering rests on): no page is read

@@ -407,4 +407,9 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     # front matter: names of characters, values of other messages
     "char_fullwidth_space": ("全角空格", "U+3000 IDEOGRAPHIC SPACE"),
     "char_space": ("空格", " "),
+    # search index (search.py)
+    "search_engine_changed": (
+        "这个版本的 Pagefind 的 pagefind.js 与 chaowen 的搜索页不配套（缺少 PagefindInstance）",
+        "this Pagefind's pagefind.js does not fit chaowen's search page (it has no PagefindInstance)",
+    ),
 }

@@ -10,7 +10,10 @@ failed build leaves ``output/`` as it was and an unchanged file keeps its mtime.
 The index is split into shards, one Pagefind bundle per year of the documents
 (``pagefind/2025/``) and one for pages without a date (``pagefind/undated/``), and
 ``pagefind/shards.json`` lists them newest year first for the search page, which
-searches them all and merges the results. Pagefind cannot update an index, so a
+searches those the router (``search_router.py``, ``pagefind/routes/``) says can hold
+the query and merges the results. Every bundle needs the same Pagefind script and
+WebAssembly: they are written once, to ``pagefind/engine/``, and the search page
+loads them once and opens each bundle as an instance of that one engine. Pagefind cannot update an index, so a
 shard is made from all its pages at once; splitting by year means an edit makes
 again only the shard of that document's year, and a clean build makes the shards
 side by side, one Pagefind process per core. Each shard is keyed on everything it
@@ -40,10 +43,8 @@ import asyncio
 import base64
 import binascii
 import functools
-import gzip
 import json
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -60,23 +61,25 @@ from .cache import digest
 from .errors import BuildError, Problem
 from .manifest import PageEntry
 from .model import Kind, Output, Site
+from .search_router import page_pairs, read_pairs, route_files, separate_han
 from .urls import output_file
 
 FOLDER = "pagefind/"
 SHARDS = FOLDER + "shards.json"  # the list of shard folders, which the search page reads first
 UNDATED = "undated"  # the shard of pages without a year: standalone pages, or a page the build did not place
-ROUTES = "routes"  # the bundle that tells which shards hold a pair of Chinese characters (see _route_pages)
+ROUTES = "routes"  # the buckets that tell which shards hold a pair of Chinese characters (search_router.py)
+ENGINE = "engine"  # Pagefind's script and WebAssembly, shared by every bundle
+# The class the search page makes an instance of per bundle (what Pagefind's own mergeIndex does); it is not
+# exported by pagefind.js, so the shared copy exports it. Pagefind is pinned: a new version must keep it.
+INSTANCE = b"var PagefindInstance=class"
+EXPORT = b"\nexport{PagefindInstance};\n"
+# A page indexed only to get Pagefind's script and WebAssembly, when no bundle is made in a build that needs them.
+_EMPTY_PAGE = '<!DOCTYPE html><html lang="zh-CN"><body><main data-pagefind-body>.</main></body></html>'
 MARKER = b"data-pagefind-body"
 # Pagefind's ready-made interfaces: the default theme talks to pagefind.js itself
 # (search.js), so these half a megabyte of scripts and styles would only be uploaded.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 CONFIG: IndexConfig = {}  # Pagefind's defaults: language from <html lang>, text from data-pagefind-body
-BOUNDARY = "\u200b"  # a word boundary for Pagefind that is not shown in excerpts
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_HAN_CHAR = re.compile(f"[{_HAN}]")
-_HAN_RUN = re.compile(f"[{_HAN}]+")
-# Tags, and whole elements whose text is a Pagefind filter or metadata value (not to be cut).
-_KEEP = re.compile(r'<(\w+)\b[^>]*\bdata-pagefind-(?:filter|meta)="[^":]*"[^>]*>.*?</\1\s*>|<[^>]*>', re.DOTALL)
 
 Documents = list[tuple[str, str]]  # (result URL, HTML), sorted by URL
 
@@ -123,7 +126,6 @@ def index_site(
     previous: Mapping[str, PageEntry],
     *,
     relative: bool = False,
-    language: str = "zh-CN",
     refresh: bool = True,
     fingerprints: Mapping[str, str] | None = None,
     shards: Mapping[str, str] | None = None,
@@ -147,13 +149,7 @@ def index_site(
     reader = read if read is not None else _reader(output)
     executable = get_executable()
     if executable is None or not executable.is_file():
-        raise BuildError(
-            [
-                Problem(
-                    "pagefind", None, messages.text("search_missing", language), messages.text("search_hint", language)
-                )
-            ]
-        )
+        raise BuildError([Problem("pagefind", None, messages.say("search_missing"), messages.say("search_hint"))])
     members = _members(pages, reader, shards or {}, fingerprints is not None)
     keys: dict[str, str] = {}
     kept: dict[str, dict[str, PageEntry]] = {}
@@ -167,42 +163,46 @@ def index_site(
         if files is not None:
             kept[name] = files
     todo = {name: _documents(pages, paths, reader, relative) for name, paths in members.items() if name not in kept}
-    routes_key = digest(*(f"{name}={keys[name]}" for name in sorted(keys)))
-    kept_routes = _kept_index(previous, output, ROUTES, routes_key if refresh else None) if len(members) > 1 else None
-    if len(members) > 1 and kept_routes is None:
-        texts = {name: todo.get(name) or _documents(pages, paths, reader, relative) for name, paths in members.items()}
-        todo[ROUTES] = _route_pages(texts)
+    engine_key = _key(ENGINE, [], executable, relative=False)
+    kept_engine = _kept_index(previous, output, ENGINE, engine_key if refresh else None)
+    if kept_engine is None and not todo:
+        todo[ENGINE] = [("/", _EMPTY_PAGE)]  # every shard kept, the engine not: index a page just for its files
+    order = shard_order(members)
+    routes_key = digest(ROUTES, _code(), *(f"{name}={keys[name]}" for name in order))
+    kept_routes = _kept_index(previous, output, ROUTES, routes_key if refresh else None) if len(order) > 1 else None
     try:
         made = _run_apart(todo, jobs) if todo else {}
     except (OSError, RuntimeError, ValueError) as error:  # the binary failed to start, died or answered nonsense
+        reason = str(error) or type(error).__name__
         raise BuildError(
-            [
-                Problem(
-                    "pagefind",
-                    None,
-                    messages.text("search_failed", language, reason=str(error) or type(error).__name__),
-                    messages.text("search_hint", language),
-                )
-            ]
+            [Problem("pagefind", None, messages.say("search_failed", reason=reason), messages.say("search_hint"))]
         ) from error
     outputs: list[Output] = []
     entries: dict[str, PageEntry] = {}
-    count = 0
-    routes: dict[str, str] = {}
+    listing: dict[str, object] = {"shards": order}
+    if kept_engine is not None:
+        outputs += [Output(path, None) for path in sorted(kept_engine)]
+        entries.update(kept_engine)
+        listing["engine"] = next(iter(kept_engine.values())).state
+    else:
+        wasm, engine = _engine_files(made)
+        fresh = [Output(f"{FOLDER}{ENGINE}/{n}", d) for n, d in sorted(engine.items())]
+        outputs += fresh
+        entries.update({o.path: PageEntry(engine_key, (), wasm, len(o.content or b"")) for o in fresh})
+        listing["engine"] = wasm
     if kept_routes is not None:
         outputs += [Output(path, None) for path in sorted(kept_routes)]
         entries.update(kept_routes)
-        routes = _previous_routes(output)
-    elif ROUTES in made:
-        routes = _routes_of(made[ROUTES])
-        prefix = f"{FOLDER}{ROUTES}/"
-        # only the index is searched: the fragments (each shard's pairs as text) are not published
-        fresh = [
-            Output(prefix + n, d) for n, d in sorted(made[ROUTES].items()) if not n.startswith((*UNUSED, "fragment/"))
-        ]
+        listing["routes"] = _previous_listing(output).get("routes", 1)
+    elif len(order) > 1:
+        pairs = _shard_pairs(order, todo, previous, output, lambda n: _documents(pages, members[n], reader, relative))
+        buckets, routes = route_files(order, pairs)
+        fresh = [Output(f"{FOLDER}{ROUTES}/{n}", d) for n, d in sorted(routes.items())]
         outputs += fresh
         entries.update({o.path: PageEntry(routes_key, (), "", len(o.content or b"")) for o in fresh})
-    for name in shard_order(members):
+        listing["routes"] = buckets
+    count = 0
+    for name in order:
         if name in kept:
             outputs += [Output(path, None) for path in sorted(kept[name])]
             entries.update(kept[name])
@@ -210,66 +210,75 @@ def index_site(
             count += max((int(e.state) for e in kept[name].values() if e.state.isdigit()), default=0)
             continue
         prefix = f"{FOLDER}{name}/"
-        fresh = [Output(prefix + n, d) for n, d in sorted(made[name].items()) if not n.startswith(UNUSED)]
+        fresh = [Output(prefix + n, d) for n, d in sorted(made[name].items()) if _own(n)]
         outputs += fresh
         entries.update({o.path: PageEntry(keys[name], (), str(len(todo[name])), len(o.content or b"")) for o in fresh})
         count += len(todo[name])
-    listing = json.dumps({"shards": shard_order(members), **({"routes": routes} if routes else {})}).encode() + b"\n"
-    outputs.append(Output(SHARDS, listing))
-    entries[SHARDS] = PageEntry(digest(listing.decode()), (), "", len(listing))
+    data = json.dumps(listing).encode() + b"\n"
+    outputs.append(Output(SHARDS, data))
+    entries[SHARDS] = PageEntry(digest(data.decode()), (), "", len(data))
     size = sum(e.size for e in entries.values())
-    shards_made = tuple(shard_order(name for name in todo if name != ROUTES))
+    shards_made = tuple(shard_order(name for name in todo if name != ENGINE))
     return SearchIndex(tuple(outputs), entries, count, size, time.perf_counter() - started, not todo, shards_made)
 
 
-_TAG = re.compile(r"<[^>]*>")
-_NOT_HAN = re.compile(f"[^{_HAN}]+")
-_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
+def _own(name: str) -> bool:
+    """Whether a file of a bundle belongs in its folder: not an unused interface, not the shared engine."""
+    return not name.startswith(UNUSED) and not _shared(name)
 
 
-def route_word(pair: str) -> str:
-    """The router's word for two Chinese characters: their code points in hexadecimal, spelt with the letters a-p
-    (``水獭`` -> ``aagdeaahdhk``...), ten letters, so that Pagefind takes it whole and no word is a prefix of another."""
-    return f"{ord(pair[0]):05x}{ord(pair[1]):05x}".translate(_LETTERS)
+def _shared(name: str) -> bool:
+    return name == "pagefind.js" or (name.startswith("wasm.") and name.endswith(".pagefind"))
 
 
-def _route_pages(shards: Mapping[str, Documents]) -> Documents:
-    """One page per shard whose words are the pairs of Chinese characters found in its pages, one after the other.
+def _engine_files(made: Mapping[str, Mapping[str, bytes]]) -> tuple[str, dict[str, bytes]]:
+    """The WebAssembly's language name and the engine's files (script and WebAssembly), from a bundle just made.
 
-    The search page looks the pairs of a query up here first and searches only the shards that hold them all,
-    instead of loading an index chunk from every year's bundle for every character. Characters are paired
-    across tags, spaces and other text, so the pairs are a superset of what a phrase search could match.
+    Every bundle of one Pagefind binary carries the same files; the script gets the export the search page uses.
     """
-    documents = []
-    for name, pages in sorted(shards.items()):
-        pairs: set[str] = set()
-        for _, page in pages:
-            han = _NOT_HAN.sub("", _TAG.sub("", page))
-            pairs.update(han[i : i + 2] for i in range(len(han) - 1))
-        words = " ".join(sorted(route_word(pair) for pair in pairs))
-        html = f'<!DOCTYPE html><html lang="zh-CN"><head><title>{name}</title></head><body><main data-pagefind-body><p>{words}</p></main></body></html>'
-        documents.append((f"/{name}/", html))
-    return documents
+    name = min(made)
+    files = {n: d for n, d in made[name].items() if _shared(n)}
+    script = files.get("pagefind.js", b"")
+    if INSTANCE not in script:
+        raise BuildError(
+            [Problem("pagefind", None, messages.say("search_engine_changed"), messages.say("search_hint"))]
+        )
+    files["pagefind.js"] = script + EXPORT
+    entry = json.loads(made[name]["pagefind-entry.json"])
+    wasms = [lang.get("wasm") for lang in entry.get("languages", {}).values()]
+    return str(wasms[0] or "unknown") if wasms else "unknown", files
 
 
-def _routes_of(files: Mapping[str, bytes]) -> dict[str, str]:
-    """Pagefind's page id (its fragment's name) -> shard name, from the router bundle's fragments."""
-    routes = {}
-    for name, data in files.items():
-        if name.startswith("fragment/") and name.endswith(".pf_fragment"):
-            text = gzip.decompress(data)
-            url = json.loads(text[text.index(b"{") :])["url"]
-            routes[name[len("fragment/") : -len(".pf_fragment")]] = url.strip("/")
-    return dict(sorted(routes.items()))
+def _shard_pairs(
+    order: Sequence[str],
+    todo: Mapping[str, Documents],
+    previous: Mapping[str, PageEntry],
+    output: Path,
+    documents: Callable[[str], Documents],
+) -> dict[str, set[str]]:
+    """Each shard's pairs of Chinese characters, for the router: from the pages of a shard indexed now, from the
+    previous router's files for a kept shard (its pages are not read again), or from its pages when those are gone."""
+    pairs = {name: page_pairs(html for _, html in todo[name]) for name in order if name in todo}
+    rest = [name for name in order if name not in pairs]
+    if rest:
+        before = _previous_listing(output).get("shards")
+        prefix = f"{FOLDER}{ROUTES}/"
+        try:
+            files = {p: (output / p).read_bytes() for p in previous if p.startswith(prefix)}
+            known = read_pairs(files, [str(n) for n in before]) if isinstance(before, list) and files else {}
+        except (OSError, ValueError, IndexError):
+            known = {}
+        for name in rest:
+            pairs[name] = known[name] if name in known else page_pairs(html for _, html in documents(name))
+    return pairs
 
 
-def _previous_routes(output: Path) -> dict[str, str]:
+def _previous_listing(output: Path) -> dict[str, object]:
     try:
         listing = json.loads((output / SHARDS).read_bytes())
     except (OSError, ValueError):
         return {}
-    routes = listing.get("routes") if isinstance(listing, dict) else None
-    return {str(k): str(v) for k, v in routes.items()} if isinstance(routes, dict) else {}
+    return listing if isinstance(listing, dict) else {}
 
 
 def _members(
@@ -340,48 +349,6 @@ def result_url(path: str, *, relative: bool = False) -> str:
     return "/" + path[: -len("index.html")]
 
 
-def separate_han(page: str) -> str:
-    """``page`` (HTML) with a word boundary between every Chinese character and its neighbours in its text.
-
-    Tags, attributes and the text of elements that name a Pagefind filter or metadata
-    field are kept as they are; text that shows is unchanged to a reader (the boundary
-    has no width) and Pagefind drops it from excerpts. Two runs of text that only tags
-    part (``线<a>链``) are parted by a boundary too; after a space or the end of a block
-    (``</h1>\\n<p>``) none is needed, and none is put, so that Pagefind still marks where
-    a heading ends.
-    """
-    parts: list[str] = []
-    done = 0
-    last = ""  # the last character of text before the current run
-    for kept in _KEEP.finditer(page):
-        text = page[done : kept.start()]
-        parts.append(_separate(text, last))
-        last = text[-1:] or last
-        parts.append(kept.group())
-        done = kept.end()
-    parts.append(_separate(page[done:], last))
-    return "".join(parts)
-
-
-def _separate(text: str, before: str) -> str:
-    """``text`` with a boundary between Chinese characters, and between one and a neighbour that is not a space;
-    at its start only when ``before`` (the text before the tag) ends in a Chinese character."""
-    cut = _HAN_RUN.sub(_separate_run, text)
-    if _HAN_CHAR.match(cut[:1]) and _HAN_CHAR.match(before):
-        return BOUNDARY + cut
-    return cut
-
-
-def _separate_run(match: re.Match[str]) -> str:
-    text, start, end = match.string, match.start(), match.end()
-    run = BOUNDARY.join(match.group())
-    if start > 0 and not text[start - 1].isspace() and text[start - 1] != BOUNDARY:
-        run = BOUNDARY + run
-    if end < len(text) and not text[end].isspace() and text[end] != BOUNDARY:
-        run += BOUNDARY
-    return run
-
-
 async def run_pagefind(documents: Sequence[tuple[str, str]], config: IndexConfig = CONFIG) -> dict[str, bytes]:
     """Pagefind's files (name relative to the bundle's folder -> bytes) for ``documents`` (URL, HTML)."""
     async with _Service() as service:
@@ -440,8 +407,10 @@ def _key(shard: str, documents: Sequence[tuple[str, str]], executable: Path, rel
 
 @functools.cache
 def _code() -> str:
-    """This stage's own source: a shard made by other code (another way of cutting words) is made again."""
-    return digest(Path(__file__).read_text(encoding="utf-8"))
+    """This stage's own source and its router's: a shard made by other code (another way of cutting words) is made
+    again."""
+    here = Path(__file__).parent
+    return digest(*((here / name).read_text(encoding="utf-8") for name in ("search.py", "search_router.py")))
 
 
 def _kept_index(

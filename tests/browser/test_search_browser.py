@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -158,7 +158,8 @@ def test_two_words_find_the_documents_with_both_and_the_phrase_first(page: Page,
 
 def test_a_rare_word_loads_the_index_of_only_the_years_that_hold_it(page: Page, example_url: str) -> None:
     requested: list[str] = []
-    page.on("request", lambda request: requested.append(request.url))
+    everything: list[str] = []
+    page.on("request", lambda request: (requested.append(request.url), everything.append(request.url)))
     page.goto(example_url + "search/")
     page.locator("#cw-search-q").focus()
     page.wait_for_load_state("networkidle")
@@ -166,8 +167,11 @@ def test_a_rare_word_loads_the_index_of_only_the_years_that_hold_it(page: Page, 
     search(page, "产品质量")  # in one essay, of 2025
     assert results(page) == ["/essays/sun-liqun-battery/"]
     chunks = [url for url in requested if "/index/" in url and url.endswith(".pf_index")]
-    assert chunks and all("/pagefind/2025/" in url or "/pagefind/routes/" in url for url in chunks), chunks
-    assert any("/pagefind/routes/" in url for url in chunks)  # the router was asked first
+    assert chunks and all("/pagefind/2025/" in url for url in chunks), chunks
+    assert any("/pagefind/routes/" in url and url.endswith(".pf_route") for url in requested)  # the router was asked
+    # Pagefind's script and WebAssembly are fetched once, from the shared folder, not once per bundle
+    engine = [urlparse(url).path for url in everything if "pagefind.js" in url or "/wasm." in url]
+    assert engine == ["/pagefind/engine/pagefind.js", "/pagefind/engine/wasm.unknown.pagefind"], engine
 
 
 def test_a_word_in_no_document_finds_nothing(page: Page, example_url: str) -> None:

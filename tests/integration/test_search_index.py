@@ -30,7 +30,7 @@ def fragments(output: Path) -> dict[str, dict[str, Any]]:
     """URL -> what Pagefind stored for that page (text with its word breaks removed), over every shard."""
     found: dict[str, dict[str, Any]] = {}
     for shard in (output / "pagefind").iterdir():
-        if (shard / "fragment").is_dir():  # the router (pagefind/routes/) has none
+        if (shard / "fragment").is_dir():  # the router and the engine (pagefind/routes/, engine/) have none
             found.update(fragments_of(shard))
     return found
 
@@ -82,9 +82,10 @@ def shards(output: Path) -> list[str]:
 
 def test_the_index_has_a_shard_per_year_newest_first(output: Path) -> None:
     assert shards(output) == ["2026", "2025", "undated"]
-    assert {p.name for p in (output / "pagefind").iterdir()} == {"shards.json", "2026", "2025", "undated", "routes"}
+    folders = {"shards.json", "2026", "2025", "undated", "routes", "engine"}
+    assert {p.name for p in (output / "pagefind").iterdir()} == folders
     listing = json.loads((output / "pagefind/shards.json").read_text(encoding="utf-8"))
-    assert sorted(listing["routes"].values()) == ["2025", "2026", "undated"]  # a router page per shard
+    assert listing["routes"] == len(list((output / "pagefind/routes").glob("*.pf_route"))) >= 1  # the router's buckets
     for shard in ("2026", "2025"):
         dates = [f["meta"].get("date", "") for f in fragments_of(output / "pagefind" / shard).values()]
         assert dates and all(date.startswith(shard + "年") for date in dates), (shard, dates)
@@ -96,9 +97,11 @@ def test_only_the_files_the_search_page_uses_are_published(output: Path) -> None
         bundle = output / "pagefind" / shard
         names = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()}
         top = {n for n in names if "/" not in n}
-        assert {"pagefind.js", "pagefind-entry.json"} <= top
+        assert "pagefind-entry.json" in top and not [n for n in top if n == "pagefind.js" or n.startswith("wasm.")]
         assert not [n for n in top if "-ui." in n or "highlight" in n or "playground" in n]
         assert {n.split("/")[0] for n in names if "/" in n} <= {"fragment", "index", "filter"}
+    engine = {p.name for p in (output / "pagefind/engine").iterdir()}
+    assert engine == {"pagefind.js", "wasm.unknown.pagefind"}  # once for every bundle
 
 
 def test_documents_carry_kind_track_and_date(indexed: dict[str, dict[str, Any]]) -> None:

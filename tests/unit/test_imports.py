@@ -28,6 +28,7 @@ ORDER = [
     ["contexts"],
     ["links"],
     ["render"],
+    ["search_router"],
     ["search"],
     ["write"],
     ["pages"],
@@ -64,6 +65,7 @@ PURE = {
     "reads",
     "stats",
     "contexts",
+    "search_router",
 }
 
 

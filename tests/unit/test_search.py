@@ -142,8 +142,10 @@ def test_the_index_is_written_under_pagefind_without_the_unused_interfaces(tmp_p
     paths = [o.path for o in index.outputs]
     assert all(p.startswith(FOLDER) for p in paths)
     bundle = f"{FOLDER}{UNDATED}/"  # a page the build did not place in a year
-    assert f"{bundle}pagefind.js" in paths and f"{bundle}pagefind-entry.json" in paths and SHARDS in paths
-    assert all(p.startswith(bundle) for p in paths if p != SHARDS)
+    engine = f"{FOLDER}{search.ENGINE}/"  # Pagefind's script and WebAssembly, once for every bundle
+    assert f"{bundle}pagefind-entry.json" in paths and SHARDS in paths and f"{bundle}pagefind.js" not in paths
+    assert {f"{engine}pagefind.js", f"{engine}wasm.unknown.pagefind"} <= set(paths)
+    assert all(p.startswith((bundle, engine)) for p in paths if p != SHARDS)
     assert not [p for p in paths if "-ui." in p or "highlight" in p]
     assert index.pages == 1 and index.size == sum(len(o.content or b"") for o in index.outputs)
     assert set(index.entries) == set(paths) and not index.kept and index.made == (UNDATED,)
@@ -184,7 +186,8 @@ def test_only_the_shard_of_a_changed_page_is_indexed_again(tmp_path: Path) -> No
     changed = [Output("a/index.html", html("甲", "改过的正文")), Output("b/index.html", None)]
     again = index_site(changed, tmp_path, first.entries, shards=shards, fingerprints={**prints, "a/index.html": "2"})
     assert again.made == ("2025",) and not again.kept and again.pages == 2
-    assert all((o.content is None) == o.path.startswith(f"{FOLDER}2026/") for o in again.outputs if o.path != SHARDS)
+    kept = (f"{FOLDER}2026/", f"{FOLDER}{search.ENGINE}/")  # the engine's files are the same: kept
+    assert all((o.content is None) == o.path.startswith(kept) for o in again.outputs if o.path != SHARDS)
     assert {p: e for p, e in again.entries.items() if "/2026/" in p} == {
         p: e for p, e in first.entries.items() if "/2026/" in p
     }
@@ -196,15 +199,49 @@ def test_the_router_tells_which_shards_hold_a_pair_of_characters(tmp_path: Path)
     pages = [Output("a/index.html", html("甲", "水獭出没")), Output("b/index.html", html("乙", "水库<b>獭</b>"))]
     index = index_site(pages, tmp_path, {}, shards={"a/index.html": "2025", "b/index.html": "2026"})
     listing = json.loads(next(o.content for o in index.outputs if o.path == SHARDS) or b"")
-    assert listing["shards"] == ["2026", "2025"] and sorted(listing["routes"].values()) == ["2025", "2026"]
+    assert listing["shards"] == ["2026", "2025"] and listing["routes"] == 1 and listing["engine"] == "unknown"
     router = {o.path: o.content for o in index.outputs if o.path.startswith(f"{FOLDER}{search.ROUTES}/")}
-    assert f"{FOLDER}{search.ROUTES}/pagefind.js" in router
-    assert not [p for p in router if "/fragment/" in p]  # only looked up, never shown
-    documents = search._route_pages({"2025": [("/a/", html("甲", "水獭出没").decode())], "2026": []})
-    words = documents[0][1].split("<p>")[1].split("</p>")[0].split()
-    assert search.route_word("水獭") in words and search.route_word("獭出") in words
-    assert search.route_word("水獭") == "agmdeahdgn" and len(set(map(len, words))) == 1
-    assert documents[1][1].count("<p></p>") == 1  # a shard without Chinese text has no pairs
+    assert list(router) == [f"{FOLDER}{search.ROUTES}/0.pf_route"]
+    buckets = route_bucket(router[f"{FOLDER}{search.ROUTES}/0.pf_route"] or b"")
+    holders = {text[i : i + 2]: key for key, text in buckets.items() for i in range(0, len(text), 2)}
+    assert holders["水獭"] == "1" and holders["水库"] == "0" and holders["库獭"] == "0"  # across a tag, too
+    assert holders["甲水"] == "1" and "乙水" not in holders.get("甲水", "")  # the title's text counts
+
+
+def test_router_buckets_are_small_and_read_back(tmp_path: Path) -> None:
+    from chaowen import search_router
+
+    pairs = {"2026": {chr(0x4E00 + i) + chr(0x4E00 + i + 1) for i in range(3000)}, "2025": {"水獭", "𠀀水"}}
+    buckets, files = search_router.route_files(["2026", "2025"], pairs)
+    assert buckets == len(files) > 1 and max(map(len, files.values())) < search_router.BUCKET_BYTES
+    assert search_router.read_pairs(files, ["2026", "2025"]) == pairs  # a character outside the BMP too
+    number = search_router.bucket_of("水獭", buckets)
+    assert "水獭" in route_bucket(files[f"{number}.pf_route"])["1"]
+    assert (ord("水") * 1_000_003 + ord("獭")) % buckets == number  # as search-engine.js computes it
+
+
+def test_a_kept_shard_is_routed_from_the_previous_router_without_reading_its_pages(tmp_path: Path) -> None:
+    shards = {"a/index.html": "2025", "b/index.html": "2026"}
+    pages = [Output("a/index.html", html("甲", "水獭")), Output("b/index.html", html("乙", "松鼠"))]
+    prints = {"a/index.html": "1", "b/index.html": "1"}
+    first = index_site(pages, tmp_path, {}, shards=shards, fingerprints=prints)
+    write(tmp_path, first.outputs)  # the pages themselves are not on disk: reading 2026's would fail
+    changed = [Output("a/index.html", html("甲", "河狸")), Output("b/index.html", None)]
+    again = index_site(changed, tmp_path, first.entries, shards=shards, fingerprints={**prints, "a/index.html": "2"})
+    assert again.made == ("2025",)
+    router = "".join(
+        "".join(route_bucket(o.content or b"").values())
+        for o in again.outputs
+        if o.path.startswith(f"{FOLDER}{search.ROUTES}/")
+    )
+    assert "松鼠" in router and "河狸" in router and "水獭" not in router
+
+
+def route_bucket(data: bytes) -> dict[str, str]:
+    """A bucket of the router, unpacked as the search page unpacks it (Pagefind's format: gzip, signature, data)."""
+    text = gzip.decompress(data)
+    assert text.startswith(b"pagefind_dcd")
+    return dict(json.loads(text[12:]))
 
 
 def test_one_shard_needs_no_router(tmp_path: Path) -> None:
@@ -262,10 +299,26 @@ def test_a_changed_page_or_a_damaged_index_is_indexed_again(tmp_path: Path) -> N
     first = index_site([Output("a/index.html", html("标题", "正文"))], tmp_path, {})
     write(tmp_path, first.outputs)
     changed = index_site([Output("a/index.html", html("标题", "改过的正文"))], tmp_path, first.entries)
-    assert not changed.kept and all(o.content for o in changed.outputs)
-    (tmp_path / FOLDER / UNDATED / "pagefind.js").write_text("damaged")
+    engine = f"{FOLDER}{search.ENGINE}/"  # the same binary's script and WebAssembly: kept
+    assert not changed.kept and all(bool(o.content) != o.path.startswith(engine) for o in changed.outputs)
+    (tmp_path / FOLDER / UNDATED / "pagefind-entry.json").write_text("damaged")
     damaged = index_site([Output("a/index.html", html("标题", "正文"))], tmp_path, first.entries)
     assert not damaged.kept
+
+
+def test_a_missing_engine_is_made_again_while_the_shards_are_kept(tmp_path: Path) -> None:
+    first = index_site([Output("a/index.html", html("标题", "正文"))], tmp_path, {})
+    write(tmp_path, first.outputs)
+    (tmp_path / FOLDER / search.ENGINE / "pagefind.js").unlink()
+    again = index_site([Output("a/index.html", html("标题", "正文"))], tmp_path, first.entries)
+    assert again.made == () and again.pages == 1  # no shard indexed again, only a page for the engine's files
+    made = {o.path: o.content for o in again.outputs if o.content is not None}
+    assert set(made) == {
+        f"{FOLDER}{search.ENGINE}/pagefind.js",
+        f"{FOLDER}{search.ENGINE}/wasm.unknown.pagefind",
+        SHARDS,
+    }
+    assert (made[f"{FOLDER}{search.ENGINE}/pagefind.js"] or b"").endswith(search.EXPORT)
 
 
 def test_without_refresh_an_index_on_disk_is_kept_even_for_changed_pages(tmp_path: Path) -> None:
@@ -303,7 +356,7 @@ def test_a_missing_pagefind_is_an_error_with_a_fix(monkeypatch: pytest.MonkeyPat
     with pytest.raises(BuildError) as raised:
         index_site([Output("a/index.html", html("标题", "正文"))], tmp_path, {})
     problem = raised.value.problems[0]
-    assert "Pagefind" in problem.message and "--no-search" in problem.hint
+    assert "Pagefind" in problem.message_in("zh-CN") and "--no-search" in problem.hint_in("zh-CN")
 
 
 def test_a_pagefind_that_dies_fails_the_build_instead_of_hanging(
@@ -318,7 +371,7 @@ def test_a_pagefind_that_dies_fails_the_build_instead_of_hanging(
     with ThreadPoolExecutor(max_workers=1) as pool, pytest.raises(BuildError) as raised:
         # a generous bound that only a hang reaches: the error comes as soon as the binary exits
         pool.submit(index_site, [Output("a/index.html", html("标题", "正文"))], tmp_path, {}).result(timeout=300)
-    assert "建立搜索索引失败" in raised.value.problems[0].message
+    assert "建立搜索索引失败" in raised.value.problems[0].message_in("zh-CN")
 
 
 def test_replies_are_read_past_anything_logged_before_them() -> None:

@@ -1,11 +1,15 @@
-/* 潮闻 search engine: searches every shard of the Pagefind index and merges the results. An ES module shared by
+/* 潮闻 search engine: searches the shards of the Pagefind index and merges the results. An ES module shared by
    search-worker.js (off the main thread) and search.js (on it, where module workers are missing).
    `chaowen build` writes one Pagefind bundle per year of the documents (pagefind/2025/ …) and one for pages
-   without a date (pagefind/undated/), and lists them in pagefind/shards.json, newest year first, undated last.
-   Each bundle's pagefind.js is imported from its own address, so each is a module instance of its own. */
+   without a date (pagefind/undated/), lists them in pagefind/shards.json, newest year first, undated last, and
+   writes Pagefind's script and WebAssembly once, to pagefind/engine/. The script is loaded and the WebAssembly
+   compiled once; each bundle is an instance of that one engine, as Pagefind's own mergeIndex makes them, except
+   that each is searched on its own, and only when the router (pagefind/routes/) says it can hold the query. */
 
 const UNDATED = "undated";
 const ROUTES = "routes";
+const ENGINE = "engine";
+const MULTIPLIER = 1000003;  // as chaowen/search_router.py buckets a pair
 const HAN = /\p{Script=Han}/u;
 const WORD = /[\p{L}\p{N}]/u;
 
@@ -50,7 +54,8 @@ async function searchShard(pagefind, terms, options) {
   if (!terms.length) return [];
   const words = terms.flatMap((t) => t.tokens);
   const ranked = await pagefind.search(words.join(" "), options);
-  let results = ranked ? ranked.results : [];
+  // highest score first, as Pagefind's own search() orders an instance's results (a date sort is in the scores)
+  let results = ranked ? ranked.results.slice().sort((a, b) => b.score - a.score) : [];
   if (!results.length) return [];
   const exact = { filters: options.filters || {} };
   const phrase = async (tokens) => {
@@ -70,8 +75,9 @@ async function searchShard(pagefind, terms, options) {
 }
 
 /* An engine over the index in the folder `root` (an absolute URL ending in "/pagefind/"), for pages in
-   `language`. search(ticket, term, options, count) -> {total, pages}; more(ticket, from, count) -> {pages};
-   a page is {url, meta, excerpt}. Only the results shown are unpacked (Pagefind's data()). */
+   `language`. search(ticket, term, options, count, stale) -> {total, pages}; more(ticket, from, count) -> {pages};
+   a page is {url, meta, excerpt}. Only the results shown are unpacked (Pagefind's data()). A search stops, with no
+   pages, between its steps once stale() (optional) says a newer search was asked for, or a newer ticket came. */
 export function createEngine(root, language) {
   let loading = null;
   let current = { ticket: 0, results: [] };
@@ -84,13 +90,21 @@ export function createEngine(root, language) {
     return loading;
   }
 
-  async function search(ticket, term, options, count) {
+  let newest = 0;
+  async function search(ticket, term, options, count, stale) {
+    newest = Math.max(newest, ticket);
+    const replaced = () => ticket < newest || (stale ? stale() : false);
+    const nothing = { total: 0, pages: [], stale: true };
     const { names, open, router } = await load();
     const terms = queryTerms(term);
     const holding = await route(router, terms);
-    const shards = await Promise.all(names.filter((name) => !holding || holding.has(name)).map(open));
-    const found = await Promise.all(shards.map((shard) => searchShard(shard.pagefind, terms, options || {})));
-    const results = merge(shards, found, options);
+    if (replaced()) return nothing;  // before opening and searching shards, the costly part
+    // each shard is searched as soon as it is open, not once they all are
+    const chosen = names.filter((name) => !holding || holding.has(name));
+    const inShard = async (name) => searchShard((await open(name)).pagefind, terms, options || {});
+    const found = await Promise.all(chosen.map(inShard));
+    if (replaced()) return nothing;
+    const results = merge(chosen, found, options);
     if (ticket >= current.ticket) current = { ticket, results, terms };  // a slower, older search must not win
     return { total: results.length, pages: await pages(results.slice(0, count), terms) };
   }
@@ -103,71 +117,108 @@ export function createEngine(root, language) {
   return { load, search, more };
 }
 
-/* The list of shards, a function that opens one (its own Pagefind module and WebAssembly, once), and the router.
-   With a router, shards are opened when a search needs them: a reader who looks for a rare word downloads the
-   engine of the one or two years that hold it, not of every year. Without one, every shard is opened now. */
+/* The list of shards, a function that opens one (once), and the router. With a router, shards are opened when a
+   search needs them: a reader who looks for a rare word loads the index of the one or two years that hold it, not
+   of every year. Without one (a single shard), every shard is opened now. */
 async function loadShards(root, language) {
   // Revalidated every time (a few bytes): a new year's shard must not wait for a cached list to expire.
   const response = await fetch(new URL("shards.json", root), { cache: "no-cache" });
   if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
   const listing = await response.json();
+  const { Instance, decompress } = await loadEngine(root, listing.engine || "unknown");
   const opened = new Map();
   const open = (name) => {
     if (!opened.has(name)) {
-      const shard = openShard(root, name, language);
+      const shard = openShard(Instance, root, name, language);
       opened.set(name, shard);
       shard.catch(() => opened.delete(name));  // tried again by the next search
     }
     return opened.get(name);
   };
-  const router = listing.routes ? { ...(await openShard(root, ROUTES, language)), pages: listing.routes } : null;
+  const folder = new URL(`${ROUTES}/`, root);
+  const router = listing.routes ? createRouter(folder, listing.routes, listing.shards, decompress) : null;
   if (!router) await Promise.all(listing.shards.map(open));
   return { names: listing.shards, open, router };
 }
 
-async function openShard(root, name, language) {
-  const base = new URL(`${name}/`, root).href;
-  const pagefind = await import(new URL("pagefind.js", base).href);
-  // Pagefind finds its files from basePath and links results below the folder that holds pagefind/
-  // (it cuts basePath at "pagefind"): name it, since a worker has neither <html lang> nor the page's address.
-  await pagefind.options({ basePath: base, excerptLength: 40, language });
-  await pagefind.init();  // start fetching the index's entry and WebAssembly now, not with the first search
+/* Pagefind's script, with its WebAssembly loaded: the class of which each bundle is an instance, and Pagefind's way
+   of unpacking its files. Pagefind keeps the WebAssembly in the module, and every instance made after it is loaded
+   shares it (what mergeIndex relies on). */
+async function loadEngine(root, wasm) {
+  const base = new URL(`${ENGINE}/`, root).href;
+  const { PagefindInstance } = await import(new URL("pagefind.js", base).href);
+  const loader = new PagefindInstance({ basePath: base });
+  await loader.loadWasm(wasm);
+  return { Instance: PagefindInstance, decompress: (data, url) => loader.decompress(data, url) };
+}
+
+/* One bundle as an instance of the engine. Pagefind finds its files from basePath and links results below the
+   folder that holds pagefind/ (it cuts basePath at "pagefind"): named here, since a worker has neither <html lang>
+   nor the page's address. init() fetches the bundle's entry and metadata. */
+async function openShard(Instance, root, name, language) {
+  const pagefind = new Instance({ basePath: new URL(`${name}/`, root).href, excerptLength: 40 });
+  await pagefind.init(language, { load_wasm: false });
   return { name, pagefind };
 }
 
-/* The names of the shards that can hold every phrase of the query, or null for all of them. The router bundle
-   (pagefind/routes/) has one page per shard whose words stand for the pairs of Chinese characters in it; a query's
-   pairs are looked up there, so a rare word loads the index of the one or two years that have it rather than a
-   chunk of every year's index for every character. */
+/* The router: a lookup of which shards hold a pair of Chinese characters, in `count` buckets fetched as needed
+   (chaowen/search_router.py writes them). Each bucket is JSON, compressed as Pagefind compresses its files, that
+   maps a list of shard numbers ("0,3") to the pairs they hold, one after the other. */
+function createRouter(folder, count, names, decompress) {
+  const buckets = new Map();
+  const bucket = (number) => {
+    if (!buckets.has(number)) {
+      const url = new URL(`${number}.pf_route`, folder);
+      const loading = fetch(url).then((response) => {
+        if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
+        return response.arrayBuffer();
+      }).then((data) => {
+        const groups = JSON.parse(new TextDecoder().decode(decompress(new Uint8Array(data), url.href)));
+        const holders = new Map();
+        for (const [key, text] of Object.entries(groups)) {
+          const shards = key.split(",").map((n) => names[Number(n)]);
+          const chars = Array.from(text);
+          for (let i = 0; i + 1 < chars.length; i += 2) holders.set(chars[i] + chars[i + 1], shards);
+        }
+        return holders;
+      });
+      buckets.set(number, loading);
+      loading.catch(() => buckets.delete(number));
+    }
+    return buckets.get(number);
+  };
+  const bucketOf = (a, b) => (a.codePointAt(0) * MULTIPLIER + b.codePointAt(0)) % count;
+  return {
+    async holding(pairs) {
+      const found = await Promise.all(pairs.map(([a, b]) => bucket(bucketOf(a, b)).then((m) => m.get(a + b) || [])));
+      return found.reduce((all, shards) => new Set(shards.filter((name) => all.has(name))), new Set(names));
+    },
+  };
+}
+
+/* The names of the shards that can hold every phrase of the query, or null for all of them: the shards that hold
+   each pair of neighbouring Chinese characters of each phrase. */
 async function route(router, terms) {
   if (!router) return null;
-  const words = [];
+  const pairs = new Map();
   for (const term of terms.filter((t) => t.phrase)) {
     for (let i = 0; i + 1 < term.tokens.length; i++) {
       const [a, b] = [term.tokens[i], term.tokens[i + 1]];
-      if (HAN.test(a) && HAN.test(b)) words.push(routeWord(a, b));
+      if (HAN.test(a) && HAN.test(b)) pairs.set(a + b, [a, b]);
     }
   }
-  if (!words.length) return null;
-  const found = await router.pagefind.search([...new Set(words)].join(" "));
-  return new Set((found ? found.results : []).map((r) => router.pages[r.id]).filter(Boolean));
-}
-
-/* As chaowen/search.py spells a pair of characters: each code point in five hexadecimal digits, written a-p. */
-export function routeWord(a, b) {
-  const hex = (char) => char.codePointAt(0).toString(16).padStart(5, "0");
-  return (hex(a) + hex(b)).replace(/[0-9a-f]/gu, (d) => "abcdefghijklmnop"[parseInt(d, 16)]);
+  return pairs.size ? router.holding([...pairs.values()]) : null;
 }
 
 /* One list from the shards' lists. By relevance: pages that hold the whole query as typed first, then by score,
-   highest first (as Pagefind merges indexes itself; equal scores keep shard order). By date: each shard's list is already in date order and the shards cover
-   years newest first, so the lists are joined in that order, or reversed for oldest first; pages without a
-   date come last either way. */
-function merge(shards, lists, options) {
+   highest first (as Pagefind merges indexes itself; equal scores keep shard order). By date: each shard's list is
+   already in date order and the shards (`names`) cover years newest first, so the lists are joined in that order,
+   or reversed for oldest first; pages without a date come last either way. */
+function merge(names, lists, options) {
   const direction = options && options.sort ? Object.values(options.sort)[0] : null;
   if (!direction) return lists.flat().sort((a, b) => (b.together ? 1 : 0) - (a.together ? 1 : 0) || b.score - a.score);
-  const dated = lists.filter((_, i) => shards[i].name !== UNDATED);
-  const undated = lists.filter((_, i) => shards[i].name === UNDATED);
+  const dated = lists.filter((_, i) => names[i] !== UNDATED);
+  const undated = lists.filter((_, i) => names[i] === UNDATED);
   if (direction === "asc") dated.reverse();
   return [...dated, ...undated].flat();
 }

@@ -6,9 +6,12 @@
      {id, type: "search", engine, index, language, ticket, term, options, count}   -> {id, total, pages: [...]}
      {id, type: "more", engine, index, language, ticket, from, count}              -> {id, pages: [...]}
    where engine is the address of search-engine.js, index that of the pagefind/ folder, pages are
-   {url, meta, excerpt}, and "more" continues the search of that ticket. A failure answers {id, error}. */
+   {url, meta, excerpt}, and "more" continues the search of that ticket. A failure answers {id, error}.
+   A search that a newer one replaced is answered with no pages, at once if it had not started, or at the engine's
+   next step: the reader has typed on, and the page shows only the newest search. */
 let engine = null;
 let queue = Promise.resolve();
+let newest = 0;  // the id of the newest search asked for
 
 async function start(message) {
   if (!engine) {
@@ -25,12 +28,17 @@ async function handle(message) {
     await searcher.load();
     return {};
   }
-  if (message.type === "search") return searcher.search(message.ticket, message.term, message.options, message.count);
+  if (message.type === "search") {
+    const stale = () => message.id < newest;  // a newer search came while this one ran
+    if (stale()) return { total: 0, pages: [], stale: true };
+    return searcher.search(message.ticket, message.term, message.options, message.count, stale);
+  }
   return searcher.more(message.ticket, message.from, message.count);
 }
 
 self.onmessage = (event) => {
   const message = event.data;
+  if (message.type === "search") newest = message.id;
   queue = queue.then(() => handle(message)).then(
     (answer) => self.postMessage({ id: message.id, ...answer }),
     (error) => self.postMessage({ id: message.id, error: String(error) }),

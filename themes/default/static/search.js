@@ -199,11 +199,18 @@
     return item;
   }
 
+  // A short pause after each keystroke, so that a word typed letter by letter is searched once; nothing while an
+  // input method is still composing (pinyin letters are not the query), the search starts when it commits. A lone
+  // Chinese character waits longer: it is searched in every year's index (there is no pair of characters to look
+  // up in the router), and is most often the first character of a word still being typed.
+  var LONE = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$/;
   var timer = 0;
-  input.addEventListener("input", function () {
+  function soon() {
     clearTimeout(timer);
-    timer = setTimeout(run, 200);
-  });
+    timer = setTimeout(run, LONE.test(input.value.trim()) ? 300 : 60);
+  }
+  input.addEventListener("input", function (event) { if (!event.isComposing) soon(); });
+  input.addEventListener("compositionend", soon);
   input.addEventListener("focus", function () { searcher().load().catch(function () {}); }, { once: true });
   [track, kind, order].forEach(function (select) { select.addEventListener("change", run); });
   form.addEventListener("submit", function (event) {

@@ -1,0 +1,146 @@
+"""Chinese characters in the search index: the boundaries put between them, and the router of their pairs.
+
+Pages go to Pagefind with a zero-width space (U+200B) between Chinese characters
+(:func:`separate_han`), so that every character is a word of the index and a query is
+a phrase of characters (``search.py`` says why).
+
+The index is one Pagefind bundle per year (``search.py``). A query of Chinese characters is
+searched as a phrase, and a phrase of two or more characters can only be in a shard that holds
+each pair of neighbouring characters in it. The router lists, for every pair of Chinese
+characters found in the indexed pages, the shards that hold it, so that the search page opens
+only those shards instead of loading an index chunk from every year's bundle for every character.
+
+It is JSON split into buckets by a hash of the pair (``pagefind/routes/17.pf_route``), about
+8 KB each before compression and 5 KB after, so a query of a few characters fetches a few small
+files. A bucket maps a list of shard numbers (their places in ``shards.json``'s list, ``"0,3"``)
+to the pairs those shards hold, written one after the other (``"水獭口罩"``). It is compressed
+as Pagefind compresses its own files (gzip of ``pagefind_dcd`` and the data), so that the
+search page unpacks it with the engine it already has (nearly halves the router's bytes). Characters are paired across tags, spaces
+and other text, so the pairs are a superset of what a phrase search can match: the router
+never hides a shard that holds a result.
+
+This is a lookup table, not a search engine: Pagefind still finds and ranks the pages.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+BOUNDARY = "\u200b"  # a word boundary for Pagefind that is not shown in excerpts
+_HAN_CHAR = re.compile(f"[{HAN}]")
+_HAN_RUN = re.compile(f"[{HAN}]+")
+# Tags, and whole elements whose text is a Pagefind filter or metadata value (not to be cut).
+_KEEP = re.compile(r'<(\w+)\b[^>]*\bdata-pagefind-(?:filter|meta)="[^":]*"[^>]*>.*?</\1\s*>|<[^>]*>', re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_NOT_HAN = re.compile(f"[^{HAN}]+")
+BUCKET_BYTES = 8192  # the size a bucket aims at, before compression
+PAIR_BYTES = 9  # what a pair takes in a bucket, on average: two characters in UTF-8 and its share of the keys
+SIGNATURE = b"pagefind_dcd"  # what Pagefind's decompress() expects at the start of a file it unpacked
+SUFFIX = ".pf_route"
+MULTIPLIER = 1_000_003  # bucket of a pair = (first code point * MULTIPLIER + second) % buckets, also in JS
+
+
+def page_pairs(pages: Iterable[str]) -> set[str]:
+    """The pairs of neighbouring Chinese characters in ``pages`` (HTML), ignoring tags and any other text."""
+    pairs: set[str] = set()
+    for page in pages:
+        han = _NOT_HAN.sub("", _TAG.sub("", page))
+        pairs.update(han[i : i + 2] for i in range(len(han) - 1))
+    return pairs
+
+
+def bucket_of(pair: str, buckets: int) -> int:
+    """The bucket that holds ``pair`` (two characters), as search-engine.js computes it."""
+    return (ord(pair[0]) * MULTIPLIER + ord(pair[1])) % buckets
+
+
+def route_files(shards: Sequence[str], pairs: Mapping[str, set[str]]) -> tuple[int, dict[str, bytes]]:
+    """The number of buckets and the bucket files (``"17.pf_route"`` -> bytes) for the shards, in their listed order.
+
+    ``pairs`` gives each shard's pairs (a shard missing from it holds none). The same
+    inputs give the same bytes: pairs and shard lists are written sorted.
+    """
+    holders: dict[str, list[int]] = {}
+    for number, name in enumerate(shards):
+        for pair in pairs.get(name, ()):
+            holders.setdefault(pair, []).append(number)
+    buckets = max(1, -(-PAIR_BYTES * len(holders) // BUCKET_BYTES))
+    grouped: list[dict[str, list[str]]] = [{} for _ in range(buckets)]
+    for pair, numbers in holders.items():
+        grouped[bucket_of(pair, buckets)].setdefault(",".join(map(str, numbers)), []).append(pair)
+    files = {}
+    for number, groups in enumerate(grouped):
+        data = {key: "".join(sorted(found)) for key, found in sorted(groups.items())}
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        files[f"{number}{SUFFIX}"] = gzip.compress(SIGNATURE + text, 9, mtime=0)  # no time: the same bytes again
+    return buckets, files
+
+
+def read_pairs(files: Mapping[str, bytes], shards: Sequence[str]) -> dict[str, set[str]]:
+    """Each shard's pairs back from bucket files that :func:`route_files` wrote for ``shards``.
+
+    Lets a build that keeps a shard's index route it without reading its pages again.
+    Raises ValueError on files that are not such buckets.
+    """
+    pairs: dict[str, set[str]] = {name: set() for name in shards}
+    for data in files.values():
+        try:
+            text = gzip.decompress(data)
+        except (OSError, EOFError) as error:
+            raise ValueError("not a bucket of the router") from error
+        if not text.startswith(SIGNATURE):
+            raise ValueError("not a bucket of the router")
+        buckets = json.loads(text[len(SIGNATURE) :])
+        if not isinstance(buckets, dict):
+            raise ValueError("not a bucket of the router")
+        for key, text in buckets.items():
+            found = {text[i : i + 2] for i in range(0, len(text), 2)}
+            for number in str(key).split(","):
+                pairs[shards[int(number)]] |= found
+    return pairs
+
+
+def separate_han(page: str) -> str:
+    """``page`` (HTML) with a word boundary between every Chinese character and its neighbours in its text.
+
+    Tags, attributes and the text of elements that name a Pagefind filter or metadata
+    field are kept as they are; text that shows is unchanged to a reader (the boundary
+    has no width) and Pagefind drops it from excerpts. Two runs of text that only tags
+    part (``线<a>链``) are parted by a boundary too; after a space or the end of a block
+    (``</h1>\\n<p>``) none is needed, and none is put, so that Pagefind still marks where
+    a heading ends.
+    """
+    parts: list[str] = []
+    done = 0
+    last = ""  # the last character of text before the current run
+    for kept in _KEEP.finditer(page):
+        text = page[done : kept.start()]
+        parts.append(_separate(text, last))
+        last = text[-1:] or last
+        parts.append(kept.group())
+        done = kept.end()
+    parts.append(_separate(page[done:], last))
+    return "".join(parts)
+
+
+def _separate(text: str, before: str) -> str:
+    """``text`` with a boundary between Chinese characters, and between one and a neighbour that is not a space;
+    at its start only when ``before`` (the text before the tag) ends in a Chinese character."""
+    cut = _HAN_RUN.sub(_separate_run, text)
+    if _HAN_CHAR.match(cut[:1]) and _HAN_CHAR.match(before):
+        return BOUNDARY + cut
+    return cut
+
+
+def _separate_run(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    run = BOUNDARY.join(match.group())
+    if start > 0 and not text[start - 1].isspace() and text[start - 1] != BOUNDARY:
+        run = BOUNDARY + run
+    if end < len(text) and not text[end].isspace() and text[end] != BOUNDARY:
+        run += BOUNDARY
+    return run
