@@ -5,7 +5,8 @@ it, through which every field read and every key looked up is written into a
 :class:`Recorder` as a *read*, a short string:
 
 =========================  ==============================================================
-``doc␟essays/a.md``        a document (its front matter, bytes and Markdown result)
+``doc␟essays/a.md``        a document shown whole (its front matter, bytes and Markdown result)
+``docmeta␟essays/a.md``    a document looked up in ``Site.documents``: its front matter, not its body
 ``by_track␟'iot'``         one key of a mapping field of :class:`~chaowen.model.Site`
 ``by_track``               the whole field: iterating or sizing a mapping, any other field
 ``config␟title``           one attribute of the :class:`~chaowen.model.SiteConfig`
@@ -25,6 +26,7 @@ import dataclasses
 import functools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from .model import Site, SiteConfig
@@ -49,6 +51,16 @@ class Recorder:
 def doc_read(source: str) -> str:
     """The read of one document: its bytes, front matter and Markdown result."""
     return f"doc{SEP}{source}"
+
+
+def meta_read(source: str) -> str:
+    """The read of one document's front matter, for a page that looked it up but did not show its body.
+
+    The archive and the track pages read the date, title or track of every document they
+    count; an edit of one essay's text must not make all of them depend on that text.
+    The body reaches a page only through :func:`doc_read` (an item's summary, the Markdown).
+    """
+    return f"docmeta{SEP}{source}"
 
 
 class RecordedMapping(Mapping[K, V]):
@@ -91,7 +103,7 @@ class _SiteReads:
             return wrapped
         value = getattr(self._site, name)
         if name == "documents":
-            wrapped = RecordedMapping(name, value, self._recorder, doc_read)
+            wrapped = RecordedMapping(name, value, self._recorder, meta_read)
         elif isinstance(value, Mapping):
             wrapped = RecordedMapping(name, value, self._recorder, _key_read(name))
         else:  # any other field (a tuple, a value) is read whole, every time
@@ -141,18 +153,24 @@ class Values:
         self._documents = documents
         self._named = named
         self._memo: dict[str, str] = {}
+        self._lines: dict[str, str] = {}  # read -> digest of "read\nvalue", what state() hashes
         self._keys: dict[str, dict[str, Any]] = {}
 
     def state(self, reads: Iterable[str]) -> str:
         """A digest of the values of ``reads`` (in any order)."""
-        memo = self._memo
-        parts = []
-        for read in sorted(reads):
-            value = memo.get(read)
-            parts.append(read)
-            parts.append(self.of(read) if value is None else value)
-        text = "\n".join(parts)
-        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        lines = self._lines
+        ordered = sorted(reads)  # a manifest's reads are stored sorted: this is one pass
+        try:  # the common case, every read already worth something in this build: one pass in C
+            text = "".join(map(lines.__getitem__, ordered))
+        except KeyError:
+            for read in ordered:
+                if read not in lines:
+                    # Each read and its value hashed once per build: a page's state then hashes
+                    # short digests, not the values again (a track page reads a hundred documents).
+                    line = f"{read}\n{self.of(read)}".encode("utf-8", "surrogatepass")
+                    lines[read] = hashlib.blake2b(line, digest_size=12).hexdigest()
+            text = "".join(map(lines.__getitem__, ordered))
+        return hashlib.blake2b(text.encode("ascii"), digest_size=16).hexdigest()
 
     def of(self, read: str) -> str:
         value = self._memo.get(read)
@@ -167,6 +185,9 @@ class Values:
         site = self._site
         if head == "doc":
             return self._documents(rest) if rest in site.documents else "gone"
+        if head == "docmeta":
+            document = site.documents.get(rest)
+            return "gone" if document is None else stable(dataclasses.replace(document, body="", digest=""))
         if head == "config":
             return stable(getattr(site.config, rest, _MISSING))
         field = getattr(site, head, _MISSING)
@@ -179,7 +200,28 @@ class Values:
         keys = self._keys.get(head)
         if keys is None:
             keys = self._keys[head] = {repr(k): k for k in field}
-        return stable(field[keys[rest]]) if rest in keys else "gone"
+        if rest not in keys:
+            return "gone"
+        if head == "related":
+            return self._related_inputs(keys[rest])
+        return stable(field[keys[rest]])
+
+    def _related_inputs(self, source: str) -> str:
+        """What ``Site.related[source]`` is computed from, instead of computing it.
+
+        A related list is a pure function of its track's item list and those documents'
+        kinds and tags (:class:`chaowen.site.RelatedItems`); ranking every document's list
+        to check an unchanged build cost more than the rest of that check.
+        """
+        site = self._site
+        track = site.documents[source].track
+        memo = self._memo.setdefault(f"related-inputs{SEP}{track}", "")
+        if not memo:
+            documents = site.documents
+            members = site.by_track.get(track, ()) if track is not None else ()
+            memo = _digest(f"{s}{SEP}{documents[s].kind}{SEP}{documents[s].tags!r}" for s in members)
+            self._memo[f"related-inputs{SEP}{track}"] = memo
+        return f"{source}{SEP}{memo}"
 
 
 _MISSING = object()
@@ -194,6 +236,10 @@ def stable(value: object) -> str:
         return repr(value)
     if value is _MISSING:
         return "gone"
+    if isinstance(value, datetime):
+        # The same moment from a fresh parse (a ZoneInfo) and from the cache (a fixed offset)
+        # has two reprs; a page must not look changed because its document came from the cache.
+        return f"datetime({value.isoformat()})"
     if type(value) is tuple and all(type(v) is str for v in value):
         return repr(value)
     if isinstance(value, (set, frozenset)):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta, timezone
 
 from chaowen.model import Document, Kind, Markup, Site, SiteConfig
-from chaowen.reads import SEP, Recorder, Values, doc_read, recording, stable
+from chaowen.reads import SEP, Recorder, Values, doc_read, meta_read, recording, stable
 from chaowen.render import Renderer
 from chaowen.site import build_site
 from chaowen.theme import find_theme, make_environment
@@ -66,7 +67,7 @@ def test_keys_are_recorded_one_by_one_and_iteration_records_the_whole_field(conf
     assert recorder.reads == {
         f"by_tag{SEP}'产业链'",
         f"tag_slugs{SEP}'不存在'",
-        doc_read("essays/b.md"),
+        meta_read("essays/b.md"),  # looked up, its title read: its front matter, not its text
         f"config{SEP}title",
     }
     recorder.reads.clear()
@@ -102,3 +103,20 @@ def test_a_page_depends_on_what_it_read_and_on_nothing_else(config: SiteConfig) 
 def test_stable_text_does_not_depend_on_set_order() -> None:
     assert stable(frozenset({"b", "a", "c"})) == stable(frozenset({"c", "a", "b"})) == "{'a', 'b', 'c'}"
     assert stable({"y": 1, "x": (1, 2)}) == "{'x': (1, 2), 'y': 1}"
+
+
+def test_a_document_looked_up_depends_on_its_front_matter_not_its_text(config: SiteConfig) -> None:
+    """The archive reads every document's date: an edit of one essay's text must not render it again,
+    an edit of its front matter must; and a date from the cache is the date a fresh parse gives."""
+    base = essay("essays/a.md", "甲")
+    read = meta_read("essays/a.md")
+
+    def state(document: Document) -> str:
+        site = make_site(config, document)
+        return Values(site, lambda source: site.documents[source].digest, {}).state({read})
+
+    assert state(base) == state(replace(base, body="改过的正文", digest="other"))
+    assert state(base) != state(replace(base, title="乙"))
+    assert base.date is not None
+    cached = base.date.astimezone(timezone(base.date.utcoffset() or timedelta()))  # a fixed offset, as from JSON
+    assert state(base) == state(replace(base, date=cached))
