@@ -10,6 +10,7 @@ form; no file I/O here.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -130,7 +131,11 @@ def manifest_to_json(pages: Mapping[str, PageEntry]) -> dict[str, list[Any]]:
 
 def manifest_from_json(data: Mapping[Any, Any]) -> dict[str, PageEntry]:
     """Raises KeyError/TypeError/ValueError on bad data."""
-    return {_str(p): PageEntry(_str(e[0]), _strs(e[1]), _str(e[2]), int(e[3])) for p, e in data.items()}
+    # A page's reads are shared with many other pages: interned, each is one string in memory.
+    return {
+        _str(p): PageEntry(_str(e[0]), tuple(map(sys.intern, _strs(e[1]))), _str(e[2]), int(e[3]))
+        for p, e in data.items()
+    }
 
 
 def link_memo_to_json(memo: LinkMemo) -> dict[str, Any]:

@@ -13,6 +13,7 @@ fingerprints that are still valid for the next build (the dev server's).
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -170,6 +171,7 @@ class PageStage:
             assert page is not None and page.content is not None
             sink.put(page)
             outputs.append(Output(page.path, None))
+            reads = tuple(map(sys.intern, reads))  # the same reads on many pages: one string each in memory
             manifest[page.path] = PageEntry(base_key, reads, values.state(reads), len(page.content))
             if scan is not None:
                 scans[page.path] = scan
