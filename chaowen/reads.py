@@ -155,6 +155,7 @@ class Values:
         self._memo: dict[str, str] = {}
         self._lines: dict[str, str] = {}  # read -> digest of "read\nvalue", what state() hashes
         self._keys: dict[str, dict[str, Any]] = {}
+        self._related: dict[str | None, str] = {}  # track -> digest of what its related lists are ranked from
 
     def state(self, reads: Iterable[str]) -> str:
         """A digest of the values of ``reads`` (in any order)."""
@@ -215,13 +216,13 @@ class Values:
         """
         site = self._site
         track = site.documents[source].track
-        memo = self._memo.setdefault(f"related-inputs{SEP}{track}", "")
-        if not memo:
+        inputs = self._related.get(track)
+        if inputs is None:
             documents = site.documents
             members = site.by_track.get(track, ()) if track is not None else ()
-            memo = _digest(f"{s}{SEP}{documents[s].kind}{SEP}{documents[s].tags!r}" for s in members)
-            self._memo[f"related-inputs{SEP}{track}"] = memo
-        return f"{source}{SEP}{memo}"
+            inputs = _digest(f"{s}{SEP}{documents[s].kind}{SEP}{documents[s].tags!r}" for s in members)
+            self._related[track] = inputs
+        return f"{source}{SEP}{inputs}"
 
 
 _MISSING = object()

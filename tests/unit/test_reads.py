@@ -120,3 +120,16 @@ def test_a_document_looked_up_depends_on_its_front_matter_not_its_text(config: S
     assert base.date is not None
     cached = base.date.astimezone(timezone(base.date.utcoffset() or timedelta()))  # a fixed offset, as from JSON
     assert state(base) == state(replace(base, date=cached))
+
+
+def test_a_related_list_is_worth_what_it_is_ranked_from(config: SiteConfig) -> None:
+    """Checked without ranking: another essay of the track gaining a tag changes it, its text does not."""
+    a, b = essay("essays/a.md", "甲"), essay("essays/b.md", "乙", tags=("新材料",))
+    read = f"related{SEP}{'essays/a.md'!r}"
+
+    def state(*documents: Document) -> str:
+        site = make_site(config, *documents)
+        return Values(site, lambda source: site.documents[source].digest, {}).state({read})
+
+    assert state(a, b) == state(a, replace(b, body="新的正文", digest="other"))
+    assert state(a, b) != state(a, replace(b, tags=("新材料", "产业链")))
