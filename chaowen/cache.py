@@ -32,7 +32,7 @@ import functools
 import hashlib
 import importlib.metadata
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -58,7 +58,7 @@ from .manifest import (
 from .model import Brief, Document, Heading, Markup
 
 CACHE_DIR = ".chaowen-cache"
-FORMAT = 3
+FORMAT = 4
 MANIFESTS_KEPT = 4
 
 
@@ -156,6 +156,8 @@ class BuildCache:
     slugs: dict[str, str] = field(default_factory=dict)  # name -> slug (pinyin), see urls.remember_slugs
     stats: dict[str, FileStat] = field(default_factory=dict)  # source -> the file as last read
     links: dict[str, LinkMemo] = field(default_factory=dict)  # output id -> the last link pass there
+    # source -> (its bytes' digest, reads.document_meta of its document): worked out once per document
+    metas: dict[str, tuple[str, str]] = field(default_factory=dict)
     # index.json as read or written: a build that changed nothing does not rewrite it
     _on_disk: bytes = field(default=b"", repr=False)
 
@@ -189,14 +191,30 @@ class BuildCache:
                 for source, (m, size, inode, d, read) in data["stats"].items()
             }
             self.links = {_str(output_id): link_memo_from_json(memo) for output_id, memo in data["links"].items()}
+            self.metas = {_str(source): (_str(d), _str(meta)) for source, (d, meta) in data["metas"].items()}
             self._on_disk = raw or b""
-        except (KeyError, TypeError, ValueError, AttributeError):
+        except (LookupError, TypeError, ValueError, AttributeError):
             self.documents.clear()
             self.markups.clear()
             self.manifests.clear()
             self.slugs.clear()
             self.stats.clear()
             self.links.clear()
+            self.metas.clear()
+
+    def meta(self, document: Document, compute: Callable[[Document], str]) -> str:
+        """``compute(document)`` (:func:`chaowen.reads.document_meta`), kept from an earlier build when the
+        document's bytes are the same.
+
+        The whole cache is for one configuration and one code digest, and a document is a
+        pure function of its bytes under those: same source and bytes, same document.
+        """
+        known = self.metas.get(document.source)
+        if known is not None and known[0] == document.digest:
+            return known[1]
+        value = compute(document)
+        self.metas[document.source] = (document.digest, value)
+        return value
 
     def scans(self, output_id: str) -> Scans:
         """The page scans of the last link pass into ``output_id``, read on first use; empty when unusable."""
@@ -241,6 +259,7 @@ class BuildCache:
         self.documents = {d: v for d, v in self.documents.items() if d in live_digests}
         self.markups = {s: e for s, e in self.markups.items() if s in live_sources}
         self.stats = {s: st for s, st in self.stats.items() if st.digest in self.documents}
+        self.metas = {s: m for s, m in self.metas.items() if m[0] in live_digests}
         wanted = {f"{digest(s)}.json" for s in self.markups}
         for source, entry in self.markups.items():
             if entry.markup is None:  # never loaded, so its file is the one on disk
@@ -276,6 +295,7 @@ class BuildCache:
                 "manifests": {o: manifest_to_json(pages) for o, pages in self.manifests.items()},
                 "stats": {s: [st.mtime_ns, st.size, st.inode, st.digest, st.read_ns] for s, st in self.stats.items()},
                 "links": {o: link_memo_to_json(memo) for o, memo in self.links.items()},
+                "metas": self.metas,
             },
         )
         if index != self._on_disk:  # a build that changed nothing leaves the file alone

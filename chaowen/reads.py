@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
-from .model import Site, SiteConfig
+from .model import Document, Site, SiteConfig
 
 SEP = "\x1f"
 K = TypeVar("K")
@@ -148,9 +148,16 @@ class Values:
     result); ``named`` the values of reads the caller records by name (``static``).
     """
 
-    def __init__(self, site: Site, documents: Callable[[str], str], named: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        site: Site,
+        documents: Callable[[str], str],
+        named: Mapping[str, str],
+        meta: Callable[[Document], str] = lambda document: document_meta(document),
+    ) -> None:
         self._site = site
         self._documents = documents
+        self._meta = meta
         self._named = named
         self._memo: dict[str, str] = {}
         self._lines: dict[str, str] = {}  # read -> digest of "read\nvalue", what state() hashes
@@ -188,7 +195,7 @@ class Values:
             return self._documents(rest) if rest in site.documents else "gone"
         if head == "docmeta":
             document = site.documents.get(rest)
-            return "gone" if document is None else stable(dataclasses.replace(document, body="", digest=""))
+            return "gone" if document is None else self._meta(document)
         if head == "config":
             return stable(getattr(site.config, rest, _MISSING))
         field = getattr(site, head, _MISSING)
@@ -223,6 +230,15 @@ class Values:
             inputs = _digest(f"{s}{SEP}{documents[s].kind}{SEP}{documents[s].tags!r}" for s in members)
             self._related[track] = inputs
         return f"{source}{SEP}{inputs}"
+
+
+def document_meta(document: Document) -> str:
+    """The value of a ``docmeta`` read: a digest of everything about a document but its body and bytes.
+
+    A pure function of the document, so the build cache keeps it beside the document
+    (:attr:`chaowen.cache.BuildCache.metas`) instead of working it out in every build.
+    """
+    return _digest([stable(dataclasses.replace(document, body="", digest=""))])
 
 
 _MISSING = object()
