@@ -160,6 +160,8 @@ class BuildCache:
     metas: dict[str, tuple[str, str]] = field(default_factory=dict)
     # index.json as read or written: a build that changed nothing does not rewrite it
     _on_disk: bytes = field(default=b"", repr=False)
+    # output id -> its manifest as read, and its JSON then: an unchanged manifest is not encoded again
+    _manifests_read: dict[str, tuple[dict[str, PageEntry], Any]] = field(default_factory=dict, repr=False)
 
     # -------------------------------------------------------------------- disk
     def load(self) -> None:
@@ -185,7 +187,8 @@ class BuildCache:
                 )
             self.slugs = {_str(k): _str(v) for k, v in data["slugs"].items()}
             for output_id, pages in data["manifests"].items():
-                self.manifests[_str(output_id)] = manifest_from_json(pages)
+                manifest = self.manifests[_str(output_id)] = manifest_from_json(pages)
+                self._manifests_read[_str(output_id)] = (dict(manifest), pages)  # a copy: the build may edit its own
             self.stats = {
                 _str(source): FileStat(int(m), int(size), int(inode), _str(d), int(read))
                 for source, (m, size, inode, d, read) in data["stats"].items()
@@ -201,6 +204,7 @@ class BuildCache:
             self.stats.clear()
             self.links.clear()
             self.metas.clear()
+            self._manifests_read.clear()
 
     def meta(self, document: Document, compute: Callable[[Document], str]) -> str:
         """``compute(document)`` (:func:`chaowen.reads.document_meta`), kept from an earlier build when the
@@ -292,7 +296,7 @@ class BuildCache:
                     for s, e in self.markups.items()
                 },
                 "slugs": self.slugs,
-                "manifests": {o: manifest_to_json(pages) for o, pages in self.manifests.items()},
+                "manifests": {o: self._manifest_json(o, pages) for o, pages in self.manifests.items()},
                 "stats": {s: [st.mtime_ns, st.size, st.inode, st.digest, st.read_ns] for s, st in self.stats.items()},
                 "links": {o: link_memo_to_json(memo) for o, memo in self.links.items()},
                 "metas": self.metas,
@@ -301,6 +305,13 @@ class BuildCache:
         if index != self._on_disk:  # a build that changed nothing leaves the file alone
             _write_bytes(self.folder / "index.json", index)
             self._on_disk = index
+
+    def _manifest_json(self, output_id: str, pages: dict[str, PageEntry]) -> Any:
+        """The JSON of a manifest: the one read when every entry is still the one read (a no-change build)."""
+        read = self._manifests_read.get(output_id)
+        if read is not None and read[0].keys() == pages.keys() and all(pages[p] is e for p, e in read[0].items()):
+            return read[1]
+        return manifest_to_json(pages)
 
     def _save_scans(self) -> None:
         """Write the scans of each link memo whose file is not already this one; drop the others' files."""
