@@ -34,6 +34,8 @@ ORDER = [
     ["pages"],
     ["build"],
     ["scaffold"],
+    ["wordfile", "wordclean", "pandoc"],
+    ["importer"],
     ["watch", "httpd", "live"],
     ["httpfiles"],
     ["devserver"],
@@ -66,6 +68,8 @@ PURE = {
     "stats",
     "contexts",
     "search_router",
+    "wordfile",
+    "wordclean",
 }
 
 
