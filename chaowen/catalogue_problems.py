@@ -465,6 +465,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "import_engine_failed": ("pandoc 无法转换这个文件：{reason}", "pandoc could not convert the file: {reason}"),
     "import_where": ("第 {paragraph} 段（“{snippet}”）", "paragraph {paragraph} ('{snippet}')"),
+    "import_where_after": ("第 {paragraph} 段（在“{snippet}”之后）", "paragraph {paragraph} (after '{snippet}')"),
     "import_lost_textbox": (
         "{where}里有文本框，其中的文字（“{detail}”）已放到这一段之后",
         "{where} has a text box; its text ('{detail}') now follows that paragraph",

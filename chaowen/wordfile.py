@@ -88,6 +88,7 @@ class Notice:
     paragraph: int
     snippet: str
     detail: str = ""  # a picture's file name, a text box's text
+    before: str = ""  # the start of the nearest paragraph above with text, for one with none
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +146,10 @@ def _refused(path: str, message: str, hint: str) -> Problem:
 
 def notice_problem(path: str, notice: Notice) -> Problem:
     """The warning an editor reads for ``notice`` in the file ``path``."""
-    where = say("import_where", paragraph=notice.paragraph, snippet=notice.snippet)
+    if notice.snippet or not notice.before:
+        where = say("import_where", paragraph=notice.paragraph, snippet=notice.snippet)
+    else:
+        where = say("import_where_after", paragraph=notice.paragraph, snippet=notice.before)
     message: Text = say(f"import_lost_{notice.what}", where=where, detail=notice.detail)
     return Problem(path, None, message, say(f"import_lost_{notice.what}_hint"), Severity.WARNING)
 
@@ -198,7 +202,7 @@ def _collect_text(element: etree.Element, parts: list[str]) -> None:
     for child in element:
         if child.tag == f"{{{W}}}txbxContent":
             continue
-        if child.tag == f"{{{W}}}t" and child.text:
+        if child.tag in (f"{{{W}}}t", f"{{{_NS['m']}}}t") and child.text:
             parts.append(child.text)
         _collect_text(child, parts)
 
@@ -227,6 +231,7 @@ _DIAGRAM: Final = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
 
 def _notices(body: etree.Element, relations: dict[str, str], *, has_comments: bool) -> list[Notice]:
     notices: list[Notice] = []
+    before = ""  # the text of the last paragraph that had some, for a paragraph with none (a lone picture)
     for number, paragraph in enumerate(_paragraphs(body), start=1):
         found: dict[str, list[str]] = {}
         for element in paragraph.iter():
@@ -234,9 +239,10 @@ def _notices(body: etree.Element, relations: dict[str, str], *, has_comments: bo
             details = found.setdefault(what, []) if what else []
             if what and (not details or what == "image_format") and detail not in details:
                 details.append(detail)
-        snippet = _snippet(_text_of(paragraph))
+        text = _text_of(paragraph)
         for what, details in found.items():
-            notices.extend(Notice(what, number, snippet, detail) for detail in details)
+            notices.extend(Notice(what, number, _snippet(text), detail, _snippet(before)) for detail in details)
+        before = text or before
     return _without_inner_duplicates(notices)
 
 

@@ -50,6 +50,7 @@ def body(path: Path) -> str:
         ("xinde-quan.docx", ["--track", "新材料"], f"content/essays/{FULL}.md"),
         ("word-xi-guan.docx", ["--track", "iot"], "content/essays/xiang-zhen-shu-zi-hua-gai-ge-de-san-dian-si-kao.md"),
         ("jinggao.docx", ["--track", "智能物联"], "content/essays/zhi-neng-wu-lian-sai-dao-de-yi-ci-shi-dian.md"),
+        ("gong-shi.docx", ["--track", "iot"], "content/essays/yong-shu-ju-suan-qing-chu-hui-shou-de-zhang.md"),
         (
             "jiyao.docx",
             ["--kind", "minutes", "--track", "新材料"],
@@ -147,6 +148,21 @@ def test_what_cannot_be_converted_is_named_with_its_paragraph(make_site: SiteFac
     # the paragraph that held the text box keeps its own words; the box's text follows it
     assert "第四段有一个文本框：\n\n文本框里的一句话\n" in text
     assert "这句话是老师加的" in text  # the tracked insertion, accepted
+
+
+def test_an_equation_is_kept_as_code_and_a_tiff_picture_is_reported(make_site: SiteFactory) -> None:
+    root = make_site({})
+    code, output = imported(root, str(FIXTURES / "gong-shi.docx"), "--track", "iot")
+    assert code == 0, output
+    path = root / "content/essays/yong-shu-ju-suan-qing-chu-hui-shou-de-zhang.md"
+    assert front(path)["author"] == "赵六"  # the byline, not the property Administrator
+    assert "`R = p \\cdot m - c`" in body(path)
+    assert "第 4 段（“回收一吨电池的收益可以写成 R=…”）里有公式" in output
+    assert "第 6 段（在“下图是扫描仪直接存下的 TIFF…”之后）里的图片 rId9.tiff 是网页无法显示的格式" in output
+    assert (
+        ".tif" not in path.read_text(encoding="utf-8")
+        and not (root / "content/essays/yong-shu-ju-suan-qing-chu-hui-shou-de-zhang").exists()
+    )
 
 
 def test_minutes_take_the_byline_as_host(make_site: SiteFactory) -> None:

@@ -77,6 +77,25 @@ def word_habits(target: Path) -> None:
     print(target.relative_to(HERE))
 
 
+def equation_and_tiff(target: Path) -> None:
+    """An equation (Word's OMML) and a TIFF picture, written by pandoc's docx writer from sources/gong-shi.md.
+
+    LibreOffice without its Math module drops formulas when it saves a .docx, so pandoc writes this one.
+    """
+    import pypandoc
+    from PIL import Image, ImageDraw
+
+    with tempfile.TemporaryDirectory() as scratch:
+        picture = Image.new("RGB", (160, 80), "#ffffff")
+        ImageDraw.Draw(picture).rectangle([20, 20, 140, 60], outline="#0b5aa6", width=4)
+        picture.save(Path(scratch) / "liu-cheng.tiff")
+        subprocess.run(
+            [pypandoc.get_pandoc_path(), str(SOURCES / "gong-shi.md"), "-o", str(target), f"--resource-path={scratch}"],
+            check=True,
+        )
+    print(target.relative_to(HERE))
+
+
 def bad_inputs() -> None:
     """One file per way an input can be unusable."""
     BAD.mkdir(exist_ok=True)
@@ -101,6 +120,7 @@ def main() -> int:
     soffice(SOURCES / "jinggao.fodt", HERE / "jinggao.docx")
     soffice(SOURCES / "jiyao.html", HERE / "jiyao.docx", infilter="HTML (StarWriter)", convert="docx:MS Word 2007 XML")
     word_habits(HERE / "word-xi-guan.docx")
+    equation_and_tiff(HERE / "gong-shi.docx")
     bad_inputs()
     return 0
 
