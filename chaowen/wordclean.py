@@ -13,6 +13,7 @@ editor would publish, with what goes into the front matter taken out of it:
 * Word's habits removed: leading full-width spaces and tabs, empty paragraphs, manual
   line breaks (a new paragraph when the next line is indented or the line ends a
   sentence, else joined), non-breaking spaces, empty bold, underline and styled spans;
+* links to bookmarks inside the Word file (a table of contents) kept as text: no such anchor on the page;
 * **tables** with their first row as header, no fixed widths; **pictures** without
   Word's sizes, each with an alternative text; loose lists made tight; equations kept
   as code (with a warning).
@@ -254,8 +255,11 @@ def _inlines(inlines: Iterable[Node], result: Cleaned) -> list[Node]:
         elif kind == "Str":
             out.extend(_text(node["c"]))
         elif kind == "Link":
-            attr, content, target = node["c"]
-            out.append({"t": "Link", "c": [_EMPTY_ATTR, _inlines(content, result), target]})
+            _attr, content, target = node["c"]
+            if str(target[0]).startswith("#"):  # a bookmark in the Word file (a table of contents): just the text
+                out.extend(_inlines(content, result))
+            else:
+                out.append({"t": "Link", "c": [_EMPTY_ATTR, _inlines(content, result), target]})
         elif kind == "Quoted":
             out.append({"t": "Quoted", "c": [node["c"][0], _inlines(node["c"][1], result)]})
         elif kind == "Image":

@@ -258,3 +258,11 @@ def test_an_old_pandoc_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pandoc, "_version", lambda path: (2, 17, 1, 1))
     problem = pandoc.find_pandoc()
     assert isinstance(problem, Problem) and "2.17.1.1" in problem.message_in("zh-CN")
+
+
+def test_links_to_word_bookmarks_become_text_and_web_links_stay() -> None:
+    toc = {"t": "Link", "c": [["", [], []], words("调研的背景"), ["#_Toc1234", ""]]}
+    web = {"t": "Link", "c": [["", [], []], words("报告"), ["https://www.xiaoshan.gov.cn/", ""]]}
+    inlines = clean({"blocks": [para(toc), para("见", web)], "meta": {}}, take_byline=False).blocks
+    assert inlines[0]["c"] == [{"t": "Str", "c": "调研的背景"}]
+    assert inlines[1]["c"][1]["t"] == "Link"
