@@ -516,6 +516,14 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "在 Word 里右键图片“另存为图片”，保存成 PNG 后放进文章的图片文件夹，用 ![说明](文件名.png) 插入",
         "in Word, right-click the picture, save it as PNG into the document's picture folder and insert it",
     ),
+    "import_lost_contents": (
+        "{where}起是 Word 生成的目录，已去掉：网页会按标题自动生成目录",
+        "{where} starts a table of contents made by Word; it was left out, as the page makes its own from the headings",
+    ),
+    "import_lost_contents_hint": (
+        "不用处理；如果正文的标题没有用“标题”样式，检查导入后的标题是否完整",
+        "nothing to do; if the headings were not in heading styles, check that they were all found",
+    ),
     "import_image_missing": (
         "图片 {name} 没能取出，已略去",
         "the picture {name} could not be extracted and was left out",

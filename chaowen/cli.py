@@ -280,7 +280,8 @@ def import_(
     print_problems(problems, language=language)
     for path in paths:
         result = import_word(path, _shown(path), config, options, engine, numbers)
-        print_problems(result.problems, language=language)
+        for problem in result.problems:  # in the order of the file's paragraphs, not sorted by their wording
+            print_problems([problem], language=language)
         if result.document is None or not _write_import(site, result, language):
             skipped += 1
             continue

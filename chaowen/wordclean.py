@@ -3,7 +3,8 @@
 Pure. :func:`clean` takes the tree pandoc read from a .docx and returns the body an
 editor would publish, with what goes into the front matter taken out of it:
 
-* the **title**: the paragraph in Word's Title style, else a first heading (or a first
+* the **title**: the paragraph in Word's Title style (its Subtitle, Author, Date and Abstract
+  paragraphs, which pandoc takes out as metadata, are put back at the top of the body), else a first heading (or a first
   bold paragraph standing alone) that is not numbered, else the document property
   (unless a template's), else the file's name;
 * the **byline** under it (``作者：张三``, ``张三（临浦镇）``, ``临浦镇 张三``) as names and unit;
@@ -77,8 +78,9 @@ class Cleaned:
 def clean(tree: Node, *, property_title: str = "", file_title: str = "", take_byline: bool = True) -> Cleaned:
     """The cleaned body of pandoc's ``tree``; ``property_title`` is the usable document property."""
     result = Cleaned(blocks=[])
-    blocks = _blocks(tree.get("blocks", []), result)
-    meta_title = plain(_meta_inlines(tree.get("meta", {}).get("title")))
+    meta = tree.get("meta", {})
+    blocks = _blocks(_meta_blocks(meta) + list(tree.get("blocks", [])), result)
+    meta_title = plain(_meta_inlines(meta.get("title")))
     if meta_title:
         result.title, result.title_source = meta_title, "style"
     else:
@@ -124,6 +126,24 @@ def _meta_inlines(value: Any) -> list[Node]:
     if value.get("t") == "MetaBlocks":
         return [inline for block in value["c"] if block["t"] in ("Para", "Plain") for inline in block["c"]]
     return []
+
+
+# Paragraphs pandoc's docx reader takes out of the body by their Word style, kept in the body here.
+_META_PARAGRAPHS: Final = ("subtitle", "author", "date", "abstract")
+
+
+def _meta_blocks(meta: dict[str, Any]) -> list[Node]:
+    """The Subtitle, Author, Date and Abstract paragraphs, back at the top of the body in that order."""
+    blocks: list[Node] = []
+    for key in _META_PARAGRAPHS:
+        value = meta.get(key)
+        items = value["c"] if isinstance(value, dict) and value.get("t") == "MetaList" else [value]
+        for item in items:
+            if isinstance(item, dict) and item.get("t") == "MetaBlocks":
+                blocks.extend(item["c"])
+            elif isinstance(item, dict) and item.get("t") == "MetaInlines":
+                blocks.append({"t": "Para", "c": item["c"]})
+    return blocks
 
 
 def _is_cjk(char: str) -> bool:

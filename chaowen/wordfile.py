@@ -7,7 +7,9 @@ with a problem saying what to do, reads the document properties an editor may wa
 conversion engine would drop or mangle (text boxes, SmartArt, equations, comments,
 tracked changes, embedded objects, pictures a browser cannot show), each with the
 paragraph it is in, so the editor can look there. Text boxes are moved out of their
-paragraph, after it: the engine would otherwise lose the paragraph's own text.
+paragraph, after it: the engine would otherwise lose the paragraph's own text. A table
+of contents is taken out: the page makes its own from the headings, and Word's links
+point to bookmarks the page does not have.
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ _SNIPPET: Final = 16
 class Notice:
     """Something the conversion drops or changes, in paragraph ``paragraph`` (1-based) that begins ``snippet``."""
 
-    what: str  # textbox | smartart | equation | comment | revision | object | image_format
+    what: str  # textbox | smartart | equation | comment | revision | object | image_format | contents
     paragraph: int
     snippet: str
     detail: str = ""  # a picture's file name, a text box's text
@@ -130,10 +132,12 @@ def read_word(data: bytes, path: str) -> WordFile | Problem:
     body = document.find("w:body", _NS)
     if body is None or not _has_content(body):
         return _refused(path, "import_no_text", "import_no_text_hint")
-    notices = _notices(body, relations, has_comments="word/comments.xml" in names)
+    contents = _contents_paragraphs(body, _toc_styles(archive, names))
+    notices = _notices(body, relations, contents, has_comments="word/comments.xml" in names)
     moved = _move_text_boxes(document)
+    removed = _remove_contents(document, contents)
     return WordFile(
-        data=_replaced(archive, "word/document.xml", document) if moved else data,
+        data=_replaced(archive, "word/document.xml", document) if moved or removed else data,
         title=_core_text(core, "dc:title", generic=_GENERIC_TITLE),
         author=_author(core),
         notices=tuple(notices),
@@ -229,10 +233,19 @@ def _paragraphs(body: etree.Element) -> list[etree.Element]:
 _DIAGRAM: Final = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
 
 
-def _notices(body: etree.Element, relations: dict[str, str], *, has_comments: bool) -> list[Notice]:
+def _notices(
+    body: etree.Element, relations: dict[str, str], contents: set[etree.Element], *, has_comments: bool
+) -> list[Notice]:
     notices: list[Notice] = []
+    in_contents = False
     before = ""  # the text of the last paragraph that had some, for a paragraph with none (a lone picture)
     for number, paragraph in enumerate(_paragraphs(body), start=1):
+        if paragraph in contents:
+            if not in_contents:
+                notices.append(Notice("contents", number, _snippet(_text_of(paragraph))))
+            in_contents = True
+            continue
+        in_contents = False
         found: dict[str, list[str]] = {}
         for element in paragraph.iter():
             what, detail = _unconvertible(element, relations, has_comments=has_comments)
@@ -274,6 +287,50 @@ def _without_inner_duplicates(notices: list[Notice]) -> list[Notice]:
     """An embedded object's preview picture is the object, not a second notice about a picture format."""
     objects = {n.paragraph for n in notices if n.what == "object"}
     return [n for n in notices if not (n.what == "image_format" and n.paragraph in objects)]
+
+
+# ----------------------------------------------------------------------------- table of contents
+_CONTENTS_STYLE: Final = re.compile(
+    r"^(?:toc\s*\d|toc heading|contents\s*\d|contents heading|目录\s*\d)$", re.IGNORECASE
+)
+
+
+def _toc_styles(archive: zipfile.ZipFile, names: set[str]) -> set[str]:
+    """The ids of the paragraph styles of a table of contents (Chinese Word names them 10, 11…, so by name)."""
+    if "word/styles.xml" not in names:
+        return set()
+    found: set[str] = set()
+    for style in etree.fromstring(archive.read("word/styles.xml")).iter(f"{{{W}}}style"):
+        name = style.find("w:name", _NS)
+        if name is not None and _CONTENTS_STYLE.match(name.get(f"{{{W}}}val", "").strip()):
+            found.add(style.get(f"{{{W}}}styleId", ""))
+    return found
+
+
+def _contents_paragraphs(body: etree.Element, styles: set[str]) -> set[etree.Element]:
+    """The paragraphs of a Word table of contents: in its content control, or in a contents style."""
+    found: set[etree.Element] = set()
+    for control in body.iter(f"{{{W}}}sdt"):
+        gallery = control.find("w:sdtPr/w:docPartObj/w:docPartGallery", _NS)
+        if gallery is not None and gallery.get(f"{{{W}}}val", "").lower() == "table of contents":
+            found.update(control.iter(f"{{{W}}}p"))
+    for paragraph in body.iter(f"{{{W}}}p"):
+        style = paragraph.find("w:pPr/w:pStyle", _NS)
+        if style is not None and style.get(f"{{{W}}}val", "") in styles:
+            found.add(paragraph)
+    return found
+
+
+def _remove_contents(document: etree.Element, contents: set[etree.Element]) -> bool:
+    """Take the table of contents out (the page makes its own from the headings); True when there was one."""
+    if not contents:
+        return False
+    parents = {child: parent for parent in document.iter() for child in parent}
+    for paragraph in contents:
+        parent = parents.get(paragraph)
+        if parent is not None:
+            parent.remove(paragraph)
+    return True
 
 
 # ----------------------------------------------------------------------------- text boxes

@@ -85,6 +85,7 @@ def test_the_full_essay_keeps_its_structure_and_front_matter(make_site: SiteFact
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", str(fields["date"]))
     text = body(path)
     assert "临浦镇 张三" not in text  # the byline became front matter
+    assert text.startswith("\n——成长营第三期新材料赛道调研\n\n十月下旬")  # the Subtitle paragraph stays
     assert "## 一、调研的背景" in text and "### （一）走访的企业" in text and "## 二、几点体会" in text
     assert "**“潮闻”**是" in text and "*新材料*" in text and "~~后因天气取消一家~~" in text
     assert "[镇政府的公开报告](https://www.xiaoshan.gov.cn/)" in text
@@ -140,11 +141,15 @@ def test_what_cannot_be_converted_is_named_with_its_paragraph(make_site: SiteFac
     assert code == 0, output
     shown = str(FIXTURES / "jinggao.docx")
     lines = [line for line in output.splitlines() if line.startswith("警告")]
-    assert any(shown in line and "第 4 段（“第二段有一处批注，老师还没看完。”）有批注" in line for line in lines)
-    assert any("第 5 段" in line and "没有接受的修订" in line for line in lines)
-    assert any("第 6 段" in line and "文本框" in line and "文本框里的一句话" in line for line in lines)
-    assert "导入完成：1 篇，3 个警告，跳过 0 个文件" in output
+    assert len(lines) == 4 and all(shown in line for line in lines)
+    assert "第 3 段（“目录”）起是 Word 生成的目录，已去掉" in lines[0]
+    assert "第 9 段（“第二段有一处批注，老师还没看完。”）有批注" in lines[1]
+    assert "第 10 段（“第三段里有修订：这句话是老师加的…”）有没有接受的修订" in lines[2]
+    assert "第 11 段（“第四段有一个文本框：”）里有文本框，其中的文字（“文本框里的一句话”）" in lines[3]
+    assert "导入完成：1 篇，4 个警告，跳过 0 个文件" in output
     text = body(root / "content/essays/zhi-neng-wu-lian-sai-dao-de-yi-ci-shi-dian.md")
+    # the table of contents is gone (the page makes its own), the headings it pointed to stay
+    assert text.startswith("\n## 试点的由来\n\n第一段是普通的正文") and "目录" not in text and "](#" not in text
     # the paragraph that held the text box keeps its own words; the box's text follows it
     assert "第四段有一个文本框：\n\n文本框里的一句话\n" in text
     assert "这句话是老师加的" in text  # the tracked insertion, accepted

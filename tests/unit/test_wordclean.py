@@ -266,3 +266,14 @@ def test_links_to_word_bookmarks_become_text_and_web_links_stay() -> None:
     inlines = clean({"blocks": [para(toc), para("见", web)], "meta": {}}, take_byline=False).blocks
     assert inlines[0]["c"] == [{"t": "Str", "c": "调研的背景"}]
     assert inlines[1]["c"][1]["t"] == "Link"
+
+
+def test_subtitle_and_author_paragraphs_stay_in_the_body_and_the_author_one_is_the_byline() -> None:
+    meta = {
+        "title": {"t": "MetaInlines", "c": words("主标题")},
+        "subtitle": {"t": "MetaInlines", "c": words("——记一次调研")},
+        "author": {"t": "MetaList", "c": [{"t": "MetaInlines", "c": words("作者：张三")}]},
+    }
+    result = clean({"meta": meta, "blocks": [para("正文。")]})
+    assert result.title == "主标题" and result.byline == Byline(("张三",))
+    assert [plain(b["c"]) for b in result.blocks] == ["——记一次调研", "正文。"]
