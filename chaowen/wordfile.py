@@ -9,7 +9,8 @@ tracked changes, embedded objects, pictures a browser cannot show), each with th
 paragraph it is in, so the editor can look there. Text boxes are moved out of their
 paragraph, after it: the engine would otherwise lose the paragraph's own text. A table
 of contents is taken out: the page makes its own from the headings, and Word's links
-point to bookmarks the page does not have.
+point to bookmarks the page does not have. Headings numbered automatically by Word get
+their numbers as text (pandoc would drop them).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from xml.etree import ElementTree as etree
 
 from .errors import Problem, Severity
 from .messages import Text, say
+from .wordnumbering import number_headings
 
 W: Final = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS: Final = {
@@ -132,12 +134,13 @@ def read_word(data: bytes, path: str) -> WordFile | Problem:
     body = document.find("w:body", _NS)
     if body is None or not _has_content(body):
         return _refused(path, "import_no_text", "import_no_text_hint")
+    numbered = _number_headings(archive, names, document)
     contents = _contents_paragraphs(body, _toc_styles(archive, names))
     notices = _notices(body, relations, contents, has_comments="word/comments.xml" in names)
     moved = _move_text_boxes(document)
     removed = _remove_contents(document, contents)
     return WordFile(
-        data=_replaced(archive, "word/document.xml", document) if moved or removed else data,
+        data=_replaced(archive, "word/document.xml", document) if moved or removed or numbered else data,
         title=_core_text(core, "dc:title", generic=_GENERIC_TITLE),
         author=_author(core),
         notices=tuple(notices),
@@ -287,6 +290,18 @@ def _without_inner_duplicates(notices: list[Notice]) -> list[Notice]:
     """An embedded object's preview picture is the object, not a second notice about a picture format."""
     objects = {n.paragraph for n in notices if n.what == "object"}
     return [n for n in notices if not (n.what == "image_format" and n.paragraph in objects)]
+
+
+def _number_headings(archive: zipfile.ZipFile, names: set[str], document: etree.Element) -> bool:
+    """Word's automatic heading numbers written into the headings (see :mod:`chaowen.wordnumbering`)."""
+    if "word/numbering.xml" not in names or "word/styles.xml" not in names:
+        return False
+    try:
+        styles = etree.fromstring(archive.read("word/styles.xml"))
+        numbering = etree.fromstring(archive.read("word/numbering.xml"))
+    except (zipfile.BadZipFile, zlib.error, etree.ParseError, EOFError, KeyError, ValueError):
+        return False  # the numbers are lost, as pandoc would lose them; the text is still there
+    return number_headings(document, styles, numbering)
 
 
 # ----------------------------------------------------------------------------- table of contents

@@ -52,6 +52,11 @@ def body(path: Path) -> str:
         ("jinggao.docx", ["--track", "智能物联"], "content/essays/zhi-neng-wu-lian-sai-dao-de-yi-ci-shi-dian.md"),
         ("gong-shi.docx", ["--track", "iot"], "content/essays/yong-shu-ju-suan-qing-chu-hui-shou-de-zhang.md"),
         (
+            "zi-dong-bian-hao.docx",
+            ["--track", "health"],
+            "content/essays/she-qu-jian-kang-fu-wu-de-liang-dian-guan-cha.md",
+        ),
+        (
             "jiyao.docx",
             ["--kind", "minutes", "--track", "新材料"],
             "content/minutes/xin-cai-liao-sha-long-di-er-ci-dian-chi-hui-shou-de-zhang-zen-me-suan.md",
@@ -168,6 +173,18 @@ def test_an_equation_is_kept_as_code_and_a_tiff_picture_is_reported(make_site: S
         ".tif" not in path.read_text(encoding="utf-8")
         and not (root / "content/essays/yong-shu-ju-suan-qing-chu-hui-shou-de-zhang").exists()
     )
+
+
+def test_headings_numbered_by_word_keep_their_numbers(make_site: SiteFactory) -> None:
+    root = make_site({})
+    code, output = imported(root, str(FIXTURES / "zi-dong-bian-hao.docx"), "--track", "health")
+    assert code == 0, output
+    path = root / "content/essays/she-qu-jian-kang-fu-wu-de-liang-dian-guan-cha.md"
+    fields = front(path)
+    # no Title paragraph and no first heading: the title is the document property
+    assert (fields["title"], fields["author"], fields["unit"]) == ("社区健康服务的两点观察", "孙七", "卫健局")
+    headings = [line for line in body(path).splitlines() if line.startswith("#")]
+    assert headings == ["## 一、服务在家门口", "### （一）家庭医生签约", "### （二）慢病随访", "## 二、数据要回流"]
 
 
 def test_minutes_take_the_byline_as_host(make_site: SiteFactory) -> None:

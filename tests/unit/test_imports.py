@@ -34,6 +34,7 @@ ORDER = [
     ["pages"],
     ["build"],
     ["scaffold"],
+    ["wordnumbering"],
     ["wordfile", "wordclean", "pandoc"],
     ["importer"],
     ["watch", "httpd", "live"],
@@ -70,6 +71,7 @@ PURE = {
     "search_router",
     "wordfile",
     "wordclean",
+    "wordnumbering",
 }
 
 

@@ -13,6 +13,7 @@ from chaowen import pandoc
 from chaowen.errors import Problem
 from chaowen.wordclean import Byline, clean, parse_byline, plain
 from chaowen.wordfile import is_machine_name, read_word
+from chaowen.wordnumbering import chinese, formatted
 
 FIXTURES = Path(__file__).parent.parent / "integration" / "docx"
 
@@ -277,3 +278,38 @@ def test_subtitle_and_author_paragraphs_stay_in_the_body_and_the_author_one_is_t
     result = clean({"meta": meta, "blocks": [para("正文。")]})
     assert result.title == "主标题" and result.byline == Byline(("张三",))
     assert [plain(b["c"]) for b in result.blocks] == ["——记一次调研", "正文。"]
+
+
+@pytest.mark.parametrize(
+    ("number", "style", "shown"),
+    [
+        (1, "chineseCounting", "一"),
+        (10, "chineseCountingThousand", "十"),
+        (11, "taiwaneseCountingThousand", "十一"),
+        (21, "chineseCounting", "二十一"),
+        (105, "chineseCounting", "一百零五"),
+        (3, "ideographTraditional", "丙"),
+        (3, "decimalEnclosedCircle", "③"),
+        (4, "upperRoman", "IV"),
+        (28, "lowerLetter", "bb"),
+        (7, "decimalFullWidth", "７"),
+        (7, "decimal", "7"),
+        (7, "bullet", ""),
+    ],
+)
+def test_word_number_formats(number: int, style: str, shown: str) -> None:
+    assert formatted(number, style) == shown
+
+
+def test_chinese_numbers_up_to_a_thousand() -> None:
+    assert [chinese(n) for n in (1, 9, 10, 19, 20, 99, 100, 110, 999)] == [
+        "一",
+        "九",
+        "十",
+        "十九",
+        "二十",
+        "九十九",
+        "一百",
+        "一百一十",
+        "九百九十九",
+    ]

@@ -118,6 +118,7 @@ def main() -> int:
         return 1
     soffice(SOURCES / "xinde-quan.fodt", HERE / "xinde-quan.docx")
     soffice(SOURCES / "jinggao.fodt", HERE / "jinggao.docx")
+    soffice(SOURCES / "zi-dong-bian-hao.fodt", HERE / "zi-dong-bian-hao.docx")
     soffice(SOURCES / "jiyao.html", HERE / "jiyao.docx", infilter="HTML (StarWriter)", convert="docx:MS Word 2007 XML")
     word_habits(HERE / "word-xi-guan.docx")
     equation_and_tiff(HERE / "gong-shi.docx")
