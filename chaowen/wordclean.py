@@ -517,14 +517,19 @@ def _heading_like(text: str) -> bool:
 
 
 def _headings(blocks: list[Node]) -> list[Node]:
-    """Styled and manual headings at levels from 2 down, none skipped."""
+    """Styled and manual headings at levels from 2 down, none skipped.
+
+    Short numbered paragraphs one after another at the same depth (``1. 走访企业`` then
+    ``2. 召开座谈会``) are a list of points, not headings: they stay paragraphs.
+    """
+    numbered_points = _numbered_points(blocks)
     depths: list[int | None] = []
     previous: int | None = None
-    for block in blocks:
+    for index, block in enumerate(blocks):
         depth: int | None = None
         if block["t"] == "Header":
             depth = int(block["c"][0])
-        elif block["t"] == "Para":
+        elif block["t"] == "Para" and index not in numbered_points:
             text = plain(block["c"])
             numbered = _numbering_depth(text)
             if numbered is not None and _heading_like(text):
@@ -549,6 +554,20 @@ def _headings(blocks: list[Node]) -> list[Node]:
         inlines = block["c"][2] if block["t"] == "Header" else _unbold(block["c"])
         out.append({"t": "Header", "c": [level, _EMPTY_ATTR, inlines]})
     return out
+
+
+def _numbered_points(blocks: list[Node]) -> set[int]:
+    """The indexes of short numbered paragraphs (not bold) next to another at the same depth."""
+    depths: list[int | None] = []
+    for block in blocks:
+        text = plain(block["c"]) if block["t"] == "Para" and not _all_bold(block["c"]) else ""
+        depth = _numbering_depth(text) if text and _heading_like(text) else None
+        depths.append(depth)
+    found: set[int] = set()
+    for index in range(len(blocks) - 1):
+        if depths[index] is not None and depths[index] == depths[index + 1]:
+            found.update((index, index + 1))
+    return found
 
 
 def _unbold(inlines: list[Node]) -> list[Node]:

@@ -108,7 +108,12 @@ class WordFile:
 def is_machine_name(name: str) -> bool:
     """``Administrator``, ``User``, ``微软用户``…: an account or vendor name, not an author."""
     cleaned = " ".join(name.split()).lower()
-    return not cleaned or cleaned in MACHINE_NAMES or bool(re.fullmatch(r"(?:user|admin|pc|dell|hp)[-_ ]?\w*", cleaned))
+    return (
+        not cleaned
+        or cleaned in MACHINE_NAMES
+        or bool(re.fullmatch(r"(?:user|admin|administrator|pc|dell|hp|lenovo|asus|acer)(?:[-_ ]\S*|\d+)", cleaned))
+        or bool(re.fullmatch(r"[a-z]+-pc|desktop-\w+|laptop-\w+|win-\w+", cleaned))
+    )
 
 
 def read_word(data: bytes, path: str) -> WordFile | Problem:

@@ -77,12 +77,26 @@ def test_a_lone_name_is_a_byline_only_right_under_the_title() -> None:
     assert parse_byline("张三") is None
 
 
-@pytest.mark.parametrize("name", ["Administrator", "User", "admin", "微软用户", "Windows 用户", "USER-PC", ""])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Administrator",
+        "User",
+        "admin",
+        "微软用户",
+        "Windows 用户",
+        "USER-PC",
+        "DESKTOP-8J2K1",
+        "user01",
+        "zhang-PC",
+        "",
+    ],
+)
 def test_machine_names_are_not_authors(name: str) -> None:
     assert is_machine_name(name)
 
 
-@pytest.mark.parametrize("name", ["张三", "Li Na", "王晓明"])
+@pytest.mark.parametrize("name", ["张三", "Li Na", "王晓明", "Hpeng", "Pcheng"])
 def test_people_are_authors(name: str) -> None:
     assert not is_machine_name(name)
 
@@ -313,3 +327,12 @@ def test_chinese_numbers_up_to_a_thousand() -> None:
         "一百一十",
         "九百九十九",
     ]
+
+
+def test_numbered_points_one_after_another_are_a_list_not_headings() -> None:
+    assert cleaned_texts(
+        para("一、做了什么"),
+        para("1. 走访企业"),
+        para("2. 召开座谈会"),
+        para("二、下一步"),
+    ) == [("h2", "一、做了什么"), ("Para", "1. 走访企业"), ("Para", "2. 召开座谈会"), ("h2", "二、下一步")]
