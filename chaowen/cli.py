@@ -171,6 +171,13 @@ def init(directory: Path, title: str) -> None:
 
 
 _KIND_NAMES = [kind.value for kind in Kind]
+# The options of `new` and `import` that each kind takes.
+_OPTIONS_OF_KIND: dict[Kind, frozenset[str]] = {
+    Kind.ESSAY: frozenset({"track", "author", "issue"}),
+    Kind.MINUTES: frozenset({"track", "author", "issue"}),
+    Kind.ISSUE: frozenset({"track", "issue"}),
+    Kind.PAGE: frozenset(),
+}
 
 
 @main.command()
@@ -187,12 +194,7 @@ def new(kind: str, title: str, track: str | None, author: str | None, issue: int
 
     chosen = Kind(kind)
     language = _language(site)
-    allowed = {
-        Kind.ESSAY: {"track", "author", "issue"},
-        Kind.MINUTES: {"track", "author", "issue"},
-        Kind.ISSUE: {"track", "issue"},
-        Kind.PAGE: set(),
-    }[chosen]
+    allowed = _OPTIONS_OF_KIND[chosen]
     for option, value in (("track", track), ("author", author), ("issue", issue)):
         if value is not None and option not in allowed:
             label = chosen.label if messages.is_chinese(language) else chosen.value
@@ -251,9 +253,11 @@ def import_(
 
     chosen = Kind(kind)
     language = _language(site)
-    if author is not None and chosen not in (Kind.ESSAY, Kind.MINUTES):
-        label = chosen.label if messages.is_chinese(language) else chosen.value
-        raise usage.Worded(messages.text("option_not_for_kind", language, kind=label, option="author"))
+    allowed = _OPTIONS_OF_KIND[chosen]
+    for option, value in (("track", track), ("author", author), ("issue", issue)):
+        if value is not None and option not in allowed:
+            label = chosen.label if messages.is_chinese(language) else chosen.value
+            raise usage.Worded(messages.text("option_not_for_kind", language, kind=label, option=option))
     try:
         config = load_config(site)
     except BuildError as error:

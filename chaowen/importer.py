@@ -194,13 +194,12 @@ def _front_values(
     if cleaned.title_source == "file":
         run.warn("import_title_from_file", "import_title_from_file_hint", title=title)
     ok = True
-    if kind in (Kind.ESSAY, Kind.MINUTES):
-        if options.track is not None:
-            values["track"] = options.track.name
-        else:
-            choices = [track.name for track in config.tracks] or ["—"]
-            run.error("import_track_required", "import_track_required_hint", kind=kind.label, choices=choices)
-            ok = False
+    if options.track is not None:
+        values["track"] = options.track.name  # an issue's track is optional, a page takes none (the CLI checks)
+    elif kind in (Kind.ESSAY, Kind.MINUTES):
+        choices = [track.name for track in config.tracks] or ["—"]
+        run.error("import_track_required", "import_track_required_hint", kind=kind.label, choices=choices)
+        ok = False
     names = cleaned.byline.names if cleaned.byline else ()
     author = " ".join(options.author.split()) if options.author else "、".join(names)
     if not author and word.author and kind in (Kind.ESSAY, Kind.MINUTES):

@@ -268,3 +268,15 @@ def test_a_foreign_picture_folder_is_not_written_into(make_site: SiteFactory) ->
     assert code == 1 and f"文件已存在，没有覆盖：{root / 'content/essays' / FULL}" in output
     assert (root / folder).read_bytes() == b"not ours"
     assert not (root / f"content/essays/{FULL}.md").exists()
+
+
+def test_an_issue_takes_the_next_number_and_a_page_takes_no_track(make_site: SiteFactory) -> None:
+    root = make_site({"content/issues/chuang-kan.md": "---\ntitle: 创刊号\ndate: 2024-03-01\nnumber: 1\n---\n正文。\n"})
+    code, output = imported(root, str(FIXTURES / "zi-dong-bian-hao.docx"), "--kind", "issue")
+    assert code == 0, output
+    fields = front(root / "content/issues/she-qu-jian-kang-fu-wu-de-liang-dian-guan-cha.md")
+    assert fields["number"] == "2" and "author" not in fields
+    assert "卫健局 孙七" in body(root / "content/issues/she-qu-jian-kang-fu-wu-de-liang-dian-guan-cha.md")
+    assert Builder(BuildOptions(site_root=root, strict=True)).check().warnings == ()
+    code, output = imported(root, str(FIXTURES / "zi-dong-bian-hao.docx"), "--kind", "page", "--track", "iot")
+    assert code == 2 and "页面没有 --track 这一项" in output
