@@ -32,6 +32,7 @@ from .wordclean import Cleaned, Node, clean
 from .wordfile import OLD_SUFFIXES, WEB_IMAGES, WordFile, notice_problem, read_word
 
 WORD_SUFFIXES: Final = frozenset({".docx", ".docm", ".dotx"})
+MAX_STEM: Final = 80  # a long title's pinyin would make a file name some systems refuse
 IMAGE_PREFIX: Final = "tu-"  # 图: pictures are saved as tu-1.png, tu-2.jpg…
 
 
@@ -153,7 +154,7 @@ def import_word(
         values = _front_values(cleaned, word, options, config, numbers, run)
         if values is None:
             return Imported(shown, None, problems=tuple(run.problems))
-        stem = slugify(cleaned.title) or slugify(path.stem) or f"{options.kind.value}-{options.today:%Y%m%d}"
+        stem = _stem(cleaned.title) or _stem(path.stem) or f"{options.kind.value}-{options.today:%Y%m%d}"
         target = f"content/{options.kind.folder}/{stem}.md"
         images = _pictures(cleaned, stem, f"content/{options.kind.folder}/{stem}", run)
         try:
@@ -241,6 +242,14 @@ def _front_values(
                 )
             )
     return values if ok else None
+
+
+def _stem(title: str) -> str:
+    """The file name of a title: its pinyin, cut at a word to at most :data:`MAX_STEM` characters."""
+    stem = slugify(title)
+    if len(stem) <= MAX_STEM:
+        return stem
+    return stem[: MAX_STEM + 1].rsplit("-", 1)[0].rstrip("-")
 
 
 def _pictures(cleaned: Cleaned, stem: str, folder: str, run: _Run) -> list[tuple[str, bytes]]:

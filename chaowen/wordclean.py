@@ -80,7 +80,7 @@ def clean(tree: Node, *, property_title: str = "", file_title: str = "", take_by
     result = Cleaned(blocks=[])
     meta = tree.get("meta", {})
     blocks = _blocks(_meta_blocks(meta) + list(tree.get("blocks", [])), result)
-    meta_title = plain(_meta_inlines(meta.get("title")))
+    meta_title = plain(_join_breaks(_meta_inlines(meta.get("title"))))
     if meta_title:
         result.title, result.title_source = meta_title, "style"
     else:
@@ -161,7 +161,9 @@ def _blocks(blocks: Iterable[Node], result: Cleaned) -> list[Node]:
         elif kind == "Figure":
             out.extend(_figure(block, result))
         elif kind == "Para":
-            for inlines in _split_at_breaks(_inlines(block["c"], result)):
+            inlines = _inlines(block["c"], result)
+            pieces = [_join_breaks(inlines)] if _all_bold(inlines) else _split_at_breaks(inlines)  # a bold title
+            for inlines in pieces:
                 trimmed = _trim(inlines)
                 if _has_content(trimmed):
                     out.append({"t": "Para", "c": trimmed})
@@ -508,7 +510,7 @@ def _numbering_depth(text: str) -> int | None:
 
 
 def _all_bold(inlines: list[Node]) -> bool:
-    meaningful = [node for node in inlines if not _is_blank(node)]
+    meaningful = [node for node in inlines if not _is_blank(node) and node["t"] != "LineBreak"]
     return bool(meaningful) and all(node["t"] == "Strong" for node in meaningful)
 
 

@@ -336,3 +336,17 @@ def test_numbered_points_one_after_another_are_a_list_not_headings() -> None:
         para("2. 召开座谈会"),
         para("二、下一步"),
     ) == [("h2", "一、做了什么"), ("Para", "1. 走访企业"), ("Para", "2. 召开座谈会"), ("h2", "二、下一步")]
+
+
+def test_a_bold_title_broken_over_two_lines_stays_one_title() -> None:
+    title = {"t": "Para", "c": [bold("走进临浦："), BREAK, bold("一次调研")]}
+    result = clean({"meta": {}, "blocks": [title, para("正文。")]})
+    assert result.title == "走进临浦：一次调研"
+
+
+def test_a_long_title_makes_a_file_name_cut_at_a_word() -> None:
+    from chaowen.importer import MAX_STEM, _stem
+
+    stem = _stem("关于进一步推动乡镇数字化改革与基层治理现代化深度融合的若干思考和建议以及下一步的工作打算")
+    assert 0 < len(stem) <= MAX_STEM and not stem.endswith("-")
+    assert stem.startswith("guan-yu-jin-yi-bu") and _stem("短标题") == "duan-biao-ti"
