@@ -524,6 +524,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "不用处理；如果正文的标题没有用“标题”样式，检查导入后的标题是否完整",
         "nothing to do; if the headings were not in heading styles, check that they were all found",
     ),
+    "import_bad_date": (
+        "纪要开头写的时间 {value} 不是有效的日期，日期用了今天",
+        "the time the minutes give, {value}, is not a valid date; today was used",
+    ),
+    "import_bad_date_hint": ("在导入后的文件里改 date", "correct date in the imported file"),
     "import_image_missing": (
         "图片 {name} 没能取出，已略去",
         "the picture {name} could not be extracted and was left out",

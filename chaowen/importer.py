@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from . import messages
 from .content import parse_document
+from .dates import parse_date
 from .errors import Problem, Severity
 from .model import Kind, SiteConfig, TrackConfig
 from .pandoc import EngineError, Pandoc
@@ -150,6 +152,7 @@ def import_word(
             property_title=word.title,
             file_title=" ".join(path.stem.replace("_", " ").split()),
             take_byline=options.kind in (Kind.ESSAY, Kind.MINUTES),
+            take_minutes_lines=options.kind is Kind.MINUTES,
         )
         values = _front_values(cleaned, word, options, config, numbers, run)
         if values is None:
@@ -213,8 +216,18 @@ def _front_values(
         values["author"] = author
         if cleaned.byline and cleaned.byline.unit and not options.author:
             values["unit"] = cleaned.byline.unit
-    elif kind is Kind.MINUTES and author:
-        values["host"] = author
+    elif kind is Kind.MINUTES:
+        host = " ".join(options.author.split()) if options.author else cleaned.fields.get("host") or author
+        if host:
+            values["host"] = host
+        for name in ("venue", "participants"):
+            if cleaned.fields.get(name):
+                values[name] = cleaned.fields[name]
+        day = cleaned.fields.get("date", "")
+        if day and parse_date(day, ZoneInfo(config.timezone)) is not None:
+            values["date"] = day
+        elif day:
+            run.warn("import_bad_date", "import_bad_date_hint", value=day)
     if kind is Kind.ISSUE:
         number = options.issue if options.issue is not None else max(numbers, default=0) + 1
         if number in numbers:

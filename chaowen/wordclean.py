@@ -73,10 +73,22 @@ class Cleaned:
     byline: Byline | None = None
     images: list[Node] = field(default_factory=list)  # the Image nodes, in order: the caller sets their targets
     notes: list[tuple[str, str]] = field(default_factory=list)  # (what, the text it is about): equations
+    fields: dict[str, str] = field(default_factory=dict)  # minutes: host, venue, participants, date (ISO)
 
 
-def clean(tree: Node, *, property_title: str = "", file_title: str = "", take_byline: bool = True) -> Cleaned:
-    """The cleaned body of pandoc's ``tree``; ``property_title`` is the usable document property."""
+def clean(
+    tree: Node,
+    *,
+    property_title: str = "",
+    file_title: str = "",
+    take_byline: bool = True,
+    take_minutes_lines: bool = False,
+) -> Cleaned:
+    """The cleaned body of pandoc's ``tree``; ``property_title`` is the usable document property.
+
+    ``take_minutes_lines``: the lines minutes begin with (``时间：``, ``地点：``, ``主持人：``,
+    ``参加人员：``) become :attr:`Cleaned.fields`; a byline is then taken only when no host is named.
+    """
     result = Cleaned(blocks=[])
     meta = tree.get("meta", {})
     blocks = _blocks(_meta_blocks(meta) + list(tree.get("blocks", [])), result)
@@ -89,7 +101,9 @@ def clean(tree: Node, *, property_title: str = "", file_title: str = "", take_by
         result.title, result.title_source = property_title, "property"
     if not result.title:
         result.title, result.title_source = file_title, "file"
-    if take_byline:
+    if take_minutes_lines:
+        blocks = _take_minutes_lines(blocks, result)
+    if take_byline and "host" not in result.fields:
         blocks = _take_byline(blocks, result)
     result.blocks = _headings(blocks)
     return result
@@ -499,6 +513,61 @@ def _names_and_unit(text: str) -> Byline | None:
 
 def _split_names(text: str) -> tuple[str, ...]:
     return tuple(name for name in re.split(r"\s*[、，,和及]\s*", text.strip()) if name)
+
+
+# ----------------------------------------------------------------------------- minutes
+MINUTES_LABELS: Final = {
+    "host": ("主持人", "主持"),
+    "venue": ("会议地点", "活动地点", "地点"),
+    "participants": ("参加人员", "参会人员", "出席人员", "与会人员", "参会学员", "参加人", "参会人", "出席"),
+    "date": ("会议时间", "活动时间", "时间", "日期"),
+}
+_FIELD_OF: Final = {label: name for name, labels in MINUTES_LABELS.items() for label in labels}
+_LABEL: Final = re.compile(r"(" + "|".join(sorted(_FIELD_OF, key=len, reverse=True)) + r")[\s\u3000]*[：:][\s\u3000]*")
+_DAY: Final = re.compile(
+    r"^(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?(?:[^\d]{0,10}?(\d{1,2})\s*[:：]\s*(\d{2}))?"
+)
+_MINUTES_LINES: Final = 8  # the lines to look at, from the top
+
+
+def minutes_date(text: str) -> str | None:
+    """``2026年11月20日（周五）下午 14:30`` -> ``2026-11-20 14:30``; None without a year, month and day."""
+    match = _DAY.match(text.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute = match.groups()
+    date = f"{year}-{int(month):02d}-{int(day):02d}"
+    return f"{date} {int(hour):02d}:{minute}" if hour is not None else date
+
+
+def _minutes_line(text: str) -> dict[str, str] | None:
+    """The fields of a line made only of ``标签：值`` parts; None when any part is not usable."""
+    matches = list(_LABEL.finditer(text))
+    if not matches or matches[0].start() != 0:
+        return None
+    found: dict[str, str] = {}
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        value = text[match.end() : end].strip(" \u3000；;，,。")
+        name = _FIELD_OF[match.group(1)]
+        if name == "date":
+            value = minutes_date(value) or ""
+        if not value or name in found:
+            return None
+        found[name] = value
+    return found
+
+
+def _take_minutes_lines(blocks: list[Node], result: Cleaned) -> list[Node]:
+    """The ``时间：`` ``地点：`` ``主持人：`` ``参加人员：`` lines near the top, taken out as fields."""
+    kept: list[Node] = []
+    for index, block in enumerate(blocks):
+        found = _minutes_line(plain(block["c"])) if index < _MINUTES_LINES and block["t"] == "Para" else None
+        if found is None or any(name in result.fields for name in found):
+            kept.append(block)
+            continue
+        result.fields.update(found)
+    return kept
 
 
 # ----------------------------------------------------------------------------- headings

@@ -187,13 +187,19 @@ def test_headings_numbered_by_word_keep_their_numbers(make_site: SiteFactory) ->
     assert headings == ["## 一、服务在家门口", "### （一）家庭医生签约", "### （二）慢病随访", "## 二、数据要回流"]
 
 
-def test_minutes_take_the_byline_as_host(make_site: SiteFactory) -> None:
+def test_minutes_take_their_time_place_host_and_participants(make_site: SiteFactory) -> None:
     root = make_site({})
     code, output = imported(root, str(FIXTURES / "jiyao.docx"), "--kind", "minutes", "--track", "新材料")
     assert code == 0, output
     path = root / "content/minutes/xin-cai-liao-sha-long-di-er-ci-dian-chi-hui-shou-de-zhang-zen-me-suan.md"
-    assert front(path)["host"] == "张三"
-    assert "[^1]: 另有两位带教老师列席。" in body(path)
+    fields = front(path)
+    # 时间：2024年3月15日（周五）下午 14:30　地点：区委党校报告厅 / 主持人：… / 参加人员：… became fields
+    assert (fields["date"], fields["venue"], fields["host"]) == ("2024-03-15 14:30", "区委党校报告厅", "刘卫东")
+    assert fields["participants"] == "王晓明、陈思远、李静"
+    text = body(path)
+    assert "时间：" not in text and "主持人" not in text and "参加人员" not in text
+    assert text.startswith("\n张三（临浦镇）\n")  # the recorder's byline stays: the host is named
+    assert "[^1]: 另有两位带教老师列席。" in text
 
 
 def test_a_folder_imports_every_docx_in_it(make_site: SiteFactory, tmp_path: Path) -> None:

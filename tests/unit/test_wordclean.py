@@ -11,7 +11,7 @@ import pytest
 
 from chaowen import pandoc
 from chaowen.errors import Problem
-from chaowen.wordclean import Byline, clean, parse_byline, plain
+from chaowen.wordclean import Byline, clean, minutes_date, parse_byline, plain
 from chaowen.wordfile import is_machine_name, read_word
 from chaowen.wordnumbering import chinese, formatted
 
@@ -350,3 +350,37 @@ def test_a_long_title_makes_a_file_name_cut_at_a_word() -> None:
     stem = _stem("关于进一步推动乡镇数字化改革与基层治理现代化深度融合的若干思考和建议以及下一步的工作打算")
     assert 0 < len(stem) <= MAX_STEM and not stem.endswith("-")
     assert stem.startswith("guan-yu-jin-yi-bu") and _stem("短标题") == "duan-biao-ti"
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("2024年3月5日", "2024-03-05"),
+        ("2024年3月15日（周五）下午 14:30", "2024-03-15 14:30"),
+        ("2024/3/5 9:05", "2024-03-05 09:05"),
+        ("3月5日下午", None),
+    ],
+)
+def test_the_date_minutes_begin_with(text: str, iso: str | None) -> None:
+    assert minutes_date(text) == iso
+
+
+def test_minutes_lines_become_fields_and_the_byline_stays_when_a_host_is_named() -> None:
+    blocks = [
+        para("记录：张三"),
+        para("时间：2024年3月5日 地点：区委党校"),
+        para("主持人：刘卫东"),
+        para("参加人员：王晓明、陈思远"),
+        para("时间过得很快：这是正文。"),
+    ]
+    result = clean(
+        {"meta": {"title": {"t": "MetaInlines", "c": words("纪要")}}, "blocks": blocks}, take_minutes_lines=True
+    )
+    assert result.fields == {
+        "date": "2024-03-05",
+        "venue": "区委党校",
+        "host": "刘卫东",
+        "participants": "王晓明、陈思远",
+    }
+    assert [plain(b["c"]) for b in result.blocks] == ["记录：张三", "时间过得很快：这是正文。"]
+    assert result.byline is None
