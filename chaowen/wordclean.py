@@ -467,13 +467,22 @@ def _take_title(blocks: list[Node], result: Cleaned) -> list[Node]:
 
 
 def _take_byline(blocks: list[Node], result: Cleaned) -> list[Node]:
-    """The byline among the first three paragraphs, taken out of the body."""
+    """The byline among the first three paragraphs (else the last two), taken out of the body.
+
+    At the end only the explicit forms count (``作者：张三``, ``张三（临浦镇）``, ``临浦镇 张三``), not a lone name.
+    """
     for index, block in enumerate(blocks[:3]):
         if block["t"] != "Para":
             if block["t"] == "Header":
-                return blocks
+                break
             continue
         byline = parse_byline(plain(block["c"]), first=index == 0)
+        if byline is not None:
+            result.byline = byline
+            return blocks[:index] + blocks[index + 1 :]
+    for index in range(len(blocks) - 1, max(len(blocks) - 3, 2), -1):
+        block = blocks[index]
+        byline = parse_byline(plain(block["c"])) if block["t"] == "Para" else None
         if byline is not None:
             result.byline = byline
             return blocks[:index] + blocks[index + 1 :]

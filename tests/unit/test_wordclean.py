@@ -384,3 +384,19 @@ def test_minutes_lines_become_fields_and_the_byline_stays_when_a_host_is_named()
     }
     assert [plain(b["c"]) for b in result.blocks] == ["记录：张三", "时间过得很快：这是正文。"]
     assert result.byline is None
+
+
+def test_a_byline_at_the_end_is_found_when_there_is_none_at_the_top() -> None:
+    blocks = [
+        para("第一段。"),
+        para("第二段。"),
+        para("第三段。"),
+        para("第四段。"),
+        para("（临浦镇 张三）"),
+        para("临浦镇 张三"),
+    ]
+    result = clean({"meta": {"title": {"t": "MetaInlines", "c": words("题目")}}, "blocks": blocks})
+    assert result.byline == Byline(("张三",), "临浦镇")
+    assert [plain(b["c"]) for b in result.blocks][-1] == "（临浦镇 张三）"
+    lone = [para("第一段。"), para("第二段。"), para("第三段。"), para("张三")]
+    assert clean({"meta": {"title": {"t": "MetaInlines", "c": words("题目")}}, "blocks": lone}).byline is None
