@@ -34,7 +34,7 @@ ORDER = [
     ["pages"],
     ["build"],
     ["scaffold"],
-    ["wordnumbering"],
+    ["wordnumbering", "wordfront"],
     ["wordfile", "wordclean", "pandoc"],
     ["importer"],
     ["watch", "httpd", "live"],
@@ -72,6 +72,7 @@ PURE = {
     "wordfile",
     "wordclean",
     "wordnumbering",
+    "wordfront",
 }
 
 

@@ -11,8 +11,9 @@ import pytest
 
 from chaowen import pandoc
 from chaowen.errors import Problem
-from chaowen.wordclean import Byline, clean, minutes_date, parse_byline, plain
+from chaowen.wordclean import clean, plain
 from chaowen.wordfile import is_machine_name, read_word
+from chaowen.wordfront import Byline, minutes_date, parse_byline
 from chaowen.wordnumbering import chinese, formatted
 
 FIXTURES = Path(__file__).parent.parent / "integration" / "docx"
