@@ -34,6 +34,9 @@ ORDER = [
     ["pages"],
     ["build"],
     ["scaffold"],
+    ["wordnumbering", "wordfront"],
+    ["wordfile", "wordclean", "pandoc"],
+    ["importer"],
     ["watch", "httpd", "live"],
     ["httpfiles"],
     ["devserver"],
@@ -66,6 +69,10 @@ PURE = {
     "stats",
     "contexts",
     "search_router",
+    "wordfile",
+    "wordclean",
+    "wordnumbering",
+    "wordfront",
 }
 
 
