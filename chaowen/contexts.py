@@ -178,7 +178,6 @@ class Contexts:
                 t.description,
                 self.url(f"tracks/{t.key}/"),
                 self.url(f"tracks/{t.key}/atom.xml"),
-                len(self.site.by_track.get(t.key, ())),
             )
             for t in self.config.tracks
         }
@@ -369,7 +368,7 @@ class Contexts:
         tally = track_tally(self.site, key)
         shown = tuple(s for s in sources if self.site.documents[s].kind is not Kind.ISSUE)[:latest]
         return TrackNumbers(
-            self.tracks[key], tally.essays, tally.minutes, tally.authors, tally.units, self.items(shown)
+            self.tracks[key], len(sources), tally.essays, tally.minutes, tally.authors, tally.units, self.items(shown)
         )
 
     def _totals(self) -> tuple[Figure, ...]:
