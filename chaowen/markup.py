@@ -42,6 +42,7 @@ from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE, STX
 
 from .cjk import count_chars, cut_summary, join_cjk_breaks, reading_minutes
 from .errors import Problem, Severity
+from .gfm import GfmExtension
 from .limits import MAX_DEPTH, check_limits
 from .lists import ListLayoutPreprocessor
 from .messages import Text, is_chinese, say
@@ -61,6 +62,7 @@ _EXTENSIONS: Final = (
     "pymdownx.highlight",
     "pymdownx.tasklist",
     "pymdownx.tilde",
+    "pymdownx.magiclink",  # bare URLs and www. addresses become links, as in Typora and GFM
 )
 _CONFIGS: Final[dict[str, dict[str, Any]]] = {
     "pymdownx.highlight": {
@@ -74,6 +76,8 @@ _CONFIGS: Final[dict[str, dict[str, Any]]] = {
     "pymdownx.tasklist": {"custom_checkbox": False, "clickable_checkbox": False},
     # Chinese uses "3~5 天" for ranges; single-tilde subscript would eat them.
     "pymdownx.tilde": {"subscript": False, "delete": True},
+    # Only what GFM links: no repository shorthands, no hidden protocols.
+    "pymdownx.magiclink": {"hide_protocol": False, "repo_url_shortener": False, "social_url_shortener": False},
 }
 _BACKLINK_TITLE: Final = {True: "返回正文", False: "Back to the text"}
 
@@ -194,7 +198,7 @@ def _build_engine(chinese: bool) -> _Engine:
     configs = dict(_CONFIGS)
     configs["footnotes"] = {"BACKLINK_TITLE": _BACKLINK_TITLE[chinese]}
     md = markdown.Markdown(
-        extensions=[*_EXTENSIONS, _ChaowenExtension(finisher)],
+        extensions=[*_EXTENSIONS, GfmExtension(), _ChaowenExtension(finisher)],
         extension_configs=configs,
         output_format="html",
         tab_length=4,
