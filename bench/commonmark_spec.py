@@ -3,12 +3,14 @@
     python bench/commonmark_spec.py                    # rates per section, this checkout
     python bench/commonmark_spec.py --show Lists       # also each miss of a section: input, expected, got
     python bench/commonmark_spec.py --json             # machine-readable rates
+    python bench/commonmark_spec.py --chaowen-root /path/to/other/checkout   # e.g. main, for "before"
 
 Runs each example of ``fixtures/commonmark_spec_0.31.2.json`` (CommonMark 0.31.2, CC-BY-SA 4.0, see
 ``fixtures/README.md``) through :func:`chaowen.markup.render_markdown` and compares the HTML with the
 spec's after normalising both sides the same way:
 
-* whitespace between block tags dropped, runs of whitespace outside ``<pre>`` collapsed to one space;
+* whitespace next to block tags and before ``<br>`` dropped, runs of whitespace outside ``<pre>``
+  collapsed to one space;
 * attributes sorted; those chaowen adds for the theme and for readers dropped (``id``, ``class``,
   ``tabindex``, ``loading``, ``decoding``), ``href``/``src`` percent-decoded;
 * the Pygments wrapper of code blocks (``<div class="highlight">``, ``<span>``\\ s in ``<pre>``) removed;
@@ -148,13 +150,13 @@ class Normaliser(HTMLParser):
     def handle_data(self, data: str) -> None:
         text = html.escape(data, quote=True)
         if not self.pre:
-            text = " ".join(text.split(" ")) if not text.strip() else _collapse(text)
+            text = _collapse(text)
         self.out.append(text)
 
     def _block_edge(self, tag: str) -> None:
-        """Whitespace before a block tag's start or end means nothing: drop it."""
-        if tag in BLOCK_TAGS and not self.pre and self.out:
-            self.out[-1] = self.out[-1].rstrip()
+        """Spaces before a block tag's start or end, or before a line break, mean nothing: drop them."""
+        if (tag in BLOCK_TAGS or tag == "br") and not self.pre and self.out:
+            self.out[-1] = self.out[-1].rstrip(" ")
 
     def result(self) -> str:
         self.close()
@@ -163,7 +165,10 @@ class Normaliser(HTMLParser):
 
 
 def _collapse(text: str) -> str:
+    """Runs of whitespace -> one space (a newline too: in HTML both are a space)."""
     collapsed = " ".join(text.split())
+    if not collapsed:
+        return " " if text else ""
     if text[:1].isspace():
         collapsed = " " + collapsed
     if text[-1:].isspace():
@@ -211,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="append", default=[], metavar="SECTION", help="print the misses of SECTION")
     parser.add_argument("--json", action="store_true", help="print the rates as JSON")
+    parser.add_argument("--chaowen-root", type=Path, default=HERE.parent, help="the checkout whose chaowen to run")
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(args.chaowen_root.resolve()))
     examples = json.loads(FIXTURE.read_text(encoding="utf-8"))
     total, passed, misses = run(examples)
     editor_total = sum(total[s] for s in EDITOR_SECTIONS)
@@ -235,5 +242,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(HERE.parent))
     sys.exit(main())

@@ -6,13 +6,15 @@ fixes those that no ready extension covers, each with the smallest change to the
 that goes wrong:
 
 * a list may start right after a paragraph line, without a blank line (``要点如下：`` /
-  ``- 数据要真实``), and the next item may follow an item's indented paragraph directly
-  (:class:`ListBreakPreprocessor` puts in the blank line Python-Markdown needs);
+  ``- 数据要真实``), and the next item may follow an item's indented paragraph directly;
+  fenced code may follow a paragraph line; a quote ends at its empty line
+  (:class:`BlockBreakPreprocessor` puts in the blank lines Python-Markdown needs);
 * an ATX heading needs a space after its ``#`` (``#读书笔记#`` is a paragraph) and its closing
   ``#`` sequence must follow a space (``## 学习 C#`` keeps its ``#``) (:class:`AtxHeadingProcessor`);
 * a setext underline does not turn a list item or quote into a heading (``- 事项`` / ``---`` is a
   list and a rule) (:class:`SetextHeadingProcessor`);
 * block quotes separated by a blank line stay two quotes (:class:`BlockQuoteProcessor`);
+* a list is loose or tight as a whole (:class:`ListTreeprocessor`);
 * ``\\|`` in a table cell is a pipe, in code spans too (:class:`TableProcessor`);
 * every ASCII punctuation character can be escaped, and a backslash at the end of a line is a
   hard line break (:func:`_escapes`);
@@ -33,7 +35,7 @@ import markdown
 from markdown import blockprocessors, treeprocessors, util
 from markdown.extensions import Extension
 from markdown.extensions.tables import TableProcessor as _PyMarkdownTableProcessor
-from markdown.inlinepatterns import SubstituteTagInlineProcessor
+from markdown.inlinepatterns import AUTOLINK_RE, AutolinkInlineProcessor, SubstituteTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 
 # --------------------------------------------------------------------------- whitespace, tabs in fences
@@ -114,42 +116,58 @@ class DetailsPreprocessor(Preprocessor):
         return out
 
 
-# --------------------------------------------------------------------------- lists after a paragraph
+# --------------------------------------------------------------------------- blocks Python-Markdown runs together
 _QUOTE: Final = re.compile(r"(?: {0,3}> ?)*")
 _LIST_ITEM: Final = re.compile(r"(?P<indent> *)(?:[-+*]|(?P<number>\d{1,9})[.)])[ ]+\S")
 _RULE: Final = re.compile(r" {0,3}([-*_])(?: *\1){2,} *$")
 
 
-class ListBreakPreprocessor(Preprocessor):
-    """A blank line before a list item that Python-Markdown would read as paragraph text.
+class BlockBreakPreprocessor(Preprocessor):
+    """A blank line where CommonMark ends a block that Python-Markdown would run on.
 
-    CommonMark starts a list right after a paragraph line (``要点如下：`` / ``- 数据``; an
-    ordered list only from ``1``), and ends an item's indented paragraph at a less indented
-    next item (``2. 第二阶段`` / blank / ``····补充。`` / ``3. 第三阶段``). Python-Markdown
-    recognises a list only at the start of a block, so the line before such an item gets a
-    blank line after it. Items inside a list's own block (``- a`` / ``- b``, or after a lazy
-    line) are left alone: Python-Markdown reads those already. Runs after the list layout
-    (lines are re-indented, fenced code and raw HTML stashed); quote levels are kept apart.
+    Python-Markdown recognises most blocks only at the start of a block of lines, so a blank
+    line is put in before:
+
+    * a list item right after a paragraph line (``要点如下：`` / ``- 数据``; an ordered list
+      only from ``1``, as in CommonMark), or after an item's indented paragraph, where the
+      next, less indented item ends it (``2. 第二阶段`` / blank / ``····补充。`` / ``3. 第三阶段``).
+      Items inside a list's own block (``- a`` / ``- b``, or after a lazy line) are left alone:
+      Python-Markdown reads those already;
+    * and after fenced code at the margin, whose placeholder would otherwise sit inside the
+      paragraph around it (``如下：`` / fence);
+    * a line after a quote's empty line (``> 引文`` / ``>`` / ``正文``), which is no lazy
+      continuation of the quote.
+
+    Runs after the list layout: lines are re-indented, fenced code and raw HTML are stash
+    placeholders. Quote levels are kept apart.
     """
 
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
-        block_start: str | None = None  # the first line of the current block, quote prefix removed
-        block_prefix = ""
+        start: str | None = None  # the first line of the current block, quote prefix removed
+        level = 0  # the quote level of the line before
+        after_code = False  # the line before is fenced code at the margin
+        after_empty_quote = False  # the line before is an empty quote line (">")
         for line in lines:
-            quoted = _QUOTE.match(line)
+            quoted = _QUOTE.match(line) if line[:1] in (" ", ">") else None
             prefix = quoted.group(0) if quoted else ""
             rest = line[len(prefix) :]
-            if not rest.strip() or prefix.count(">") != block_prefix.count(">"):
-                block_start = rest if rest.strip() else None
-                block_prefix = prefix
+            new_level = prefix.count(">")
+            if not rest.strip():
+                start, level, after_code, after_empty_quote = None, new_level, False, new_level > 0
                 out.append(line)
                 continue
-            if block_start is None:
-                block_start = rest
-            elif _breaks_block(block_start, rest):
-                out.append(prefix.rstrip() if prefix else "")
-                block_start = rest
+            code = rest[:1] == util.STX and util.HTML_PLACEHOLDER_RE.fullmatch(rest.rstrip()) is not None
+            if new_level != level:
+                if after_empty_quote and not new_level:
+                    out.append("")  # "> 引文" / ">" / "正文": the quote ended at its empty line
+                start, level = rest, new_level
+            elif start is None:
+                start = rest
+            elif after_code or code or _breaks_block(start, rest):
+                out.append(prefix.rstrip())
+                start = rest
+            after_code, after_empty_quote = code, False
             out.append(line)
         return out
 
@@ -178,13 +196,57 @@ class AtxHeadingProcessor(blockprocessors.HashHeaderProcessor):
 
 
 class SetextHeadingProcessor(blockprocessors.SetextHeaderProcessor):
-    """A setext underline makes a heading only of paragraph text: ``- 事项`` / ``---`` is a list
-    item and a rule, ``> 引文`` / ``---`` a quote and a rule."""
+    """Setext headings as CommonMark has them: the underline may be indented up to three
+    spaces and may follow a paragraph of several lines (``第一行`` / ``第二行`` / ``===``), but
+    makes a heading only of paragraph text: ``- 事项`` / ``---`` is a list item and a rule,
+    ``> 引文`` / ``---`` a quote and a rule, ``***`` / ``---`` two rules."""
 
-    _NOT_TEXT: Final = re.compile(r" {0,3}(?:>|(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$))")
+    RE = re.compile(r"^(?P<text>(?:[^\n]*\n)+?) {0,3}(?P<line>=+|-+)[ \t]*(?:\n|$)")
+    _UNDERLINE: Final = re.compile(r"\n {0,3}(?:=+|-+)[ \t]*(?:\n|$)")
+    _NOT_TEXT: Final = re.compile(
+        r" {0,3}(?:>|(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)|([-*_])(?:[ \t]*\1){2,}[ \t]*$|\[[^\]]+\]:)"
+    )
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        return super().test(parent, block) and not self._NOT_TEXT.match(block)
+        if self._UNDERLINE.search(block) is None:
+            return False  # the common case, decided by one scan
+        match = self.RE.match(block)
+        return match is not None and not any(map(self._NOT_TEXT.match, match.group("text").splitlines()))
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        block = blocks.pop(0)
+        match = self.RE.match(block)
+        assert match is not None  # test() said so
+        heading = etree.SubElement(parent, "h1" if match.group("line")[0] == "=" else "h2")
+        heading.text = match.group("text").strip()
+        rest = block[match.end() :]
+        if rest:
+            blocks.insert(0, rest)
+
+
+# --------------------------------------------------------------------------- lists
+class ListTreeprocessor(treeprocessors.Treeprocessor):
+    """Lists as CommonMark shapes them: a list is loose or tight as a whole, so when one item's
+    text is a paragraph (a blank line in or between items), every item's is; and ``003.``
+    starts at 3. Python-Markdown decides item by item (``1. 甲`` / ``2. 乙`` / blank / ``3. 丙``
+    wraps only 乙 and 丙) and keeps the start number as written."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in [el for el in root.iter() if el.tag in ("ul", "ol")]:
+            start = element.get("start")
+            if start is not None and start.isdigit():
+                element.set("start", str(int(start)))
+            items = [item for item in element if item.tag == "li"]
+            if any(_is_loose(item) for item in items):
+                for item in items:
+                    if item.text and item.text.strip():
+                        paragraph = etree.Element("p")
+                        paragraph.text, item.text = item.text.strip("\n"), None
+                        item.insert(0, paragraph)
+
+
+def _is_loose(item: etree.Element) -> bool:
+    return not (item.text and item.text.strip()) and len(item) > 0 and item[0].tag == "p"
 
 
 # --------------------------------------------------------------------------- block quotes
@@ -244,9 +306,76 @@ def _escapes(md: markdown.Markdown) -> None:
     backslash at the end of a line is a hard line break."""
     md.ESCAPED_CHARS.extend(char for char in _ASCII_PUNCTUATION if char not in md.ESCAPED_CHARS)
     md.treeprocessors.register(UnescapeTreeprocessor(md), "unescape", 0)
-    # Python-Markdown's two-space hard break, with the backslash one in the same pattern: one pass less over
-    # every text. The escape pattern (180) leaves "\" + newline alone; code spans (190) come first.
-    md.inlinePatterns.register(SubstituteTagInlineProcessor(r"(?:  |\\)\n", "br"), "linebreak", 100)
+    # Python-Markdown's two-space hard break (taking all the spaces, as CommonMark does), with the backslash
+    # one in the same pattern: one pass less over every text. The escape pattern (180) leaves "\" + newline alone; code spans (190) come first.
+    md.inlinePatterns.register(SubstituteTagInlineProcessor(r"(?: {2,}|\\)\n", "br"), "linebreak", 100)
+
+
+# --------------------------------------------------------------------------- bare links
+_MAGICLINK_CONFIG: Final = {"hide_protocol": False, "repo_url_shortener": False, "social_url_shortener": False}
+_BARE_LINK_HINT: Final = re.compile(r"://|www\.|@", re.IGNORECASE)
+# Where a bare link ends in Chinese text: CJK punctuation, full-width forms, kana and Han.
+_LINK_STOP: Final = re.compile("[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def may_have_bare_links(text: str) -> bool:
+    """Whether ``text`` has anything a bare-link pattern could link (a URL scheme, ``www.``, ``@``)."""
+    return _BARE_LINK_HINT.search(text) is not None
+
+
+class BareLinkEndTreeprocessor(treeprocessors.Treeprocessor):
+    """A bare link ends before Chinese: ``https://example.com，欢迎访问`` links the address only.
+
+    GFM (and magiclink) end a bare URL at whitespace, which Chinese text rarely has: the
+    full-width comma and the words after it would be part of the address. A link whose
+    text is its own address is cut at the first CJK character and the rest becomes text
+    again, unless the address is written in angle brackets (``<https://例子.cn/路径>``), which
+    say where it ends. ``source`` is the document's text (set by :class:`_SourcePreprocessor`)."""
+
+    source = ""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for link in parent:
+                text = link.text
+                if link.tag != "a" or not text or link.get("href", "") not in (text, "http://" + text):
+                    continue
+                stop = _LINK_STOP.search(text)
+                if stop is None or stop.start() == 0 or f"<{text}" in self.source:
+                    continue
+                cut = stop.start()
+                href = link.get("href", "")
+                link.text = util.AtomicString(text[:cut])
+                link.set("href", href[: len(href) - len(text) + cut])
+                link.tail = text[cut:] + (link.tail or "")
+        self.source = ""  # nothing of a document outlives its conversion
+
+
+class _SourcePreprocessor(Preprocessor):
+    """Hands the document's text to a :class:`BareLinkEndTreeprocessor`; changes nothing."""
+
+    def __init__(self, md: markdown.Markdown, target: BareLinkEndTreeprocessor) -> None:
+        super().__init__(md)
+        self.target = target
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.target.source = "\n".join(lines)
+        return lines
+
+
+class GfmLinksExtension(Extension):
+    """Bare URLs, ``www.`` addresses and e-mail addresses become links (GFM's autolinks, with
+    ``pymdownx.magiclink``), ending before Chinese text. Costs two inline patterns per text:
+    used only for documents where :func:`may_have_bare_links`. Register after ``GfmExtension``."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        md.registerExtensions(["pymdownx.magiclink"], {"pymdownx.magiclink": dict(_MAGICLINK_CONFIG)})
+        # magiclink's <...> autolink takes http(s) and ftp only; Python-Markdown's takes any scheme (CommonMark).
+        md.inlinePatterns.register(AutolinkInlineProcessor(AUTOLINK_RE, md), "autolink", 120)
+        # After inline patterns (20): links exist; before unescape (0).
+        link_end = BareLinkEndTreeprocessor(md)
+        md.treeprocessors.register(link_end, "gfm_bare_link_end", 19)
+        md.preprocessors.register(_SourcePreprocessor(md, link_end), "gfm_link_source", 29)
 
 
 # --------------------------------------------------------------------------- the extension
@@ -256,11 +385,13 @@ class GfmExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
         md.preprocessors.register(NormalizeWhitespace(md), "normalize_whitespace", 30)
         md.preprocessors.register(DetailsPreprocessor(md), "gfm_details", 21)
-        md.preprocessors.register(ListBreakPreprocessor(md), "gfm_list_breaks", 18)
+        md.preprocessors.register(BlockBreakPreprocessor(md), "gfm_block_breaks", 18)
         parser = md.parser
         parser.blockprocessors.register(AtxHeadingProcessor(parser), "hashheader", 70)
         parser.blockprocessors.register(SetextHeadingProcessor(parser), "setextheader", 60)
         parser.blockprocessors.register(BlockQuoteProcessor(parser), "quote", 20)
+        # Before the inline patterns (20): items hold their raw text still.
+        md.treeprocessors.register(ListTreeprocessor(md), "gfm_lists", 21)
         if "table" in parser.blockprocessors:  # the tables extension's defaults, as chaowen uses it
             parser.blockprocessors.register(TableProcessor(parser, {"use_align_attribute": False}), "table", 75)
         _escapes(md)

@@ -42,7 +42,7 @@ from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE, STX
 
 from .cjk import count_chars, cut_summary, join_cjk_breaks, reading_minutes
 from .errors import Problem, Severity
-from .gfm import GfmExtension
+from .gfm import GfmExtension, GfmLinksExtension, may_have_bare_links
 from .limits import MAX_DEPTH, check_limits
 from .lists import ListLayoutPreprocessor
 from .messages import Text, is_chinese, say
@@ -62,7 +62,6 @@ _EXTENSIONS: Final = (
     "pymdownx.highlight",
     "pymdownx.tasklist",
     "pymdownx.tilde",
-    "pymdownx.magiclink",  # bare URLs and www. addresses become links, as in Typora and GFM
 )
 _CONFIGS: Final[dict[str, dict[str, Any]]] = {
     "pymdownx.highlight": {
@@ -76,8 +75,6 @@ _CONFIGS: Final[dict[str, dict[str, Any]]] = {
     "pymdownx.tasklist": {"custom_checkbox": False, "clickable_checkbox": False},
     # Chinese uses "3~5 天" for ranges; single-tilde subscript would eat them.
     "pymdownx.tilde": {"subscript": False, "delete": True},
-    # Only what GFM links: no repository shorthands, no hidden protocols.
-    "pymdownx.magiclink": {"hide_protocol": False, "repo_url_shortener": False, "social_url_shortener": False},
 }
 _BACKLINK_TITLE: Final = {True: "返回正文", False: "Back to the text"}
 
@@ -185,20 +182,23 @@ class _Engine:
 _ENGINES = threading.local()  # one engine per thread (the dev server renders from threads)
 
 
-def _engine(language: str) -> _Engine:
-    chinese = is_chinese(language)
-    engines: dict[bool, _Engine] = _ENGINES.__dict__.setdefault("engines", {})
-    if chinese not in engines:
-        engines[chinese] = _build_engine(chinese)
-    return engines[chinese]
+def _engine(language: str, bare_links: bool) -> _Engine:
+    """The thread's engine for the language; with the bare-link patterns only when asked
+    (they cost two inline patterns on every text, and most documents have no address)."""
+    key = (is_chinese(language), bare_links)
+    engines: dict[tuple[bool, bool], _Engine] = _ENGINES.__dict__.setdefault("engines", {})
+    if key not in engines:
+        engines[key] = _build_engine(*key)
+    return engines[key]
 
 
-def _build_engine(chinese: bool) -> _Engine:
+def _build_engine(chinese: bool, bare_links: bool) -> _Engine:
     finisher = _Finisher()
     configs = dict(_CONFIGS)
     configs["footnotes"] = {"BACKLINK_TITLE": _BACKLINK_TITLE[chinese]}
+    gfm: list[Extension] = [GfmExtension(), GfmLinksExtension()] if bare_links else [GfmExtension()]
     md = markdown.Markdown(
-        extensions=[*_EXTENSIONS, GfmExtension(), _ChaowenExtension(finisher)],
+        extensions=[*_EXTENSIONS, *gfm, _ChaowenExtension(finisher)],
         extension_configs=configs,
         output_format="html",
         tab_length=4,
@@ -209,7 +209,7 @@ def _build_engine(chinese: bool) -> _Engine:
 
 
 def _convert(ctx: _Context) -> str:
-    engine = _engine(ctx.language)
+    engine = _engine(ctx.language, may_have_bare_links(ctx.body))
     engine.md.reset()
     engine.finisher.ctx = ctx
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from chaowen.gfm import ListBreakPreprocessor, _expand_tabs_outside_fences
+from chaowen.gfm import BlockBreakPreprocessor, _expand_tabs_outside_fences
 from tests.unit.markdown_helpers import render, text_of, tree
 
 
@@ -92,6 +92,20 @@ def test_bare_urls_become_links() -> None:
     ]
 
 
+def test_a_bare_link_ends_before_chinese_text() -> None:
+    # GFM would link "https://example.com，欢迎访问" whole: its links end at whitespace only.
+    root = tree(html_of("网址 https://example.com/a，欢迎访问；邮箱 chaowen@example.org。\n"))
+    links = root.findall(".//a")
+    assert [a.get("href") for a in links][0] == "https://example.com/a"
+    assert [text_of(a) for a in links] == ["https://example.com/a", "chaowen@example.org"]
+    assert text_of(root) == "网址 https://example.com/a，欢迎访问；邮箱 chaowen@example.org。"
+
+
+def test_angle_autolinks_take_any_scheme() -> None:
+    root = tree(html_of("<irc://irc.example.org/潮闻> 与 <https://example.com>\n"))
+    assert [a.get("href") for a in root.iter("a")] == ["irc://irc.example.org/潮闻", "https://example.com"]
+
+
 def test_urls_in_code_stay_text() -> None:
     root = tree(html_of("运行 `curl https://example.com`\n"))
     assert root.find(".//a") is None
@@ -102,6 +116,11 @@ def test_list_followed_by_a_rule_is_no_setext_heading() -> None:
     assert shape(html_of("- 已完成的事项\n---\n")) == "ul(li(已完成的事项)) hr"
     assert shape(html_of("> 引文\n---\n")) == "blockquote(p(引文)) hr"
     assert shape(html_of("本周小结\n---\n")) == "h2(本周小结)"  # a paragraph line still makes a heading
+    assert shape(html_of("***\n---\n")) == "hr hr"
+
+
+def test_setext_heading_of_several_lines_and_indented_underline() -> None:
+    assert shape(html_of("第一行\n第二行\n===\n\n标题\n   ---   \n正文\n")) == "h1(第一行第二行) h2(标题) p(正文)"
 
 
 # --------------------------------------------------------------------------- 7. Markdown inside <details>
@@ -141,10 +160,25 @@ def test_next_item_after_an_items_indented_paragraph() -> None:
     assert [text_of(item).split() for item in items] == [["第一阶段"], ["第二阶段", "补充。"], ["第三阶段"]]
 
 
+def test_a_list_is_loose_or_tight_as_a_whole() -> None:
+    html = html_of("1. 第一阶段\n2. 第二阶段\n\n    补充。\n3. 第三阶段\n")
+    assert shape(html) == "ol(li(p(第一阶段)) li(p(第二阶段) p(补充。)) li(p(第三阶段)))"
+    assert shape(html_of("- 甲\n- 乙\n\n- 丙\n")) == "ul(li(p(甲)) li(p(乙)) li(p(丙)))"
+    numbered = tree(html_of("003. 第三条\n")).find("ol")
+    assert numbered is not None and numbered.get("start") == "3"
+
+
+# --------------------------------------------------------------------------- fenced code after a paragraph
+def test_fenced_code_right_after_a_paragraph_line() -> None:
+    html = html_of("示例如下：\n```python\nprint(1)\n```\n继续说明。\n")
+    assert shape(html) == "p(示例如下：) pre('print(1)\\n') p(继续说明。)"
+
+
 # --------------------------------------------------------------------------- 10. two block quotes
 def test_quotes_separated_by_a_blank_line_stay_apart() -> None:
     assert shape(html_of("> 第一段引用\n\n> 第二段引用\n")) == "blockquote(p(第一段引用)) blockquote(p(第二段引用))"
     assert shape(html_of("> 第一段\n>\n> 第二段\n")) == "blockquote(p(第一段) p(第二段))"
+    assert shape(html_of("> 引文\n>\n正文\n")) == "blockquote(p(引文)) p(正文)"  # no lazy line after ">"
 
 
 # --------------------------------------------------------------------------- 11. tabs in code
@@ -168,6 +202,6 @@ def test_chinese_improvements_stay() -> None:
 
 
 def test_list_breaks_leave_lists_and_other_lines_alone() -> None:
-    preprocessor = ListBreakPreprocessor()
+    preprocessor = BlockBreakPreprocessor()
     lines = ["- 甲", "- 乙", "", "正文", "2019. 年", "", "    代码", "    - 不是列表"]
     assert preprocessor.run(list(lines)) == lines
