@@ -96,7 +96,7 @@ class DetailsPreprocessor(Preprocessor):
     Runs after fenced code is stashed and before Python-Markdown's HTML blocks (priority 20)."""
 
     def run(self, lines: list[str]) -> list[str]:
-        if not any(map(_DETAILS_WORD.search, lines)):
+        if _DETAILS_WORD.search("\n".join(lines)) is None:
             return lines
         out: list[str] = []
         block: list[str] = []
@@ -194,6 +194,9 @@ class AtxHeadingProcessor(blockprocessors.HashHeaderProcessor):
 
     RE = re.compile(r"(?:^|\n) {0,3}(?P<level>#{1,6})(?=[ \t\n]|$)(?P<header>[^\n]*?)(?:[ \t]+#+)?[ \t]*(?:\n|$)")
 
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return "#" in block and self.RE.search(block) is not None
+
 
 class SetextHeadingProcessor(blockprocessors.SetextHeaderProcessor):
     """Setext headings as CommonMark has them: the underline may be indented up to three
@@ -232,7 +235,7 @@ class ListTreeprocessor(treeprocessors.Treeprocessor):
     wraps only 乙 and 丙) and keeps the start number as written."""
 
     def run(self, root: etree.Element) -> None:
-        for element in [el for el in root.iter() if el.tag in ("ul", "ol")]:
+        for element in [*root.iter("ul"), *root.iter("ol")]:
             start = element.get("start")
             if start is not None and start.isdigit():
                 element.set("start", str(int(start)))
@@ -296,9 +299,15 @@ class UnescapeTreeprocessor(treeprocessors.UnescapeTreeprocessor):
     would keep ``&copy;`` after an unescaped ``&`` as an entity (CommonMark shows ``&copy;``)."""
 
     def unescape(self, text: str) -> str:
+        if util.STX not in text:
+            return text  # most texts: nothing escaped, no regular expression run
         if _ESCAPED_AMPERSAND in text:
             text = text.replace(_ESCAPED_AMPERSAND, util.AMP_SUBSTITUTE + "amp;")
-        return super().unescape(text)
+        return self.RE.sub(_unescaped, text)
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    return chr(int(match.group(1)))
 
 
 def _escapes(md: markdown.Markdown) -> None:
@@ -307,8 +316,10 @@ def _escapes(md: markdown.Markdown) -> None:
     md.ESCAPED_CHARS.extend(char for char in _ASCII_PUNCTUATION if char not in md.ESCAPED_CHARS)
     md.treeprocessors.register(UnescapeTreeprocessor(md), "unescape", 0)
     # Python-Markdown's two-space hard break (taking all the spaces, as CommonMark does), with the backslash
-    # one in the same pattern: one pass less over every text. The escape pattern (180) leaves "\" + newline alone; code spans (190) come first.
-    md.inlinePatterns.register(SubstituteTagInlineProcessor(r"(?: {2,}|\\)\n", "br"), "linebreak", 100)
+    # one in the same pattern: one pass less over every text. The escape pattern (180) leaves "\" + newline
+    # alone and code spans (190) come first; after raw inline HTML (90), whose attributes may span lines.
+    md.inlinePatterns.deregister("linebreak")
+    md.inlinePatterns.register(SubstituteTagInlineProcessor(r"(?: {2,}|\\)\n", "br"), "linebreak", 89)
 
 
 # --------------------------------------------------------------------------- bare links
