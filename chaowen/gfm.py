@@ -326,6 +326,7 @@ def _escapes(md: markdown.Markdown) -> None:
 _MAGICLINK_CONFIG: Final = {"hide_protocol": False, "repo_url_shortener": False, "social_url_shortener": False}
 _BARE_LINK_HINT: Final = re.compile(r"://|www\.|@", re.IGNORECASE)
 # Where a bare link ends in Chinese text: CJK punctuation, full-width forms, kana and Han.
+_BRACKETED: Final = re.compile(r"<([A-Za-z][-A-Za-z0-9+.]{1,31}:[^\s<>]*)>")
 _LINK_STOP: Final = re.compile("[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
@@ -341,9 +342,10 @@ class BareLinkEndTreeprocessor(treeprocessors.Treeprocessor):
     full-width comma and the words after it would be part of the address. A link whose
     text is its own address is cut at the first CJK character and the rest becomes text
     again, unless the address is written in angle brackets (``<https://例子.cn/路径>``), which
-    say where it ends. ``source`` is the document's text (set by :class:`_SourcePreprocessor`)."""
+    say where it ends. ``bracketed`` holds the document's addresses in angle brackets (set by
+    :class:`_SourcePreprocessor`)."""
 
-    source = ""
+    bracketed: frozenset[str] = frozenset()
 
     def run(self, root: etree.Element) -> None:
         for parent in root.iter():
@@ -352,25 +354,26 @@ class BareLinkEndTreeprocessor(treeprocessors.Treeprocessor):
                 if link.tag != "a" or not text or link.get("href", "") not in (text, "http://" + text):
                     continue
                 stop = _LINK_STOP.search(text)
-                if stop is None or stop.start() == 0 or f"<{text}" in self.source:
+                if stop is None or stop.start() == 0 or text in self.bracketed:
                     continue
                 cut = stop.start()
                 href = link.get("href", "")
                 link.text = util.AtomicString(text[:cut])
                 link.set("href", href[: len(href) - len(text) + cut])
                 link.tail = text[cut:] + (link.tail or "")
-        self.source = ""  # nothing of a document outlives its conversion
+        self.bracketed = frozenset()  # nothing of a document outlives its conversion
 
 
 class _SourcePreprocessor(Preprocessor):
-    """Hands the document's text to a :class:`BareLinkEndTreeprocessor`; changes nothing."""
+    """Hands the addresses written in angle brackets to a :class:`BareLinkEndTreeprocessor`
+    (one scan of the text, so a document of many links costs no more per link); changes nothing."""
 
     def __init__(self, md: markdown.Markdown, target: BareLinkEndTreeprocessor) -> None:
         super().__init__(md)
         self.target = target
 
     def run(self, lines: list[str]) -> list[str]:
-        self.target.source = "\n".join(lines)
+        self.target.bracketed = frozenset(_BRACKETED.findall("\n".join(lines)))
         return lines
 
 
