@@ -84,7 +84,8 @@ def _expand_tabs_outside_fences(lines: list[str], tab_length: int) -> list[str]:
 
 # --------------------------------------------------------------------------- Markdown between <details> tags
 _DETAILS_WORD: Final = re.compile("details", re.IGNORECASE)
-_DETAILS_TAG: Final = re.compile(r" {0,3}</?(?:details|summary)(?:[\s>]|/>|$)", re.IGNORECASE)
+# At the margin only, as Python-Markdown's own HTML blocks: an indented tag may belong to a list item.
+_DETAILS_TAG: Final = re.compile(r"</?(?:details|summary)(?:[\s>]|/>|$)", re.IGNORECASE)
 
 
 class DetailsPreprocessor(Preprocessor):
@@ -118,7 +119,8 @@ class DetailsPreprocessor(Preprocessor):
 
 # --------------------------------------------------------------------------- blocks Python-Markdown runs together
 _QUOTE: Final = re.compile(r"(?: {0,3}> ?)*")
-_LIST_ITEM: Final = re.compile(r"(?P<indent> *)(?:[-+*]|(?P<number>\d{1,9})[.)])[ ]+\S")
+# "1)" starts a list in CommonMark but not in Python-Markdown: such a line is left in its paragraph.
+_LIST_ITEM: Final = re.compile(r"(?P<indent> *)(?:[-+*]|(?P<number>\d{1,9})\.)[ ]+\S")
 _RULE: Final = re.compile(r" {0,3}([-*_])(?: *\1){2,} *$")
 
 
@@ -326,7 +328,7 @@ def _escapes(md: markdown.Markdown) -> None:
 _MAGICLINK_CONFIG: Final = {"hide_protocol": False, "repo_url_shortener": False, "social_url_shortener": False}
 _BARE_LINK_HINT: Final = re.compile(r"://|www\.|@", re.IGNORECASE)
 # Where a bare link ends in Chinese text: CJK punctuation, full-width forms, kana and Han.
-_BRACKETED: Final = re.compile(r"<([A-Za-z][-A-Za-z0-9+.]{1,31}:[^\s<>]*)>")
+_WRITTEN_OUT: Final = re.compile(r"<([A-Za-z][-A-Za-z0-9+.]{1,31}:[^\s<>]*)>|\]\( *<?([^\s<>()]+)")
 _LINK_STOP: Final = re.compile("[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
@@ -341,9 +343,9 @@ class BareLinkEndTreeprocessor(treeprocessors.Treeprocessor):
     GFM (and magiclink) end a bare URL at whitespace, which Chinese text rarely has: the
     full-width comma and the words after it would be part of the address. A link whose
     text is its own address is cut at the first CJK character and the rest becomes text
-    again, unless the address is written in angle brackets (``<https://例子.cn/路径>``), which
-    say where it ends. ``bracketed`` holds the document's addresses in angle brackets (set by
-    :class:`_SourcePreprocessor`)."""
+    again, unless the address is written out, in angle brackets (``<https://例子.cn/路径>``) or
+    as a link's target (``[…](https://例子.cn/路径)``), which say where it ends. ``bracketed``
+    holds those addresses (set by :class:`_SourcePreprocessor`)."""
 
     bracketed: frozenset[str] = frozenset()
 
@@ -365,7 +367,7 @@ class BareLinkEndTreeprocessor(treeprocessors.Treeprocessor):
 
 
 class _SourcePreprocessor(Preprocessor):
-    """Hands the addresses written in angle brackets to a :class:`BareLinkEndTreeprocessor`
+    """Hands the addresses written out in the text to a :class:`BareLinkEndTreeprocessor`
     (one scan of the text, so a document of many links costs no more per link); changes nothing."""
 
     def __init__(self, md: markdown.Markdown, target: BareLinkEndTreeprocessor) -> None:
@@ -373,7 +375,7 @@ class _SourcePreprocessor(Preprocessor):
         self.target = target
 
     def run(self, lines: list[str]) -> list[str]:
-        self.target.bracketed = frozenset(_BRACKETED.findall("\n".join(lines)))
+        self.target.bracketed = frozenset(url for pair in _WRITTEN_OUT.findall("\n".join(lines)) for url in pair)
         return lines
 
 

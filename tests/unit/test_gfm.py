@@ -53,6 +53,11 @@ def test_only_an_ordered_list_from_one_interrupts_a_paragraph() -> None:
     assert shape(html_of("我们回顾了\n2019. 年的工作\n")) == "p(我们回顾了\n2019. 年的工作)"
 
 
+def test_a_parenthesis_item_stays_in_its_paragraph() -> None:
+    # "1)" is a list marker in CommonMark, not in Python-Markdown: no blank line is put in for it.
+    assert shape(html_of("步骤：\n1) 收集\n")) == "p(步骤：\n1) 收集)"
+
+
 def test_items_of_one_list_stay_tight() -> None:
     assert shape(html_of("- 甲\n- 乙\n  说明\n- 丙\n")) == "ul(li(甲) li(乙说明) li(丙))"
 
@@ -99,6 +104,11 @@ def test_a_bare_link_ends_before_chinese_text() -> None:
     assert [a.get("href") for a in links][0] == "https://example.com/a"
     assert [text_of(a) for a in links] == ["https://example.com/a", "chaowen@example.org"]
     assert text_of(root) == "网址 https://example.com/a，欢迎访问；邮箱 chaowen@example.org。"
+
+
+def test_a_written_out_link_keeps_its_chinese_path() -> None:
+    root = tree(html_of("[维基](https://zh.wikipedia.org/wiki/北京) 与 [https://例子.cn/路径](https://例子.cn/路径)\n"))
+    assert [a.get("href") for a in root.iter("a")] == ["https://zh.wikipedia.org/wiki/北京", "https://例子.cn/路径"]
 
 
 def test_angle_autolinks_take_any_scheme() -> None:
