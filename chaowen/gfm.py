@@ -161,7 +161,7 @@ class BlockBreakPreprocessor(Preprocessor):
                 continue
             code = rest[:1] == util.STX and util.HTML_PLACEHOLDER_RE.fullmatch(rest.rstrip()) is not None
             if new_level != level:
-                if after_empty_quote and not new_level:
+                if after_empty_quote and not new_level and not _LIST_ITEM.match(rest):
                     out.append("")  # "> 引文" / ">" / "正文": the quote ended at its empty line
                 start, level = rest, new_level
             elif start is None:

@@ -189,6 +189,8 @@ def test_quotes_separated_by_a_blank_line_stay_apart() -> None:
     assert shape(html_of("> 第一段引用\n\n> 第二段引用\n")) == "blockquote(p(第一段引用)) blockquote(p(第二段引用))"
     assert shape(html_of("> 第一段\n>\n> 第二段\n")) == "blockquote(p(第一段) p(第二段))"
     assert shape(html_of("> 引文\n>\n正文\n")) == "blockquote(p(引文)) p(正文)"  # no lazy line after ">"
+    # ...and a next list item after an item's quote keeps the list tight.
+    assert shape(html_of("- 甲\n  > 引文\n  >\n- 乙\n")) == "ul(li(甲blockquote(p(引文))) li(乙))"
 
 
 # --------------------------------------------------------------------------- 11. tabs in code
