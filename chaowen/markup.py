@@ -29,7 +29,7 @@ import threading
 import unicodedata
 import xml.etree.ElementTree as etree
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar, overload
 from urllib.parse import unquote
@@ -206,6 +206,7 @@ def _build_engine(chinese: bool, bare_links: bool) -> _Engine:
     # Same parser, with parseChunk working through the block list in pieces (see class).
     md.parser.__class__ = _ChunkedBlockParser
     _freeze(md.inlinePatterns)
+    _freeze(md.parser.blockprocessors)  # iterated for every block
     return _Engine(md, finisher)
 
 
@@ -261,12 +262,13 @@ _P = TypeVar("_P")
 
 
 class _FrozenRegistry(Registry[_P]):
-    """A registry whose items are looked up by position from a list.
+    """A registry whose items are looked up by position, and iterated, from a list.
 
     Python-Markdown's inline processor fetches every pattern by index for every piece of
     text (``inlinePatterns[i]``), and each fetch re-checks the sort order and goes through
-    two dictionaries: about a tenth of the Markdown stage. The items are listed once, when
-    the engine is built, and again after any (re)registration."""
+    two dictionaries: about a tenth of the Markdown stage; the block parser lists its
+    processors anew for every block. The items are listed once, when the engine is built,
+    and again after any (re)registration."""
 
     _items: list[_P]
 
@@ -279,6 +281,9 @@ class _FrozenRegistry(Registry[_P]):
             return self._items[key]
         return super().__getitem__(key)
 
+    def __iter__(self) -> Iterator[_P]:
+        return iter(self._items)
+
     def register(self, item: _P, name: str, priority: float) -> None:
         super().register(item, name, priority)
         self.refresh()
@@ -288,7 +293,7 @@ class _FrozenRegistry(Registry[_P]):
         self.refresh()
 
     def refresh(self) -> None:
-        self._items = list(self)
+        self._items = list(super().__iter__())
 
 
 def _freeze(registry: Registry[Any]) -> None:

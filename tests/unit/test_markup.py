@@ -327,6 +327,6 @@ def test_inline_patterns_by_position_follow_registration() -> None:
     assert [patterns[i] for i in range(len(patterns))] == list(patterns)
     extra = markdown.inlinepatterns.SimpleTagInlineProcessor(r"(\+\+)(.+?)\+\+", "ins")
     patterns.register(extra, "ins", 1000)
-    assert patterns[0] is extra
+    assert patterns[0] is extra and next(iter(patterns)) is extra
     patterns.deregister("ins")
     assert extra not in [patterns[i] for i in range(len(patterns))]
