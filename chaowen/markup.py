@@ -29,19 +29,20 @@ import threading
 import unicodedata
 import xml.etree.ElementTree as etree
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar, overload
 from urllib.parse import unquote
 
 import markdown
 from markdown.blockparser import BlockParser
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE, STX
+from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE, STX, Registry
 
 from .cjk import count_chars, cut_summary, join_cjk_breaks, reading_minutes
 from .errors import Problem, Severity
+from .gfm import GfmExtension, GfmLinksExtension, may_have_bare_links
 from .limits import MAX_DEPTH, check_limits
 from .lists import ListLayoutPreprocessor
 from .messages import Text, is_chinese, say
@@ -181,31 +182,36 @@ class _Engine:
 _ENGINES = threading.local()  # one engine per thread (the dev server renders from threads)
 
 
-def _engine(language: str) -> _Engine:
-    chinese = is_chinese(language)
-    engines: dict[bool, _Engine] = _ENGINES.__dict__.setdefault("engines", {})
-    if chinese not in engines:
-        engines[chinese] = _build_engine(chinese)
-    return engines[chinese]
+def _engine(language: str, bare_links: bool) -> _Engine:
+    """The thread's engine for the language; with the bare-link patterns only when asked
+    (they cost two inline patterns on every text, and most documents have no address)."""
+    key = (is_chinese(language), bare_links)
+    engines: dict[tuple[bool, bool], _Engine] = _ENGINES.__dict__.setdefault("engines", {})
+    if key not in engines:
+        engines[key] = _build_engine(*key)
+    return engines[key]
 
 
-def _build_engine(chinese: bool) -> _Engine:
+def _build_engine(chinese: bool, bare_links: bool) -> _Engine:
     finisher = _Finisher()
     configs = dict(_CONFIGS)
     configs["footnotes"] = {"BACKLINK_TITLE": _BACKLINK_TITLE[chinese]}
+    gfm: list[Extension] = [GfmExtension(), GfmLinksExtension()] if bare_links else [GfmExtension()]
     md = markdown.Markdown(
-        extensions=[*_EXTENSIONS, _ChaowenExtension(finisher)],
+        extensions=[*_EXTENSIONS, *gfm, _ChaowenExtension(finisher)],
         extension_configs=configs,
         output_format="html",
         tab_length=4,
     )
     # Same parser, with parseChunk working through the block list in pieces (see class).
     md.parser.__class__ = _ChunkedBlockParser
+    _freeze(md.inlinePatterns)
+    _freeze(md.parser.blockprocessors)  # iterated for every block
     return _Engine(md, finisher)
 
 
 def _convert(ctx: _Context) -> str:
-    engine = _engine(ctx.language)
+    engine = _engine(ctx.language, may_have_bare_links(ctx.body))
     engine.md.reset()
     engine.finisher.ctx = ctx
     try:
@@ -250,6 +256,50 @@ class _ChunkedBlockParser(BlockParser):
                 end += 1
             self.parseBlocks(parent, blocks[start:end])
             start = end
+
+
+_P = TypeVar("_P")
+
+
+class _FrozenRegistry(Registry[_P]):
+    """A registry whose items are looked up by position, and iterated, from a list.
+
+    Python-Markdown's inline processor fetches every pattern by index for every piece of
+    text (``inlinePatterns[i]``), and each fetch re-checks the sort order and goes through
+    two dictionaries: about a tenth of the Markdown stage; the block parser lists its
+    processors anew for every block. The items are listed once, when the engine is built,
+    and again after any (re)registration."""
+
+    _items: list[_P]
+
+    @overload
+    def __getitem__(self, key: slice) -> Registry[_P]: ...
+    @overload
+    def __getitem__(self, key: str | int) -> _P: ...
+    def __getitem__(self, key: str | int | slice) -> _P | Registry[_P]:
+        if type(key) is int:
+            return self._items[key]
+        return super().__getitem__(key)
+
+    def __iter__(self) -> Iterator[_P]:
+        return iter(self._items)
+
+    def register(self, item: _P, name: str, priority: float) -> None:
+        super().register(item, name, priority)
+        self.refresh()
+
+    def deregister(self, name: str, strict: bool = True) -> None:
+        super().deregister(name, strict)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._items = list(super().__iter__())
+
+
+def _freeze(registry: Registry[Any]) -> None:
+    registry.__class__ = _FrozenRegistry
+    assert isinstance(registry, _FrozenRegistry)
+    registry.refresh()
 
 
 # --------------------------------------------------------------------------- the tree

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from types import ModuleType
 
+import markdown.inlinepatterns
 import pytest
 
 from chaowen import limits as limits_module
@@ -316,3 +317,16 @@ def test_a_long_ordinary_essay_takes_the_cheap_path(monkeypatch: pytest.MonkeyPa
     for _ in range(20):
         assert render(body) == expected
     assert calls == {"_convert": 20, "_tag_cost": 20}
+
+
+def test_inline_patterns_by_position_follow_registration() -> None:
+    """The engine's inline patterns are looked up from a list (speed); a pattern registered
+    later still takes its place by priority, as in Python-Markdown's own registry."""
+    md = markup_module._build_engine(True, False).md
+    patterns = md.inlinePatterns
+    assert [patterns[i] for i in range(len(patterns))] == list(patterns)
+    extra = markdown.inlinepatterns.SimpleTagInlineProcessor(r"(\+\+)(.+?)\+\+", "ins")
+    patterns.register(extra, "ins", 1000)
+    assert patterns[0] is extra and next(iter(patterns)) is extra
+    patterns.deregister("ins")
+    assert extra not in [patterns[i] for i in range(len(patterns))]
