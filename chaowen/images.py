@@ -33,8 +33,10 @@ import io
 import multiprocessing
 import os
 import posixpath
+import shutil
 import tempfile
 import warnings
+import weakref
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -135,8 +137,8 @@ def probe(data: bytes, suffix: str) -> Probe:
 
 def plan(source: str, found: Probe, settings: ImageSettings, key: str) -> Picture:
     """The variants of an image: every configured width below its own (itself when narrower), each format."""
-    widths = sorted({w for w in settings.widths if w < found.width})
-    if not widths or found.width < max(settings.widths):
+    widths = sorted({w for w in settings.widths if w <= found.width})
+    if not widths or widths[-1] < found.width < max(settings.widths):
         widths.append(found.width)
     fallback = "png" if found.format == "PNG" or found.alpha else "jpeg"
     formats = [f for f in dict.fromkeys(settings.formats) if f in FORMATS]
@@ -159,16 +161,17 @@ class ImageStage:
     _stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # source -> mtime, size, digest
     _probes: dict[str, Probe] = field(default_factory=dict)  # bytes' digest -> probe
     _loaded: bool = False
-    _scratch: tempfile.TemporaryDirectory[str] | None = None
+    _scratch: Path | None = None
     encoded: int = 0  # images encoded by the last encode()
 
     @property
     def root(self) -> Path:
         if self.folder is not None:
             return self.folder
-        if self._scratch is None:
-            self._scratch = tempfile.TemporaryDirectory(prefix="chaowen-images-")
-        return Path(self._scratch.name)
+        if self._scratch is None:  # removed with this stage (or when the process ends)
+            self._scratch = Path(tempfile.mkdtemp(prefix="chaowen-images-"))
+            weakref.finalize(self, shutil.rmtree, self._scratch, ignore_errors=True)
+        return self._scratch
 
     def survey(self, assets: Iterable[Asset], settings: ImageSettings) -> Survey:
         """Plan the pictures of the raster images among ``assets``; reads only images that changed."""

@@ -89,8 +89,8 @@ def make_pictures(root: etree.Element, stash: list[str | etree.Element], ctx: Co
             for index, child in enumerate(list(parent)):
                 if child.tag != "img":
                     continue
-                _check_alt(child.get("alt"), child.get("src", ""), ctx)
                 picture = by_url.get(child.get("src", ""))
+                _check_alt(child.get("alt"), picture.source if picture else child.get("src", ""), ctx)
                 if picture is None:
                     continue
                 eager = first and position < _FIRST_SCREEN
@@ -133,6 +133,7 @@ def _check_alt(alt: str | None, src: str, ctx: Context) -> None:
 
 # --------------------------------------------------------------------------- raw <img> in the body
 _RAW_IMG = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
+_SRC = re.compile(r"""(\ssrc\s*=\s*)(["'])[^"']*\2""", re.IGNORECASE)
 
 
 class _Attributes(HTMLParser):
@@ -157,9 +158,13 @@ def _raw_picture(tag: str, ctx: Context) -> str:
         return tag
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.source), unquote(raw.split("?", 1)[0])))
     picture = ctx.images.get(resolved)
-    if picture is None:
-        return tag
-    ctx.links.append(resolved)  # the page's Markdown cache is valid while this picture is the same
+    site_path = ctx.urls.get(resolved)
+    if site_path is None:
+        return tag  # not a file under content/: the link pass of the page reports it
+    ctx.links.append(resolved)  # the page's Markdown cache is valid while this image's URL is the same
+    if picture is None:  # an SVG or GIF, or an image that could not be processed: its URL on the site
+        url = html.escape(with_base(ctx.base_path, site_path), quote=True)
+        return _SRC.sub(lambda m: f"{m.group(1)}{m.group(2)}{url}{m.group(2)}", tag, count=1)
     element = picture_element(picture, attributes, ctx.base_path, eager=False)
     return _serialise(element)
 
