@@ -14,7 +14,8 @@
 3. **Processing time.** ``--photos`` such photos (distinct bytes: each has its own JPEG comment,
    so each is decoded and encoded) in ten essays, built cold (no cache), then rebuilt after one
    photo changed; the build's own count of encoded images is printed with the times.
-4. **AVIF or not.** The 960 px variant of the photo as WebP and as AVIF at the same quality
+4. **Memory.** Peak RSS of one process encoding a 10 MB photo, against decoding it whole first.
+5. **AVIF or not.** The 960 px variant of the photo as WebP and as AVIF at the same quality
    setting: bytes and encode time, to decide whether ``images.formats`` should offer AVIF by default.
 
 Not part of the test suite: it takes minutes. The numbers depend on the machine's load;
@@ -187,8 +188,10 @@ def processing(work: Path, photo: bytes, count: int) -> list[str]:
     one = build(options, now=NOW)
     one_seconds = time.perf_counter() - started
     jobs = os.cpu_count()
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     return [
-        f"{count} photos of {len(photo) / 1e6:.1f} MB (4000x3000) in 10 essays, {jobs} cores, default settings:",
+        f"{count} photos of {len(photo) / 1e6:.1f} MB (4000x3000) in 10 essays, {jobs} cores (load average "
+        f"{load} after the builds), default settings:",
         "",
         "| build | seconds | images encoded |",
         "|---|---|---|",
@@ -214,6 +217,54 @@ def avif_or_not(photo: bytes) -> list[str]:
     return lines
 
 
+MEMORY = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+from chaowen.images import ImageStage, _encode, _Job
+from chaowen.model import Asset, ImageSettings
+photo, folder, naive = Path({photo!r}), Path({folder!r}), {naive!r}
+if naive:  # what decoding the whole photo costs: 4000x3000 RGB, then the three widths
+    from PIL import Image, ImageOps
+    image = ImageOps.exif_transpose(Image.open(photo))
+    for width in (480, 960, 1600):
+        image.resize((width, width * image.height // image.width)).save(folder / f"{{width}}.webp", quality=78)
+else:
+    settings = ImageSettings()
+    survey = ImageStage(folder).survey([Asset("p.jpg", photo)], settings)
+    job = _Job("p.jpg", str(photo), str(folder / "out"), survey.pictures["p.jpg"], settings.quality)
+    assert _encode(job) == ("", "")
+print(next(line for line in open("/proc/self/status") if line.startswith("VmHWM")).split()[1])
+"""
+
+
+def memory(work: Path) -> list[str]:
+    """Peak memory (VmHWM: ru_maxrss survives exec on Linux) of a process encoding a 10 MB photo, against
+    decoding it whole."""
+    photo = work / "ten.jpg"
+    photo.write_bytes(phone_jpeg(4000, 3000, seed=4, quality=100, noise=60.0))
+    baseline = subprocess.run(
+        [sys.executable, "-c", "import PIL.Image\n" + MEMORY.rsplit("\n", 2)[-2]],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    peaks = {}
+    for naive in (False, True):
+        folder = work / f"memory-{naive}"
+        folder.mkdir()
+        code = MEMORY.format(repo=str(REPO), photo=str(photo), folder=str(folder), naive=naive)
+        found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        peaks[naive] = int(found.stdout.split()[-1]) / 1024
+    return [
+        f"Peak memory of a process encoding one {photo.stat().st_size / 1e6:.1f} MB 4000x3000 photo "
+        f"(Python with Pillow imported: {int(baseline.stdout) / 1024:.0f} MB):",
+        "",
+        f"- chaowen.images (JPEG draft at 1/2 scale, then resized): {peaks[False]:.0f} MB",
+        f"- decoding the whole photo first: {peaks[True]:.0f} MB",
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--photos", type=int, default=100)
@@ -225,6 +276,7 @@ def main() -> int:
         work = Path(folder)
         report = [*weights(work, photo, args.before, not args.no_lighthouse), ""]
         report += [*avif_or_not(photo), ""]
+        report += [*memory(work), ""]
         report += processing(work, photo, args.photos)
     print("\n".join(report))
     return 0
