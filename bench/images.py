@@ -34,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -187,6 +188,9 @@ def processing(work: Path, photo: bytes, count: int) -> list[str]:
     started = time.perf_counter()
     one = build(options, now=NOW)
     one_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    serial = build(replace(options, clean=True, jobs=1), now=NOW)
+    serial_seconds = time.perf_counter() - started
     jobs = os.cpu_count()
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     return [
@@ -198,6 +202,7 @@ def processing(work: Path, photo: bytes, count: int) -> list[str]:
         f"| cold | {cold_seconds:.1f} | {cold.images} |",
         f"| again, nothing changed | {warm_seconds:.2f} | {warm.images} |",
         f"| after changing one photo | {one_seconds:.2f} | {one.images} |",
+        f"| cold (--clean), one process (-j 1) | {serial_seconds:.1f} | {serial.images} |",
     ]
 
 
