@@ -311,10 +311,16 @@ def _encode(job: _Job) -> tuple[str, str]:
             image, icc = _upright(Path(job.path), job.picture)
             folder = Path(job.folder)
             folder.mkdir(parents=True, exist_ok=True)
+            # each size made once for every format, largest first, each from the one before (a third of the work)
+            sized: dict[tuple[int, int], Image.Image] = {}
+            for size in sorted({(v.width, v.height) for v in job.picture.variants}, reverse=True):
+                source = image if not sized else sized[min(sized)]
+                if source.size != size:
+                    source = source.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+                sized[size] = source
+                sized[size].info.clear()  # no EXIF, XMP or comments reach the encoder
             for variant in job.picture.variants:
-                size = (variant.width, variant.height)
-                out = image if image.size == size else image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
-                out.info.clear()  # no EXIF, XMP or comments reach the encoder
+                out = sized[(variant.width, variant.height)]
                 target = folder / posixpath.basename(variant.path)
                 _write_atomic(target, _save(out, variant.format, job.quality, icc))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
