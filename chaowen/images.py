@@ -23,7 +23,7 @@ by its EXIF orientation and reduced with ``reducing_gap``. Every written file ha
 metadata (no EXIF, GPS, XMP, maker notes or thumbnail); only the colour profile is kept.
 A CMYK image is converted to RGB (through its colour profile when it has one) and a
 16-bit one to 8 bits, as a browser would show them: refusing them would only send the
-editor to an image editor to do the same. SVG and GIF are not touched: they are copied.
+editor to an image editor to do the same. SVG, GIF and animated WebP or PNG are not touched: they are copied.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ _SUFFIX: Final = {"webp": "webp", "avif": "avif", "jpeg": "jpg", "png": "png"}
 _ORIENTATION: Final = 0x0112
 _ROTATED: Final = frozenset({5, 6, 7, 8})  # orientations that swap width and height
 _INDEX: Final = "index.json"
+ANIMATED: Final = "animated"  # not a fault: an animation is copied as it is
 
 
 def is_raster(source: str) -> bool:
@@ -117,6 +118,8 @@ def probe(data: bytes, suffix: str) -> Probe:
                 width, height = image.size
                 if image.getexif().get(_ORIENTATION, 1) in _ROTATED:
                     width, height = height, width
+                if getattr(image, "n_frames", 1) > 1 and fmt != "MPO":  # an animated WebP or PNG: copied, like a GIF
+                    return Probe(width, height, fmt, fault=ANIMATED)
                 alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
                 image.draft("RGB", (max(1, image.size[0] // 8), max(1, image.size[1] // 8)))
                 image.load()
@@ -199,6 +202,8 @@ class ImageStage:
                     faults.append(Fault(asset.source, "image_unreadable", error.strerror or ""))
                     continue
                 found = self._probes[content] = probe(data, posixpath.splitext(asset.source)[1].lower())
+            if found.fault == ANIMATED:
+                continue  # published as it is
             if found.fault and found.fault != "image_wrong_type":
                 faults.append(Fault(asset.source, found.fault, found.detail))
                 continue

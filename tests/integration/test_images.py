@@ -144,15 +144,18 @@ def test_changed_settings_encode_again(make_site: SiteFactory) -> None:
     assert 'type="image/avif"' in page(root)
 
 
-def test_svg_and_gif_are_copied_as_they_are(make_site: SiteFactory) -> None:
-    gif = io.BytesIO()
+def test_svg_gif_and_animations_are_copied_as_they_are(make_site: SiteFactory) -> None:
+    gif, webp = io.BytesIO(), io.BytesIO()
     Image.new("P", (20, 10)).save(gif, "GIF")
+    frames = [Image.new("RGB", (20, 10), colour) for colour in ("red", "blue")]
+    frames[0].save(webp, "WEBP", save_all=True, append_images=frames[1:], duration=200)
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
-    body = "---\ntitle: 动图\ndate: 2024-03-01\nauthor: 王小明\ntrack: iot\n---\n![动图](a.gif) ![图标](b.svg)\n"
-    root = make_site({"content/essays/x.md": body, "content/essays/a.gif": gif.getvalue(), "content/essays/b.svg": svg})
+    body = "---\ntitle: 动图\ndate: 2024-03-01\nauthor: 王小明\ntrack: iot\n---\n![动图](a.gif) ![图标](b.svg) ![动画](c.webp)\n"
+    files = {"a.gif": gif.getvalue(), "b.svg": svg, "c.webp": webp.getvalue()}
+    root = make_site({"content/essays/x.md": body, **{f"content/essays/{k}": v for k, v in files.items()}})
     assert run(root).images == 0
-    assert (root / "output/essays/a.gif").read_bytes() == gif.getvalue()
-    assert (root / "output/essays/b.svg").read_bytes() == svg
+    for name, data in files.items():
+        assert (root / "output/essays" / name).read_bytes() == data, name
 
 
 def test_cmyk_and_16_bit_images_are_converted_not_refused(make_site: SiteFactory) -> None:
