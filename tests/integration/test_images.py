@@ -243,3 +243,17 @@ def test_relative_urls_make_every_srcset_candidate_relative(make_site: SiteFacto
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_example_journal_serves_phone_sized_photos_with_no_metadata(example_site: Path) -> None:
+    originals = [p for p in (example_site / "content/images").glob("*.jpg")]
+    assert len(originals) >= 3
+    for original in originals:
+        with Image.open(original) as source:
+            assert source.getexif().get_ifd(GPS_IFD), f"{original.name}: the example photo should carry GPS"
+        variants = sorted((example_site / "output/images").glob(f"{original.stem}-*"))
+        assert {p.suffix for p in variants} == {".jpg", ".webp"}, original.name
+        assert not (example_site / "output/images" / original.name).exists()
+        for variant in variants:
+            image = Image.open(io.BytesIO(variant.read_bytes()))
+            assert image.width <= 1600 and not image.getexif() and "xmp" not in image.info, variant.name
