@@ -32,7 +32,7 @@ import functools
 import hashlib
 import importlib.metadata
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -58,7 +58,7 @@ from .manifest import (
 from .model import Brief, Document, Heading, Markup
 
 CACHE_DIR = ".chaowen-cache"
-FORMAT = 3
+FORMAT = 4
 MANIFESTS_KEPT = 4
 
 
@@ -156,8 +156,12 @@ class BuildCache:
     slugs: dict[str, str] = field(default_factory=dict)  # name -> slug (pinyin), see urls.remember_slugs
     stats: dict[str, FileStat] = field(default_factory=dict)  # source -> the file as last read
     links: dict[str, LinkMemo] = field(default_factory=dict)  # output id -> the last link pass there
+    # source -> (its bytes' digest, reads.document_meta of its document): worked out once per document
+    metas: dict[str, tuple[str, str]] = field(default_factory=dict)
     # index.json as read or written: a build that changed nothing does not rewrite it
     _on_disk: bytes = field(default=b"", repr=False)
+    # output id -> its manifest as read, and its JSON then: an unchanged manifest is not encoded again
+    _manifests_read: dict[str, tuple[dict[str, PageEntry], Any]] = field(default_factory=dict, repr=False)
 
     # -------------------------------------------------------------------- disk
     def load(self) -> None:
@@ -183,20 +187,38 @@ class BuildCache:
                 )
             self.slugs = {_str(k): _str(v) for k, v in data["slugs"].items()}
             for output_id, pages in data["manifests"].items():
-                self.manifests[_str(output_id)] = manifest_from_json(pages)
+                manifest = self.manifests[_str(output_id)] = manifest_from_json(pages)
+                self._manifests_read[_str(output_id)] = (dict(manifest), pages)  # a copy: the build may edit its own
             self.stats = {
                 _str(source): FileStat(int(m), int(size), int(inode), _str(d), int(read))
                 for source, (m, size, inode, d, read) in data["stats"].items()
             }
             self.links = {_str(output_id): link_memo_from_json(memo) for output_id, memo in data["links"].items()}
+            self.metas = {_str(source): (_str(d), _str(meta)) for source, (d, meta) in data["metas"].items()}
             self._on_disk = raw or b""
-        except (KeyError, TypeError, ValueError, AttributeError):
+        except (LookupError, TypeError, ValueError, AttributeError):
             self.documents.clear()
             self.markups.clear()
             self.manifests.clear()
             self.slugs.clear()
             self.stats.clear()
             self.links.clear()
+            self.metas.clear()
+            self._manifests_read.clear()
+
+    def meta(self, document: Document, compute: Callable[[Document], str]) -> str:
+        """``compute(document)`` (:func:`chaowen.reads.document_meta`), kept from an earlier build when the
+        document's bytes are the same.
+
+        The whole cache is for one configuration and one code digest, and a document is a
+        pure function of its bytes under those: same source and bytes, same document.
+        """
+        known = self.metas.get(document.source)
+        if known is not None and known[0] == document.digest:
+            return known[1]
+        value = compute(document)
+        self.metas[document.source] = (document.digest, value)
+        return value
 
     def scans(self, output_id: str) -> Scans:
         """The page scans of the last link pass into ``output_id``, read on first use; empty when unusable."""
@@ -241,6 +263,7 @@ class BuildCache:
         self.documents = {d: v for d, v in self.documents.items() if d in live_digests}
         self.markups = {s: e for s, e in self.markups.items() if s in live_sources}
         self.stats = {s: st for s, st in self.stats.items() if st.digest in self.documents}
+        self.metas = {s: m for s, m in self.metas.items() if m[0] in live_digests}
         wanted = {f"{digest(s)}.json" for s in self.markups}
         for source, entry in self.markups.items():
             if entry.markup is None:  # never loaded, so its file is the one on disk
@@ -273,14 +296,22 @@ class BuildCache:
                     for s, e in self.markups.items()
                 },
                 "slugs": self.slugs,
-                "manifests": {o: manifest_to_json(pages) for o, pages in self.manifests.items()},
+                "manifests": {o: self._manifest_json(o, pages) for o, pages in self.manifests.items()},
                 "stats": {s: [st.mtime_ns, st.size, st.inode, st.digest, st.read_ns] for s, st in self.stats.items()},
                 "links": {o: link_memo_to_json(memo) for o, memo in self.links.items()},
+                "metas": self.metas,
             },
         )
         if index != self._on_disk:  # a build that changed nothing leaves the file alone
             _write_bytes(self.folder / "index.json", index)
             self._on_disk = index
+
+    def _manifest_json(self, output_id: str, pages: dict[str, PageEntry]) -> Any:
+        """The JSON of a manifest: the one read when every entry is still the one read (a no-change build)."""
+        read = self._manifests_read.get(output_id)
+        if read is not None and read[0].keys() == pages.keys() and all(pages[p] is e for p, e in read[0].items()):
+            return read[1]
+        return manifest_to_json(pages)
 
     def _save_scans(self) -> None:
         """Write the scans of each link memo whose file is not already this one; drop the others' files."""

@@ -279,4 +279,30 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "预览服务器处理 {request} 时内部出错，已回答 500，继续服务：{reason}",
         "internal error in the preview server while answering {request}; answered 500, still serving: {reason}",
     ),
+    # chaowen import (the command line)
+    "help_import": (
+        "把 Word 文档（.docx）导入为 Markdown 文档，图片放在文档旁边的同名文件夹里。\n"
+        "可以给多个文件，或一个文件夹（导入其中所有 .docx）。不会覆盖已有的文件。",
+        "Import Word documents (.docx) as Markdown documents, their pictures in a folder beside each.\n"
+        "Give files or a folder (every .docx in it). Existing files are never overwritten.",
+    ),
+    "help_import_files": ("要导入的 .docx 文件或文件夹。", "The .docx files or folders to import."),
+    "help_import_kind": (
+        "导入为 essay（心得，默认）、minutes（沙龙纪要）、issue（期刊）或 page（页面）。",
+        "Import as essay (the default), minutes, issue or page.",
+    ),
+    "help_import_track": (
+        "赛道：代号或中文名，心得和纪要必填。",
+        "The track (key or name); needed for essays and minutes.",
+    ),
+    "help_import_author": (
+        "作者（心得）或主持人（纪要）；不写时取自标题下的署名行。",
+        "The author (essay) or host (minutes); by default the byline under the title.",
+    ),
+    "help_import_issue": ("刊登于第几期；导入期刊时为期号。", "The issue it appears in; for an issue, its number."),
+    "metavar_files": ("文件", "FILE"),
+    "import_done": (
+        "导入完成：{imported} 篇，{warnings} 个警告，跳过 {skipped} 个文件",
+        "import done: {imported} documents, {warnings} warnings, {skipped} files skipped",
+    ),
 }

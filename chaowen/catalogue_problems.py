@@ -458,4 +458,165 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "images.formats 只能包含 {choices}",
         "images.formats may only contain {choices}",
     ),
+    # chaowen import (importer.py, wordfile.py, pandoc.py): Word files that cannot be imported, and what was lost
+    "import_old_format": (
+        "这是旧版 Word（.doc）或 WPS（.wps）格式，无法导入",
+        "this is an old Word (.doc) or WPS (.wps) file, which cannot be imported",
+    ),
+    "import_old_format_hint": (
+        "请在 Word 或 WPS 里打开它，用“另存为”保存成 .docx 格式后再导入",
+        "open it in Word or WPS and use Save As to save it as .docx, then import that",
+    ),
+    "import_encrypted": ("文件设了打开密码，无法读取", "the file is protected by a password and cannot be read"),
+    "import_encrypted_hint": (
+        "请在 Word 或 WPS 里打开它，去掉密码（文件 → 信息 → 保护文档）后另存一份再导入",
+        "open it in Word or WPS, remove the password (File > Info > Protect Document), save a copy and import that",
+    ),
+    "import_corrupt": ("文件已损坏，读不出内容", "the file is damaged and cannot be read"),
+    "import_corrupt_hint": (
+        "请在 Word 或 WPS 里打开它（必要时用“打开并修复”），另存为新的 .docx 后再导入；或者请作者重新发送",
+        "open it in Word or WPS (Open and Repair if needed) and save it as a new .docx, or ask the author to send it again",
+    ),
+    "import_empty_file": ("文件是空的（0 字节）", "the file is empty (0 bytes)"),
+    "import_empty_file_hint": (
+        "可能是传输没有完成，请作者重新发送",
+        "it was probably not copied completely; ask the author to send it again",
+    ),
+    "import_no_text": ("文档里没有任何文字、图片或表格", "the document has no text, picture or table at all"),
+    "import_no_text_hint": (
+        "检查是不是发错了文件，或者正文是不是放在了页眉里",
+        "check that this is the right file, and that the text is not in a page header",
+    ),
+    "import_not_word": ("这不是 Word 文档（.docx）", "this is not a Word document (.docx)"),
+    "import_not_word_hint": (
+        "只能导入 Word 或 WPS 保存的 .docx 文件；其他格式请先在 Word 或 WPS 里另存为 .docx",
+        "only .docx files saved by Word or WPS can be imported; save other formats as .docx first",
+    ),
+    "import_unreadable": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
+    "import_missing_file": ("找不到这个文件", "no such file"),
+    "import_missing_file_hint": ("检查文件名和路径是否写对", "check the file name and its folder"),
+    "import_empty_folder": ("文件夹里没有 .docx 文件", "the folder has no .docx file"),
+    "import_empty_folder_hint": ("把要导入的 Word 文档放进这个文件夹", "put the Word documents to import in it"),
+    "import_engine_missing": (
+        "导入 Word 文档需要 pandoc，但没有找到",
+        "importing Word documents needs pandoc, which was not found",
+    ),
+    "import_engine_old": (
+        "找到的 pandoc 版本是 {version}，太旧了（需要 3.0 以上）",
+        "the pandoc found is version {version}, too old (3.0 or newer is needed)",
+    ),
+    "import_engine_hint": (
+        "请运行 {command} 安装（自带 pandoc）",
+        "install it with {command} (it brings pandoc along)",
+    ),
+    "import_engine_failed": ("pandoc 无法转换这个文件：{reason}", "pandoc could not convert the file: {reason}"),
+    "import_where": ("第 {paragraph} 段（“{snippet}”）", "paragraph {paragraph} ('{snippet}')"),
+    "import_where_after": ("第 {paragraph} 段（在“{snippet}”之后）", "paragraph {paragraph} (after '{snippet}')"),
+    "import_lost_textbox": (
+        "{where}里有文本框，其中的文字（“{detail}”）已放到这一段之后",
+        "{where} has a text box; its text ('{detail}') now follows that paragraph",
+    ),
+    "import_lost_textbox_hint": ("核对这段文字的位置是否合适", "check that the text reads well where it is"),
+    "import_lost_smartart": (
+        "{where}里有 SmartArt 图形，无法导入，已略去",
+        "{where} has a SmartArt graphic, which cannot be imported and was left out",
+    ),
+    "import_lost_smartart_hint": (
+        "在 Word 里把它截图或另存为图片，再用 ![说明](图片文件) 插入",
+        "take a picture of it in Word and insert it with ![description](file)",
+    ),
+    "import_lost_equation": (
+        "{where}里有公式，已按 LaTeX 写法保留为代码，网页上不会排版",
+        "{where} has an equation, kept as LaTeX code; the page will not typeset it",
+    ),
+    "import_lost_equation_hint": (
+        "简单的公式可以改成文字，复杂的请在 Word 里截图后作为图片插入",
+        "write a simple one as text, or insert a picture of it taken in Word",
+    ),
+    "import_lost_comment": ("{where}有批注，批注没有导入", "{where} has comments, which were not imported"),
+    "import_lost_comment_hint": (
+        "如果批注里有要采纳的修改意见，请在导入后的文件里改好",
+        "if a comment asks for a change, make it in the imported file",
+    ),
+    "import_lost_revision": (
+        "{where}有没有接受的修订，已按“接受全部修订”导入",
+        "{where} has tracked changes not yet accepted; they were imported as if accepted",
+    ),
+    "import_lost_revision_hint": (
+        "对照 Word 里的修订检查这一段；不想要的修改请在导入后的文件里改回",
+        "compare the paragraph with the changes in Word and undo any you do not want",
+    ),
+    "import_lost_object": (
+        "{where}里有嵌入的对象（如 Excel 表格或图表），无法导入，已略去",
+        "{where} has an embedded object (such as a spreadsheet or chart), which cannot be imported and was left out",
+    ),
+    "import_lost_object_hint": (
+        "把表格复制成 Word 表格，或把图表另存为图片后插入",
+        "paste the data as a Word table, or save the chart as a picture and insert it",
+    ),
+    "import_lost_image_format": (
+        "{where}里的图片 {detail} 是网页无法显示的格式（如 EMF、WMF），已略去",
+        "{where} has the picture {detail} in a format browsers cannot show (such as EMF or WMF); it was left out",
+    ),
+    "import_lost_image_format_hint": (
+        "在 Word 里右键图片“另存为图片”，保存成 PNG 后放进文章的图片文件夹，用 ![说明](文件名.png) 插入",
+        "in Word, right-click the picture, save it as PNG into the document's picture folder and insert it",
+    ),
+    "import_lost_contents": (
+        "{where}起是 Word 生成的目录，已去掉：网页会按标题自动生成目录",
+        "{where} starts a table of contents made by Word; it was left out, as the page makes its own from the headings",
+    ),
+    "import_lost_contents_hint": (
+        "不用处理；如果正文的标题没有用“标题”样式，检查导入后的标题是否完整",
+        "nothing to do; if the headings were not in heading styles, check that they were all found",
+    ),
+    "import_bad_date": (
+        "纪要开头写的时间 {value} 不是有效的日期，日期用了今天",
+        "the time the minutes give, {value}, is not a valid date; today was used",
+    ),
+    "import_bad_date_hint": ("在导入后的文件里改 date", "correct date in the imported file"),
+    "import_image_missing": (
+        "图片 {name} 没能取出，已略去",
+        "the picture {name} could not be extracted and was left out",
+    ),
+    "import_image_missing_hint": (
+        "在 Word 里把这张图片另存下来，放进文章的图片文件夹后插入",
+        "save the picture from Word into the document's picture folder and insert it",
+    ),
+    "import_title_from_file": (
+        "文档里找不到标题，已用文件名 “{title}” 作标题",
+        "the document has no title, so its file name '{title}' became the title",
+    ),
+    "import_title_from_file_hint": (
+        "在导入后的文件里改 title；以后可以让作者把标题设成 Word 的“标题”样式",
+        "change title in the imported file; Word's Title style makes the title clear",
+    ),
+    "import_track_required": (
+        "导入{kind}需要指定赛道，可选：{choices}",
+        "importing as {kind} needs a track, one of: {choices}",
+    ),
+    "import_track_required_hint": (
+        "加上 --track，例如 --track 智能物联",
+        "add --track, e.g. --track iot",
+    ),
+    "import_no_author": (
+        "找不到作者：标题下面没有署名行，文档属性里也只有机器名",
+        "no author found: there is no byline under the title and the document property holds a machine name",
+    ),
+    "import_no_author_hint": (
+        "用 --author 指定，例如 --author 张三；或者在标题下加一行“作者：张三（单位）”",
+        "name one with --author, or add a byline such as '作者：张三（单位）' under the title",
+    ),
+    "import_author_from_property": (
+        "正文没有署名行，作者取自文档属性：{author}",
+        "there is no byline; the author comes from the document property: {author}",
+    ),
+    "import_author_from_property_hint": (
+        "请核对；不对时用 --author 指定",
+        "check it, or name the author with --author",
+    ),
+    "import_exists_hint": (
+        "没有写入任何文件。换个标题（改 Word 里的标题），或者先把已有的文件移走",
+        "nothing was written; change the title in Word, or move the existing file away first",
+    ),
 }

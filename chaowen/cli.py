@@ -22,6 +22,7 @@ from .model import Kind
 
 if TYPE_CHECKING:
     from .build import BuildResult
+    from .importer import Imported as ImportedResult
 
 
 def _language(site: Path) -> str:
@@ -170,6 +171,13 @@ def init(directory: Path, title: str) -> None:
 
 
 _KIND_NAMES = [kind.value for kind in Kind]
+# The options of `new` and `import` that each kind takes.
+_OPTIONS_OF_KIND: dict[Kind, frozenset[str]] = {
+    Kind.ESSAY: frozenset({"track", "author", "issue"}),
+    Kind.MINUTES: frozenset({"track", "author", "issue"}),
+    Kind.ISSUE: frozenset({"track", "issue"}),
+    Kind.PAGE: frozenset(),
+}
 
 
 @main.command()
@@ -186,12 +194,7 @@ def new(kind: str, title: str, track: str | None, author: str | None, issue: int
 
     chosen = Kind(kind)
     language = _language(site)
-    allowed = {
-        Kind.ESSAY: {"track", "author", "issue"},
-        Kind.MINUTES: {"track", "author", "issue"},
-        Kind.ISSUE: {"track", "issue"},
-        Kind.PAGE: set(),
-    }[chosen]
+    allowed = _OPTIONS_OF_KIND[chosen]
     for option, value in (("track", track), ("author", author), ("issue", issue)):
         if value is not None and option not in allowed:
             label = chosen.label if messages.is_chinese(language) else chosen.value
@@ -230,6 +233,97 @@ def new(kind: str, title: str, track: str | None, author: str | None, issue: int
         )
     print_problems(problems, language=language)
     click.echo(_shown(target))
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--kind", type=usage.Choice(_KIND_NAMES), default=Kind.ESSAY.value)
+@click.option("--track", default=None)
+@click.option("--author", default=None)
+@click.option("--issue", type=usage.IntRange(min=1), default=None)
+@site_option
+def import_(
+    files: tuple[Path, ...], kind: str, track: str | None, author: str | None, issue: int | None, site: Path
+) -> None:
+    """Import Word documents as Markdown documents; prints each new path and a summary; never overwrites."""
+    from .config import load_config
+    from .importer import ImportOptions, import_word, word_files
+    from .pandoc import find_pandoc
+    from .scaffold import find_track, issue_numbers
+
+    chosen = Kind(kind)
+    language = _language(site)
+    allowed = _OPTIONS_OF_KIND[chosen]
+    for option, value in (("track", track), ("author", author), ("issue", issue)):
+        if value is not None and option not in allowed:
+            label = chosen.label if messages.is_chinese(language) else chosen.value
+            raise usage.Worded(messages.text("option_not_for_kind", language, kind=label, option=option))
+    try:
+        config = load_config(site)
+    except BuildError as error:
+        _fail(error.problems, language)
+    language = config.language
+    track_config = None
+    if track is not None:
+        track_config, problem = find_track(config, track)
+        if problem is not None:
+            _fail([problem], language)
+    engine = find_pandoc()
+    if isinstance(engine, Problem):
+        _fail([engine], language)
+    paths, problems = word_files(files)
+    options = ImportOptions(
+        kind=chosen,
+        today=datetime.now(ZoneInfo(config.timezone)).date(),
+        track=track_config,
+        issue=issue,
+        author=author,
+    )
+    numbers = issue_numbers(config)
+    done, warnings, skipped = 0, 0, len(problems)
+    print_problems(problems, language=language)
+    for path in paths:
+        result = import_word(path, _shown(path), config, options, engine, numbers)
+        for problem in result.problems:  # in the order of the file's paragraphs, not sorted by their wording
+            print_problems([problem], language=language)
+        if result.document is None or not _write_import(site, result, language):
+            skipped += 1
+            continue
+        done, warnings = done + 1, warnings + result.warnings
+        click.echo(_shown(site / result.document.path))
+    summary = messages.text("import_done", language, imported=done, warnings=warnings, skipped=skipped)
+    click.echo(click.style(summary, fg="yellow" if skipped else "green"))
+    sys.exit(1 if skipped else 0)
+
+
+def _write_import(site: Path, result: ImportedResult, language: str) -> bool:
+    """Create an imported document and its pictures; False (nothing written) when any of them exists."""
+    assert result.document is not None
+    taken = [site / result.document.path]
+    if result.folder:
+        taken.append(site / result.folder)
+    for path in taken:
+        if path.exists() or path.is_symlink():
+            problem = Problem(
+                _shown(path), None, messages.say("file_exists", path=_shown(path)), messages.say("import_exists_hint")
+            )
+            print_problems([problem], language=language)
+            return False
+    current = site / result.folder
+    try:
+        if result.folder:
+            current.mkdir(parents=True)
+        for relative, data in result.images:
+            current = site / relative
+            with current.open("xb") as handle:
+                handle.write(data)
+    except OSError as error:
+        shown = _shown(current)
+        print_problems(
+            [Problem(shown, None, messages.say("unwritable", path=shown, reason=error.strerror))], language=language
+        )
+        return False
+    return _create(site, result.document.path, result.document.text)
 
 
 @main.command()

@@ -180,7 +180,6 @@ class Contexts:
                 t.description,
                 self.url(f"tracks/{t.key}/"),
                 self.url(f"tracks/{t.key}/atom.xml"),
-                len(self.site.by_track.get(t.key, ())),
             )
             for t in self.config.tracks
         }
@@ -322,8 +321,8 @@ class Contexts:
                 description = f"{self.config.title}的篇数、赛道、作者、单位与标签统计图。"
                 page = self.meta(spec, "stats", "数据", description)
                 return StatsContext(self.site_view, page, self._totals(), self._charts())
-            case SitemapPage():
-                return self._sitemap(spec)
+            case SitemapPage() as sitemap:
+                return self._sitemap(spec, sitemap)
             case PlainPage(kind=kind):
                 titles = {"search": "搜索", "404": "页面不存在", "robots": "robots.txt"}
                 return PageContext(self.site_view, self.meta(spec, kind, titles.get(kind, kind)))
@@ -380,7 +379,7 @@ class Contexts:
         tally = track_tally(self.site, key)
         shown = tuple(s for s in sources if self.site.documents[s].kind is not Kind.ISSUE)[:latest]
         return TrackNumbers(
-            self.tracks[key], tally.essays, tally.minutes, tally.authors, tally.units, self.items(shown)
+            self.tracks[key], len(sources), tally.essays, tally.minutes, tally.authors, tally.units, self.items(shown)
         )
 
     def _totals(self) -> tuple[Figure, ...]:
@@ -523,12 +522,11 @@ class Contexts:
         )
         return FeedContext(self.site_view, self.meta(spec, "feed", feed.title), feed)
 
-    def _sitemap(self, spec: PageSpec) -> SitemapContext:
+    def _sitemap(self, spec: PageSpec, page: SitemapPage) -> SitemapContext:
         entries = []
-        for page in self.site.pages:
-            if not (page.path == "" or page.path.endswith("/")) or page.path == "search/":
+        for path, source in page.entries:
+            if path == "search/":
                 continue
-            source = page.source
             date = self.site.documents[source].date if source else None
-            entries.append(SitemapEntry(self.absolute(page.path), date.date().isoformat() if date else ""))
+            entries.append(SitemapEntry(self.absolute(path), date.date().isoformat() if date else ""))
         return SitemapContext(self.site_view, self.meta(spec, "sitemap", "sitemap"), tuple(entries))

@@ -255,7 +255,13 @@ class StatsPage:
 
 @dataclass(frozen=True, slots=True)
 class SitemapPage:
-    """``sitemap.xml``."""
+    """``sitemap.xml``: the path of every page a reader lands on, with its document's source if it has one.
+
+    The list is this page's data, not read from ``Site.pages`` while rendering: the value
+    of that whole field (every page's data) cost more to work out than the sitemap.
+    """
+
+    entries: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

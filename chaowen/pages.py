@@ -12,6 +12,7 @@ fingerprints that are still valid for the next build (the dev server's).
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -28,8 +29,8 @@ from .contexts import STATIC
 from .errors import Problem
 from .links import find_broken, report, scan_page
 from .manifest import LinkMemo, PageEntry, Scans
-from .model import Brief, BrokenLink, Markup, Output, PageScan, PageSpec, Site
-from .reads import Values
+from .model import Brief, BrokenLink, Document, Markup, Output, PageScan, PageSpec, Site
+from .reads import Values, document_meta
 from .render import Renderer, render_many
 from .theme import Theme, make_environment, static_files, static_urls, template_fingerprints
 from .urls import output_file
@@ -114,7 +115,9 @@ class PageStage:
         static_bytes = {name: path.read_bytes() for name, path in static.items()}
         base = site.config.base_path
         urls = static_urls(base, static_bytes) if self.hash_static else {n: f"{base}static/{n}" for n in static_bytes}
-        values = Values(site, _document_values(site, cache), {STATIC: repr(sorted(urls.items()))})
+        values = Values(
+            site, _document_values(site, cache), {STATIC: repr(sorted(urls.items()))}, _document_metas(cache)
+        )
         still_valid = {s: (view, r) for s, (view, r, state) in self._views.items() if values.state(r) == state}
         renderer = Renderer(site, markups.__getitem__, env, urls, briefs.__getitem__ if briefs else None, still_valid)
         outputs, manifest, scans, problems, rendered = self._render(
@@ -249,6 +252,11 @@ def _unchanged_file(path: Path, size: int) -> bool:
         return path.stat().st_size == size
     except OSError:
         return False
+
+
+def _document_metas(cache: BuildCache) -> Callable[[Document], str]:
+    """The value of a ``docmeta`` read, from the cache when the document's bytes did not change."""
+    return functools.partial(cache.meta, compute=document_meta)
 
 
 def _document_values(site: Site, cache: BuildCache) -> Callable[[str], str]:

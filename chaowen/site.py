@@ -360,7 +360,6 @@ def plan_pages(site: Site) -> list[PageSpec]:
         PageSpec("stats/", "stats.html", StatsPage(), frozenset(docs)),
         PageSpec("404.html", "404.html", PlainPage("404")),
         PageSpec("atom.xml", "atom.xml", FeedPage(None, site.items[:FEED_SIZE]), latest),
-        PageSpec("sitemap.xml", "sitemap.xml", SitemapPage(), frozenset(docs)),
         PageSpec("robots.txt", "robots.txt", PlainPage("robots")),
     ]
     for source, document in docs.items():
@@ -398,6 +397,10 @@ def plan_pages(site: Site) -> list[PageSpec]:
         units = tuple(dict.fromkeys(docs[s].unit for s in sources if docs[s].unit))
         for path, part in _paged(f"authors/{site.author_slugs[author]}/", sources, per_page):
             pages.append(PageSpec(path, "author.html", AuthorPage(author, units, part), frozenset(part.items)))
+    listed = tuple(
+        (p.path, p.source) for p in sorted(pages, key=lambda p: p.path) if p.path == "" or p.path.endswith("/")
+    )
+    pages.append(PageSpec("sitemap.xml", "sitemap.xml", SitemapPage(listed), frozenset(docs)))
     return sorted(pages, key=lambda p: p.path)
 
 

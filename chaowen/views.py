@@ -37,7 +37,9 @@ class TrackView:
     description: str
     url: str
     feed_url: str
-    count: int
+    # No count here: every page's navigation shows the tracks, and a count would make
+    # every page depend on every track's list (adding an essay re-rendered the whole
+    # site). The count is in TrackNumbers, which only the pages that show it read.
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +181,7 @@ class TrackNumbers:
     """A track in numbers, for its page and the front page."""
 
     track: TrackView
+    count: int  # its documents: issues, essays and minutes
     essays: int
     minutes: int
     authors: int  # distinct authors of its essays

@@ -135,6 +135,14 @@ def test_body_edit_rerenders_only_pages_that_show_the_essay(site: Path) -> None:
     assert "tracks/health/index.html" not in result.changed
 
 
+def test_a_new_essay_renders_again_only_the_pages_that_list_or_rank_it(site: Path) -> None:
+    """Every page's navigation shows the tracks; it must not make every page depend on every track's list."""
+    add_essay(site)  # track iot
+    result = build(BuildOptions(site_root=site, jobs=1), now=NOW)
+    assert "essays/new-one/index.html" in result.changed
+    assert 0 < result.rendered < result.pages / 2, (result.rendered, result.pages)
+
+
 def test_body_edit_indexes_only_the_search_shard_of_its_year(site: Path, tmp_path: Path) -> None:
     """wang-xiaoming-iot is of 2025: the 2026 and undated shards stay as they are, file for file.
 

@@ -36,6 +36,9 @@ ORDER = [
     ["pages"],
     ["build"],
     ["scaffold"],
+    ["wordnumbering", "wordfront"],
+    ["wordfile", "wordclean", "pandoc"],
+    ["importer"],
     ["watch", "httpd", "live"],
     ["httpfiles"],
     ["devserver"],
@@ -69,6 +72,10 @@ PURE = {
     "stats",
     "contexts",
     "search_router",
+    "wordfile",
+    "wordclean",
+    "wordnumbering",
+    "wordfront",
 }
 
 
