@@ -194,14 +194,15 @@ class ImageStage:
             if content is None:
                 faults.append(Fault(asset.source, "image_unreadable", ""))
                 continue
-            found = self._probes.get(content)
+            suffix = posixpath.splitext(asset.source)[1].lower()
+            found = self._probes.get(content + suffix)  # the same bytes under another extension: another probe
             if found is None:
                 try:
                     data = asset.path.read_bytes()
                 except OSError as error:
                     faults.append(Fault(asset.source, "image_unreadable", error.strerror or ""))
                     continue
-                found = self._probes[content] = probe(data, posixpath.splitext(asset.source)[1].lower())
+                found = self._probes[content + suffix] = probe(data, suffix)
             if found.fault == ANIMATED:
                 continue  # published as it is
             if found.fault and found.fault != "image_wrong_type":
@@ -277,7 +278,7 @@ class ImageStage:
             return
         live = {survey.keys[s] for s in survey.pictures}
         digests = {v[2] for v in self._stats.values()}
-        probes = {k: _probe_json(v) for k, v in self._probes.items() if k in digests}
+        probes = {k: _probe_json(v) for k, v in self._probes.items() if k.split(".", 1)[0] in digests}
         data = {"code": _code_digest(), "stats": self._stats, "probes": probes}
         self.folder.mkdir(parents=True, exist_ok=True)
         _write_atomic(self.folder / _INDEX, orjson.dumps(data))
