@@ -31,6 +31,8 @@ from .config import load_config
 from .content import load_content, with_body
 from .doccache import DocumentMemo
 from .errors import BuildError, Problem
+from .images import ImageStage, Survey, publish, uses
+from .images import problems as image_problems
 from .manifest import PageEntry
 from .markup_pool import render_all
 from .model import Brief, Document, Markup, Output, Site, SiteConfig
@@ -98,6 +100,7 @@ class BuildResult:
     index_bytes: int = 0  # size of the search index files
     shards_indexed: tuple[str, ...] = ()  # search shards made in this build (the others were kept)
     foreign: int = 0  # files and folders in the output folder that chaowen did not write (left in place)
+    images: int = 0  # raster images encoded (the others' variants came from the cache)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -136,6 +139,9 @@ class Builder:
         self._loaded: LoadedSite | None = None
         self._files = DocumentMemo()  # the content stage's cache layer; remembers files between builds
         self._stage = PageStage(hash_static)
+        self._images: ImageStage | None = None  # the image step's memo; its folder is known with the config
+        self._survey = Survey({}, (), {}, {}, {})
+        self._image_users: dict[str, list[tuple[Document, int | None]]] = {}
 
     # ------------------------------------------------------------------ load
     def load(
@@ -167,6 +173,10 @@ class Builder:
         remember_slugs(cache.slugs)
         moment = now or datetime.now(ZoneInfo(config.timezone))
         site, site_problems = build_site(config, content.documents, content.assets, now=moment, drafts=options.drafts)
+        # Raster images: planned (sizes, variant names) before the Markdown, which writes their <picture>.
+        progress("images", 0, 1)
+        self._survey = self._image_stage(config).survey(site.assets, config.images)
+        site = publish(site, self._survey, config.images)
         cache.slugs = {name: slugify(name) for name in (*site.by_tag, *site.by_author)}
         problems = [*content.problems, *site_problems]
         # Markdown problems (missing images, links) of the documents that did load are
@@ -177,6 +187,8 @@ class Builder:
             # failure: while there are such errors, only the Markdown's own errors count.
             markup_problems = [p for p in markup_problems if p.is_error]
         problems.extend(markup_problems)
+        self._image_users = uses(site, {s: cache.markups[s].targets for s in site.documents})
+        problems.extend(image_problems(self._survey.faults, self._image_users))
         self._markdown_count = rendered
         briefs = {s: cache.markups[s].brief for s in site.documents}
         return LoadedSite(config, site, markups, theme, (), briefs), problems
@@ -193,6 +205,12 @@ class Builder:
             cache.load()
         self._cache = cache
         return cache
+
+    def _image_stage(self, config: SiteConfig) -> ImageStage:
+        folder = config.root / CACHE_DIR / "images" if self.options.cache else None
+        if self._images is None or self._images.folder != folder:
+            self._images = ImageStage(folder, fresh=self.options.clean)
+        return self._images
 
     def _markup(
         self, site: Site, cache: BuildCache, progress: Progress
@@ -219,6 +237,7 @@ class Builder:
             language=site.config.language,
             jobs=self.options.jobs,
             progress=progress,
+            images=site.images,
         )
         problems: list[Problem] = []
         for source in valid:
@@ -234,6 +253,8 @@ class Builder:
         """Write the build cache to disk (``build`` does it unless told not to)."""
         if self._cache is not None and self._loaded is not None:
             self._cache.save(set(self._loaded.site.documents), self._live_digests)
+            if self._images is not None:
+                self._images.save(self._survey)
 
     def build(
         self,
@@ -300,6 +321,7 @@ class Builder:
                 outputs.extend(index.outputs)
                 manifest.update(index.entries)
                 timings["search"] = time.perf_counter() - started - sum(timings.values())
+            self._encode_images(loaded.config, progress)  # raises before anything is committed
             for path, source in copies.items():
                 staging.copy(path, source)
             stats: WriteStats = staging.commit()
@@ -327,7 +349,18 @@ class Builder:
             index_bytes=index.size if index else 0,
             shards_indexed=index.made if index else (),
             foreign=stats.foreign,
+            images=self._images.encoded if self._images else 0,
         )
+
+    def _encode_images(self, config: SiteConfig, progress: Progress) -> None:
+        """Make the variant files the image cache lacks; BuildError naming the image and its documents if one fails."""
+        assert self._images is not None
+        total = len(self._survey.pictures)
+        progress("images", 0, total)
+        faults = self._images.encode(self._survey, config.images, self.options.jobs)
+        progress("images", total, total)
+        if faults:
+            raise BuildError(image_problems(faults, self._image_users, unused=True))
 
     def check(self, *, now: datetime | None = None, progress: Progress = _no_progress) -> BuildResult:
         """:meth:`build` without the write stage: raises BuildError with every problem; writes nothing."""
@@ -427,7 +460,12 @@ class _LazyMarkups(Mapping[str, Markup]):
             if not document.body:  # trusted by its stat: the body was not read
                 document = with_body(document, site.config.content_dir)
             rendered = render_all(
-                [document], urls=site.urls, base_path=site.config.base_path, language=site.config.language, jobs=1
+                [document],
+                urls=site.urls,
+                base_path=site.config.base_path,
+                language=site.config.language,
+                jobs=1,
+                images=site.images,
             )
             markup, found = rendered[source]
             targets = {t: self._site.urls.get(t) for t in markup.links}

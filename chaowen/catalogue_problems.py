@@ -412,6 +412,52 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "这个版本的 Pagefind 的 pagefind.js 与 chaowen 的搜索页不配套（缺少 PagefindInstance）",
         "this Pagefind's pagefind.js does not fit chaowen's search page (it has no PagefindInstance)",
     ),
+    # images (issue 14: images.py, pictures.py, the images: config section)
+    "image_no_alt": ("图片 “{image}” 没有替代文字（alt）", "image '{image}' has no alt text"),
+    "image_no_alt_hint": (
+        "在方括号里写一句图片内容，如 ![调研现场的生产线](图片.jpg)；读屏软件和图片加载失败时会读到它",
+        "describe the image inside the brackets, e.g. ![the production line](photo.jpg); screen readers read it",
+    ),
+    "image_corrupt": ("图片 {image} 已损坏或不是图片文件", "image {image} is damaged or not an image"),
+    "image_corrupt_hint": (
+        "用看图软件打开 {image} 并重新导出为 JPEG 或 PNG，再替换它",
+        "open {image} in an image viewer, export it again as JPEG or PNG and replace it",
+    ),
+    "image_truncated": ("图片 {image} 不完整（文件被截断）", "image {image} is incomplete (the file is truncated)"),
+    "image_truncated_hint": (
+        "文件可能没有下载或拷贝完整：从原始来源重新拷贝 {image}",
+        "the file was probably not copied completely: copy {image} again from where it came from",
+    ),
+    "image_wrong_type": (
+        "图片 {image} 的扩展名与内容不符：它实际是 {detail} 格式",
+        "image {image} has the wrong extension: it is really a {detail} file",
+    ),
+    "image_wrong_type_hint": (
+        "把 {image} 改成与格式相符的扩展名（JPEG 用 .jpg，PNG 用 .png，WebP 用 .webp），并修改引用它的地方",
+        "rename {image} to the extension of its format (.jpg, .png, .webp) and update where it is used",
+    ),
+    "image_bomb": (
+        "图片 {image} 的像素太多，超过安全上限，不予处理",
+        "image {image} has too many pixels, above the safety limit; it is not processed",
+    ),
+    "image_bomb_hint": (
+        "把 {image} 缩小到长边 6000 像素以内再放进来（{detail}）",
+        "shrink {image} to at most 6000 pixels on its long side ({detail})",
+    ),
+    "image_unreadable": ("无法读取图片 {image}", "cannot read image {image}"),
+    "image_unreadable_hint": (
+        "检查 {image} 是否存在、是否有读取权限",
+        "check that {image} exists and can be read",
+    ),
+    "config_images_widths": (
+        "images.widths 应为 1 到 8 个 16~8000 之间的整数，如 [480, 960, 1600]",
+        "images.widths must be 1 to 8 whole numbers between 16 and 8000, e.g. [480, 960, 1600]",
+    ),
+    "config_images_quality": ("images.quality 应为 1~100 之间的整数", "images.quality must be a whole number 1-100"),
+    "config_images_formats": (
+        "images.formats 只能包含 {choices}",
+        "images.formats may only contain {choices}",
+    ),
     # chaowen import (importer.py, wordfile.py, pandoc.py): Word files that cannot be imported, and what was lost
     "import_old_format": (
         "这是旧版 Word（.doc）或 WPS（.wps）格式，无法导入",

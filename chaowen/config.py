@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import messages
 from .errors import BuildError, Problem
 from .frontmatter import Value, normalise_newlines, parse_yaml
-from .model import SiteConfig, TrackConfig
-from .schema import CONFIG_FIELDS, TRACK_FIELDS, nearest
+from .model import ImageSettings, SiteConfig, TrackConfig
+from .schema import CONFIG_FIELDS, IMAGE_FIELDS, TRACK_FIELDS, nearest
 
 CONFIG_FILE = "chaowen.yaml"
 _TRACK_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -90,6 +90,8 @@ def parse_config(
             values[name] = checker.mapping(name, raw)
         elif spec.type == "tracks":
             values[name] = checker.tracks(raw)
+        elif spec.type == "images":
+            values[name] = checker.images(raw)
     if base_url is not None:
         values["base_url"] = base_url
     if relative is not None:
@@ -114,6 +116,7 @@ def parse_config(
         copyright=values["copyright"] or "",
         relative_urls=bool(values["relative_urls"]),
         extra=MappingProxyType(dict(values["extra"] or {})),
+        images=values["images"] or ImageSettings(),
     )
 
 
@@ -221,6 +224,44 @@ class _Checker:
                 TrackConfig(key_text, name.strip(), description.strip() if isinstance(description, str) else "")
             )
         return tuple(tracks)
+
+    def images(self, raw: Value) -> ImageSettings:
+        """The ``images:`` section; a key left out keeps its default."""
+        default = ImageSettings()
+        if not isinstance(raw, dict):
+            self._bad("images", messages.say("expected_mapping"))
+            return default
+        allowed = {spec.name for spec in IMAGE_FIELDS}
+        for unknown in raw:
+            if unknown not in allowed:
+                suggestion = nearest(unknown, allowed)
+                hint = messages.say("did_you_mean", suggestion=suggestion) if suggestion else ""
+                self.add("images", messages.say("config_unknown_key", key=f"images.{unknown}"), hint)
+        widths, quality, formats = default.widths, default.quality, default.formats
+        if "widths" in raw:
+            items = raw["widths"] if isinstance(raw["widths"], list) else [raw["widths"]]
+            numbers = [int(w) for w in items if isinstance(w, str) and w.strip().isdigit()]
+            if len(numbers) != len(items) or not 1 <= len(numbers) <= 8 or not all(16 <= w <= 8000 for w in numbers):
+                self.add("images", messages.say("config_images_widths"), "")
+            else:
+                widths = tuple(sorted(set(numbers)))
+        if "quality" in raw:
+            value = raw["quality"]
+            if isinstance(value, str) and value.strip().isdigit() and 1 <= int(value) <= 100:
+                quality = int(value)
+            else:
+                self.add("images", messages.say("config_images_quality"), "")
+        if "formats" in raw:
+            items = raw["formats"] if isinstance(raw["formats"], list) else [raw["formats"]]
+            names = [f.strip().lower() for f in items if isinstance(f, str)]
+            if len(names) != len(items) or not set(names) <= {"webp", "avif"}:
+                self.add("images", messages.say("config_images_formats", choices=["webp", "avif"]), "")
+            else:
+                formats = tuple(dict.fromkeys(names))
+        keep = default.keep_originals
+        if "keep_originals" in raw:
+            keep = self.boolean("images", raw["keep_originals"], default.keep_originals)
+        return ImageSettings(widths, quality, formats, keep)
 
 
 _TRUE = frozenset({"true", "yes", "on", "1", "是"})

@@ -43,6 +43,7 @@ from .model import (
     TagsPage,
     TrackPage,
 )
+from .pictures import MIME, fallback_src, srcset
 from .reads import Recorder, doc_read, recording
 from .schema import FIELD_TYPES
 from .site import Stats, site_stats, track_tally
@@ -62,6 +63,7 @@ from .views import (
     Figure,
     HomeContext,
     Html,
+    ImageView,
     IssueContext,
     IssuesContext,
     ItemView,
@@ -268,6 +270,15 @@ class Contexts:
     def _shown(self, name: str, value: Any) -> Any:
         """A table-only field's value as templates show it: by its declared type (an image: its URL)."""
         if FIELD_TYPES[name] == "image":
+            picture = self.site.images.get(value)
+            if picture is not None:
+                return ImageView(
+                    url=self.url(fallback_src(picture)),
+                    srcset=srcset(picture, picture.fallback, self.base),
+                    sources=tuple((MIME[f], srcset(picture, f, self.base)) for f in picture.formats),
+                    width=picture.width,
+                    height=picture.height,
+                )
             return self.url(self.site.urls.get(value, value))
         return value
 

@@ -46,7 +46,8 @@ from .gfm import GfmExtension, GfmLinksExtension, may_have_bare_links
 from .limits import MAX_DEPTH, check_limits
 from .lists import ListLayoutPreprocessor
 from .messages import Text, is_chinese, say
-from .model import Heading, Markup
+from .model import EMPTY, Heading, Markup, Picture
+from .pictures import make_pictures
 from .tree import BLOCK_TAGS, walk
 from .urls import with_base
 
@@ -90,6 +91,7 @@ def render_markdown(
     base_path: str,
     language: str = "zh-CN",
     summary: str = "",
+    images: Mapping[str, Picture] = EMPTY,
 ) -> tuple[Markup, tuple[Problem, ...]]:
     """Render one document's Markdown body; never raises for any text.
 
@@ -105,6 +107,7 @@ def render_markdown(
         urls=urls,
         base_path=base_path,
         language=language,
+        images=images,
     )
     refused = check_limits(body)
     if refused is not None:
@@ -141,6 +144,7 @@ class _Context:
     urls: Mapping[str, str]
     base_path: str
     language: str
+    images: Mapping[str, Picture] = field(default_factory=dict)  # raster image source -> its published variants
     problems: list[Problem] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     toc: list[Heading] = field(default_factory=list)
@@ -324,6 +328,7 @@ class _Finisher(Treeprocessor):
         texts = _PlainText(self.md)
         _set_heading_ids(root, texts, ctx)
         _rewrite_links(root, ctx)
+        make_pictures(root, self.md.htmlStash.rawHtmlBlocks, ctx)  # <picture>, srcset, figures (pictures.py)
         _make_accessible(root, texts)
         ctx.chars = count_chars(texts.of(root, skip_code=True))
         ctx.first_paragraph = _first_paragraph(root, texts)

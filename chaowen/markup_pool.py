@@ -12,10 +12,11 @@ import gc
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from typing import cast
 
 from .errors import Problem
 from .markup import render_markdown
-from .model import Document, Markup
+from .model import EMPTY, Document, Markup, Picture
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
 POOL_THRESHOLD = 48  # below this many documents to render, a process pool costs more than it saves
@@ -33,6 +34,7 @@ def render_all(
     language: str,
     jobs: int | None = None,
     progress: Progress = _no_progress,
+    images: Mapping[str, Picture] = EMPTY,
 ) -> dict[str, tuple[Markup, tuple[Problem, ...]]]:
     """Source -> (markup, problems) of every document of ``documents``, whose bodies must be loaded.
 
@@ -40,7 +42,7 @@ def render_all(
     documents everything runs in this process.
     """
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    shared = (dict(urls), base_path, language)
+    shared = (dict(urls), base_path, language, dict(images))
     results: dict[str, tuple[Markup, tuple[Problem, ...]]] = {}
     total = len(documents)
     progress("markdown", 0, total)
@@ -78,8 +80,8 @@ def frozen_heap() -> Iterator[None]:
 _WORKER: dict[str, object] = {}
 
 
-def _init_worker(urls: dict[str, str], base_path: str, language: str) -> None:
-    _WORKER.update(urls=urls, base_path=base_path, language=language)
+def _init_worker(urls: dict[str, str], base_path: str, language: str, images: dict[str, Picture]) -> None:
+    _WORKER.update(urls=urls, base_path=base_path, language=language, images=images)
 
 
 _Job = tuple[str, str, int, str]  # source, body, body line, summary: all a worker needs, cheap to send
@@ -100,5 +102,6 @@ def _markup_one(job: _Job) -> tuple[str, Markup, tuple[Problem, ...]]:
         base_path=str(_WORKER["base_path"]),
         language=str(_WORKER["language"]),
         summary=summary,
+        images=cast("dict[str, Picture]", _WORKER["images"]),
     )
     return source, markup, tuple(problems)

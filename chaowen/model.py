@@ -64,6 +64,16 @@ class TrackConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageSettings:
+    """``images:`` in ``chaowen.yaml``: how raster images are published (see :mod:`chaowen.images`)."""
+
+    widths: tuple[int, ...] = (480, 960, 1600)  # pixel widths made of each image, never wider than it
+    quality: int = 78  # 1-100, for the lossy formats
+    formats: tuple[str, ...] = ("webp",)  # modern formats offered beside the JPEG or PNG every browser reads
+    keep_originals: bool = False  # also publish the original file, as it is (with its metadata)
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """``chaowen.yaml``, validated. See :mod:`chaowen.config` for each field's meaning."""
 
@@ -80,6 +90,7 @@ class SiteConfig:
     copyright: str = ""
     relative_urls: bool = False
     extra: Mapping[str, Any] = field(default_factory=empty)
+    images: ImageSettings = field(default_factory=ImageSettings)
 
     @property
     def content_dir(self) -> Path:
@@ -145,6 +156,44 @@ class Asset:
 
     source: str  # relative to content/, forward slashes
     path: Path  # absolute path to read from
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One published file of a processed image."""
+
+    path: str  # site path, e.g. images/调研现场-960.1a2b3c4d5e.webp
+    width: int
+    height: int
+    format: str  # webp, avif, jpeg, png
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """A raster image under ``content/`` as it is published: its variants, largest last per format.
+
+    Made by :mod:`chaowen.images` from the image's bytes and the ``images:`` settings; the
+    Markdown stage and the templates write ``<picture>``/``srcset`` from it.
+    """
+
+    source: str  # relative to content/
+    width: int  # of the largest variant (the image upright)
+    height: int
+    variants: tuple[Variant, ...]
+    fallback: str  # jpeg or png: the format every browser reads
+
+    def of(self, fmt: str) -> tuple[Variant, ...]:
+        return tuple(v for v in self.variants if v.format == fmt)
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """The modern formats offered before the fallback."""
+        return tuple(dict.fromkeys(v.format for v in self.variants if v.format != self.fallback))
+
+    @property
+    def main(self) -> Variant:
+        """The largest fallback variant: where a link to the image leads."""
+        return self.of(self.fallback)[-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,3 +457,4 @@ class Site:
     related: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: EMPTY
     )  # source -> same-track items worth reading next
+    images: Mapping[str, Picture] = field(default_factory=empty)  # raster image source -> how it is published

@@ -132,16 +132,23 @@ def relativise(html: str, base_path: str, page_path: str) -> str:
     """
     page_dir = posixpath.dirname(output_file(page_path))
 
-    def replace(match: re.Match[str]) -> str:
-        prefix, quote, url = match.groups()
+    def relative(url: str) -> str:
         if not url.startswith(base_path) or url.startswith("//"):
-            return match.group(0)
+            return url
         rest = url[len(base_path) :]
         path, hash_mark, fragment = rest.partition("#")
         path, question, query = path.partition("?")
         target = output_file(path)
-        relative = posixpath.relpath(target, page_dir or ".")
-        return f"{prefix}{quote}{relative}{question}{query}{hash_mark}{fragment}{quote}"
+        return f"{posixpath.relpath(target, page_dir or '.')}{question}{query}{hash_mark}{fragment}"
+
+    def replace(match: re.Match[str]) -> str:
+        prefix, quote, url = match.groups()
+        if prefix.startswith("srcset"):  # "URL 480w, URL 960w": each candidate's URL
+            candidates = (c.strip().partition(" ") for c in url.split(","))
+            url = ", ".join(f"{relative(u)}{space}{size}" for u, space, size in candidates)
+        else:
+            url = relative(url)
+        return f"{prefix}{quote}{url}{quote}"
 
     return _URL_ATTR.sub(replace, html)
 

@@ -21,7 +21,7 @@ class FieldSpec:
     """A field: its name, the shape of its value, and what it means (in both languages)."""
 
     name: str
-    type: str  # text | int | bool | date | text_or_list | mapping | image | track (front matter) | tracks (config)
+    type: str  # text | int | bool | date | text_or_list | mapping | image | track (front matter) | tracks, images (config)
     zh: str
     en: str
     default: Any = None
@@ -83,6 +83,24 @@ CONFIG_FIELDS: Final[tuple[FieldSpec, ...]] = (
         (),
     ),
     FieldSpec("extra", "mapping", "自定义数据，原样传给模板", "Free-form data passed to templates", None),
+    FieldSpec(
+        "images",
+        "images",
+        "图片处理：widths（宽度列表）、quality（1~100）、formats（webp、avif）、keep_originals（是否发布原图）；默认即可",
+        "Image processing: widths, quality (1-100), formats (webp, avif), keep_originals; the defaults need no change",
+        None,
+    ),
+)
+
+IMAGE_FIELDS: Final[tuple[FieldSpec, ...]] = (
+    FieldSpec(
+        "widths", "int", "生成的图片宽度（像素），不会超过原图", "Widths made of each image, never above its own", None
+    ),
+    FieldSpec("quality", "int", "有损格式的压缩质量 1~100", "Quality of the lossy formats, 1-100", None),
+    FieldSpec("formats", "text", "在 JPEG/PNG 之外提供的新格式：webp、avif", "Modern formats besides JPEG/PNG", None),
+    FieldSpec(
+        "keep_originals", "bool", "同时发布原图（含拍摄信息）", "Also publish the original (with its metadata)", None
+    ),
 )
 
 TRACK_FIELDS: Final[tuple[FieldSpec, ...]] = (

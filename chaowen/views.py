@@ -82,6 +82,20 @@ class PageMeta:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageView:
+    """A processed image as a template shows it (``partials/picture.html``); as text, its URL."""
+
+    url: str  # the fallback variant a browser without srcset shows
+    srcset: str  # the fallback's widths
+    sources: tuple[tuple[str, str], ...]  # (MIME type, srcset) of each modern format, best first
+    width: int
+    height: int
+
+    def __str__(self) -> str:
+        return self.url
+
+
+@dataclass(frozen=True, slots=True)
 class ItemView:
     """A document as shown in lists and on its own page."""
 
@@ -107,7 +121,8 @@ class ItemView:
     chars: int
     minutes: int
     extra: Mapping[str, Any] = field(default_factory=empty)
-    # The fields declared only in the field table (Document.more), as templates show them: an image as its URL.
+    # The fields declared only in the field table (Document.more), as templates show them: an image as its URL
+    # (an ImageView, whose text is its URL, when chaowen processed it).
     # A template reads them like the others (``doc.cover``); ``is defined`` tells whether the document gave one.
     more: Mapping[str, Any] = field(default_factory=empty)
 

@@ -41,10 +41,13 @@ def test_the_cover_is_shown_on_the_issue_page_and_the_home_page_cold_and_warm(ma
         build(BuildOptions(site_root=root, search=False), now=NOW)
         output = root / "output"
         pages.append(((output / "issues/1/index.html").read_text("utf-8"), (output / "index.html").read_text("utf-8")))
-        assert (output / "images/封面.png").read_bytes() == PNG
+        # processed like every raster image (chaowen.images): a PNG and a WebP, the original not published
+        assert not (output / "images/封面.png").exists()
+        assert {p.suffix for p in (output / "images").glob("封面-1.*")} == {".png", ".webp"}
     for issue_page, home in pages:
-        assert '<img class="cover" src="/images/%E5%B0%81%E9%9D%A2.png" alt="第1期封面">' in issue_page
-        assert '<img src="/images/%E5%B0%81%E9%9D%A2.png" alt="">' in home
+        assert '<img class="cover" src="/images/%E5%B0%81%E9%9D%A2-1.' in issue_page
+        assert 'width="1" height="1" alt="第1期封面" decoding="async">' in issue_page
+        assert '<picture><source type="image/webp" srcset="/images/%E5%B0%81%E9%9D%A2-1.' in home
     assert pages[0] == pages[1]
 
 

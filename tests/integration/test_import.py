@@ -115,8 +115,9 @@ def test_the_built_page_shows_the_table_the_footnote_and_the_picture(make_site: 
     assert '<td rowspan="2">新材料</td>' in prose and '<td colspan="2">因天气取消</td>' in prose
     assert "<th>产值（亿元）</th>" in prose
     assert '<div class="footnote">' in prose and "数据由企业提供，未经核实。" in prose
-    assert f'src="/essays/{FULL}/tu-1.png"' in prose and 'alt="三家企业近五年产值"' in prose
-    assert (out / f"essays/{FULL}/tu-1.png").is_file()
+    # published as processed variants (chaowen.images): tu-1-WIDTH.DIGEST.png and .webp
+    assert f'src="/essays/{FULL}/tu-1-' in prose and 'alt="三家企业近五年产值"' in prose
+    assert {p.suffix for p in (out / f"essays/{FULL}").glob("tu-1-*")} == {".png", ".webp"}
     assert external_requests(out) == []
     assert html_errors(out) == []
 

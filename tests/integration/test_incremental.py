@@ -87,6 +87,12 @@ def move_year(root: Path) -> None:  # from the 2025 shard to the 2026 one
     edit(root / ESSAY, "date: 2025-", "date: 2026-")
 
 
+def replace_photos(root: Path) -> None:  # an essay's photo and an issue's cover: new variants, new HTML
+    images = root / "content/images"
+    (images / "生物医药园区主干道.jpg").write_bytes((images / "沙龙会场外.jpg").read_bytes())
+    (images / "issue-02-cover.jpg").write_bytes((images / "沙龙会场外.jpg").read_bytes())
+
+
 CHANGES: dict[str, Callable[[Path], None]] = {
     "edit_body": edit_body,
     "edit_title": edit_title,
@@ -98,6 +104,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "css": edit_css,
     "add_year": add_year,
     "move_year": move_year,
+    "photos": replace_photos,
 }
 
 
