@@ -236,7 +236,8 @@ def bad_command_lines() -> list[list[str]]:
         lines.append([name, *good, "--sitee", "."])
         lines.extend([name, *good, opt] for p in params if not p.is_flag and not p.count for opt in p.opts[:1])
         lines.extend([name, *good, f"{p.opts[0]}=yes"] for p in params if p.is_flag and not p.count)
-        lines.append([name, *good, "extra", "more"])
+        if not any(a.nargs == -1 for a in arguments):  # `import A.docx B.docx ...` takes any number
+            lines.append([name, *good, "extra", "more"])
         for index, argument in enumerate(arguments):
             if argument.required:
                 lines.append([name, *good[:index]])
