@@ -134,8 +134,11 @@ def build(
                 seconds=result.seconds,
             )
             + _search_summary(result, language)
+            + _print_summary(result, language)
             + (messages.text("output_foreign_kept", language, count=result.foreign) if result.foreign else "")
         )
+        for notice in result.notices:
+            click.echo(click.style(notice.render(language), fg="yellow"), err=True)
         if verbose:
             stages = " · ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
             click.echo(f"{stages} · markdown {result.markdown} · pages rendered {result.rendered}")
@@ -396,6 +399,14 @@ def _search_summary(result: BuildResult, language: str) -> str:
         size=round(result.index_bytes / 1024),
         seconds=result.timings.get("search", 0.0),
     )
+
+
+def _print_summary(result: BuildResult, language: str) -> str:
+    """How many PDFs the print edition has and how many were typeset now; nothing without one."""
+    if not result.prints:
+        return ""
+    seconds = result.timings.get("print", 0.0)
+    return messages.text("built_print", language, count=result.prints, made=result.prints_made, seconds=seconds)
 
 
 class _progress:

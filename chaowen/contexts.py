@@ -70,6 +70,7 @@ from .views import (
     PageContext,
     PageMeta,
     Pager,
+    PdfLink,
     SitemapContext,
     SitemapEntry,
     SiteView,
@@ -264,7 +265,19 @@ class Contexts:
             minutes=brief.minutes,
             extra=doc.extra,
             more=MappingProxyType({name: self._shown(name, value) for name, value in doc.more.items()}),
+            pdf=self._pdf(doc),
         )
+
+    def _pdf(self, doc: Document) -> PdfLink | None:
+        """The print edition of a journal issue (chaowen.printing), if the build made one."""
+        if doc.kind is not Kind.ISSUE or doc.number is None:
+            return None
+        edition = self.site.prints.get(doc.number)
+        if edition is None:
+            return None
+        size = edition.size
+        text = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"
+        return PdfLink(self.url(edition.path), edition.name, size, text)
 
     def _shown(self, name: str, value: Any) -> Any:
         """A table-only field's value as templates show it: by its declared type (an image: its URL)."""

@@ -64,6 +64,16 @@ class TrackConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PrintConfig:
+    """``print:`` of ``chaowen.yaml``: the print edition, a PDF per journal issue (see :mod:`chaowen.printing`)."""
+
+    enabled: bool = False
+    paper: str = "A4"  # A4 | A5
+    margins: str = "20mm 18mm"  # CSS lengths, one to four, as the ``margin`` property takes them
+    new_page: bool = True  # every article starts on a new page
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """``chaowen.yaml``, validated. See :mod:`chaowen.config` for each field's meaning."""
 
@@ -80,6 +90,7 @@ class SiteConfig:
     copyright: str = ""
     relative_urls: bool = False
     extra: Mapping[str, Any] = field(default_factory=empty)
+    print: PrintConfig = field(default_factory=PrintConfig)
 
     @property
     def content_dir(self) -> Path:
@@ -370,6 +381,15 @@ class BrokenLink:
     error: bool
 
 
+@dataclass(frozen=True, slots=True)
+class PrintFile:
+    """The print edition of one journal issue, as pages link to it."""
+
+    path: str  # in the output folder: issues/3/chaowen-3.pdf
+    name: str  # the name a download is saved under: 潮闻第3期.pdf
+    size: int  # bytes
+
+
 @dataclass(frozen=True)
 class Site:
     """Everything known about the site before any Markdown is rendered.
@@ -402,3 +422,4 @@ class Site:
     related: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: EMPTY
     )  # source -> same-track items worth reading next
+    prints: Mapping[int, PrintFile] = field(default_factory=empty)  # issue number -> its print edition (PDF)

@@ -83,6 +83,27 @@ CONFIG_FIELDS: Final[tuple[FieldSpec, ...]] = (
         (),
     ),
     FieldSpec("extra", "mapping", "自定义数据，原样传给模板", "Free-form data passed to templates", None),
+    FieldSpec(
+        "print",
+        "print",
+        "印刷版：每期生成一个可印刷的 PDF（enabled、paper、margins、new_page）",
+        "The print edition: a print-ready PDF per journal issue (enabled, paper, margins, new_page)",
+        None,
+    ),
+)
+
+# print: in chaowen.yaml (the print edition, chaowen.printing)
+PRINT_FIELDS: Final[tuple[FieldSpec, ...]] = (
+    FieldSpec("enabled", "bool", "是否生成印刷版 PDF", "Make the print edition", False),
+    FieldSpec("paper", "text", "纸张：A4 或 A5", "Paper size: A4 or A5", "A4"),
+    FieldSpec(
+        "margins",
+        "text",
+        "页边距，一到四个长度，如 20mm 18mm",
+        "Page margins, one to four lengths, e.g. 20mm 18mm",
+        "20mm 18mm",
+    ),
+    FieldSpec("new_page", "bool", "每篇文章从新的一页开始", "Start every article on a new page", True),
 )
 
 TRACK_FIELDS: Final[tuple[FieldSpec, ...]] = (

@@ -80,6 +80,16 @@ class PageMeta:
 
 
 @dataclass(frozen=True, slots=True)
+class PdfLink:
+    """A journal issue's print edition, as pages offer it for download."""
+
+    url: str
+    name: str  # the name it is saved under: 潮闻第3期.pdf
+    size: int  # bytes
+    size_text: str  # 1.2 MB, 850 KB
+
+
+@dataclass(frozen=True, slots=True)
 class ItemView:
     """A document as shown in lists and on its own page."""
 
@@ -108,6 +118,7 @@ class ItemView:
     # The fields declared only in the field table (Document.more), as templates show them: an image as its URL.
     # A template reads them like the others (``doc.cover``); ``is defined`` tells whether the document gave one.
     more: Mapping[str, Any] = field(default_factory=empty)
+    pdf: PdfLink | None = None  # a journal issue's print edition, when the site makes one
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or name == "more":  # not set yet (copying, unpickling): no lookup

@@ -28,6 +28,7 @@ ORDER = [
     ["contexts"],
     ["links"],
     ["render"],
+    ["typeset", "printing"],
     ["search_router"],
     ["search"],
     ["write"],
