@@ -274,9 +274,7 @@ def _address_note(link: ET.Element, address: str) -> None:
         return
     note = ET.Element("span", {"class": "footnote address"})
     note.text = address
-    note.tail = link.tail
-    link.tail = None
-    link.append(note)
+    link.append(note)  # inside the link: the call follows its text, and the address is a link too
 
 
 def _resource(src: str, base_path: str) -> str:
