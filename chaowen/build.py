@@ -58,6 +58,9 @@ class BuildOptions:
     jobs: int | None = None  # None: one per core
     cache: bool = True  # keep the build cache in SITE/.chaowen-cache
     search: bool = True  # write the full-text search index (pagefind/)
+    # Make the print edition (a PDF per issue) when chaowen.yaml asks for it. The preview does not:
+    # typesetting an issue takes seconds, which a save must not wait for.
+    print: bool = True
     # False: keep the previous search index while one is on disk, even when pages changed.
     # The preview uses it: Pagefind re-indexes every page of a year (about 10 ms each), and a search
     # that lags behind the last save costs an editor less than a slow reload does.
@@ -355,6 +358,8 @@ class Builder:
 
     def _print(self, loaded: LoadedSite, cache: BuildCache, progress: Progress, *, make: bool) -> Printed:
         """The print edition: a PDF per issue (chaowen.printing), typeset only when what it shows changed."""
+        if not self.options.print:
+            return Printed({}, {}, 0, 0.0)
         if self._printer is None:
             self._printer = PrintStage(cache.folder / STORE if cache.folder is not None else None)
         value, resources = print_inputs(loaded.site, cache)

@@ -301,4 +301,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         " (print edition: {count} PDFs, {made} typeset now, {seconds:.2f} s)",
     ),
     "stage_print": ("排版印刷版", "typesetting the print edition"),
+    "help_build_no_print": (
+        "不生成印刷版 PDF（即使 chaowen.yaml 的 print 打开了）。",
+        "Do not make the print edition's PDFs (even when print is on in chaowen.yaml).",
+    ),
 }

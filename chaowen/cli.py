@@ -72,6 +72,7 @@ def main() -> None:
 @click.option("--jobs", "-j", type=usage.IntRange(min=1), default=None)
 @click.option("--no-cache", is_flag=True)
 @click.option("--no-search", is_flag=True)
+@click.option("--no-print", is_flag=True)
 @click.option("-v", "--verbose", count=True)
 @click.option("-q", "--quiet", is_flag=True)
 def build(
@@ -85,6 +86,7 @@ def build(
     jobs: int | None,
     no_cache: bool,
     no_search: bool,
+    no_print: bool,
     verbose: int,
     quiet: bool,
 ) -> None:
@@ -103,6 +105,7 @@ def build(
         jobs=jobs,
         cache=not no_cache,
         search=not no_search,
+        print=not no_print,
     )
     language = _language(site)
     try:

@@ -163,6 +163,7 @@ def print_article(
                 note = notes[target]
                 note.tail = element.tail
                 parent.insert(index, note)
+    _figures(body)
     local = {old: f"{prefix}-{old}" for old in _ids(body)}
     for element in list(body.iter()):
         if "id" in element.attrib:
@@ -172,6 +173,21 @@ def print_article(
         if element.tag == "img" and "src" in element.attrib:
             element.set("src", _resource(element.attrib["src"], base_path))
     return "".join(ET.tostring(child, encoding="unicode", method="html") for child in body) if len(body) else ""
+
+
+def _figures(body: ET.Element) -> None:
+    """A paragraph that is one image becomes a figure with its description (alt) as the caption."""
+    for paragraph in body.iter("p"):
+        children = list(paragraph)
+        if len(children) != 1 or children[0].tag != "img" or "".join(paragraph.itertext()).strip():
+            continue
+        image = children[0]
+        paragraph.tag = "figure"
+        paragraph.attrib = {"class": "image"}
+        caption = image.attrib.get("title") or image.attrib.get("alt") or ""
+        image.tail = None
+        if caption:
+            ET.SubElement(paragraph, "figcaption").text = caption
 
 
 def _ids(body: ET.Element) -> list[str]:

@@ -66,6 +66,9 @@ def test_a_link_to_an_article_of_the_issue_stays_in_the_pdf_and_others_go_to_the
 def test_images_are_read_from_the_site_files() -> None:
     html = prepared("![图](../images/x.png)\n")
     assert f'src="{PRINT_ORIGIN}/images/x.png"' in html
+    assert html.startswith('<figure class="image"><img alt="图"') and html.endswith(
+        "<figcaption>图</figcaption></figure>"
+    )
 
 
 def test_han_characters_need_a_chinese_font() -> None:
