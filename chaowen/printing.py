@@ -40,7 +40,7 @@ from .cache import BuildCache, code_digest, digest
 from .errors import Problem, Severity
 from .model import Kind, Markup, PrintFile, Site
 from .reads import stable
-from .typeset import Typeset, engine_missing, engine_version, is_han, print_article, typeset
+from .typeset import Typeset, engine_missing, engine_version, fonts_missing, is_han, print_article, typeset
 
 TEMPLATE = "print/issue.html"
 STORE = "print"  # the stored PDFs' folder in the cache folder
@@ -308,9 +308,11 @@ class PrintStage:
             missing = engine_missing()  # imported only when there is something to typeset (a second or so)
             if missing is not None:
                 return Printed({}, {}, 0, 0.0, notices=self._notice("print_skipped_engine", reason=missing))
+            if fonts_missing():
+                return Printed({}, {}, 0, 0.0, notices=self._notice("print_skipped_font", fonts=_FONTS))
             documents: list[tuple[int, str, dict[str, str], bytes]] = []
             for edition in todo:
-                html, problem = _render(env, site, edition, markups)
+                html, problem = render_edition(env, site, edition, markups)
                 if problem is not None:
                     problems.append(problem)
                     continue
@@ -318,7 +320,7 @@ class PrintStage:
                 documents.append((edition.number, html, _files(site), identifier))
             if progress:
                 progress("print", 0, len(documents))
-            for done, (number, result, seconds) in enumerate(_typeset_all(documents, jobs), 1):
+            for done, (number, result, seconds) in enumerate(typeset_all(documents, jobs), 1):
                 timings[number] = seconds
                 if progress:
                     progress("print", done, len(documents))
@@ -439,7 +441,7 @@ def _files(site: Site) -> dict[str, str]:
     return {site.urls.get(asset.source, asset.source): str(asset.path) for asset in site.assets}
 
 
-def _render(
+def render_edition(
     env: jinja2.Environment, site: Site, edition: Edition, markups: Callable[[str], Markup]
 ) -> tuple[str, Problem | None]:
     """The print document of ``edition``, or the problem of the template."""
@@ -470,7 +472,7 @@ def _typeset_one(job: _Job) -> tuple[int, Typeset, float]:
     return number, result, time.perf_counter() - started
 
 
-def _typeset_all(jobs: Sequence[_Job], workers: int | None) -> Iterable[tuple[int, Typeset, float]]:
+def typeset_all(jobs: Sequence[_Job], workers: int | None) -> Iterable[tuple[int, Typeset, float]]:
     """Typeset every job: in worker processes when there are several (one issue takes seconds)."""
     count = min(len(jobs), workers if workers is not None else (os.cpu_count() or 1))
     if count <= 1:

@@ -18,11 +18,13 @@ them only when called, and :func:`engine_missing` says whether they can be.
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import logging
 import mimetypes
 import re
 import unicodedata
+import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,13 +38,26 @@ PRINT_ORIGIN = "https://print.chaowen.invalid"
 def engine_missing() -> str | None:
     """None when WeasyPrint and the libraries it loads (Pango) can be imported; else why not."""
     try:
-        import tinyhtml5  # noqa: F401
-        import weasyprint  # noqa: F401
+        with warnings.catch_warnings():
+            # Without any font WeasyPrint warns as it is imported; fonts_missing() says it in Chinese.
+            warnings.simplefilter("ignore", UserWarning)
+            import tinyhtml5  # noqa: F401
+            import weasyprint  # noqa: F401
     except ImportError as error:  # the extra is not installed
         return str(error) or type(error).__name__
     except OSError as error:  # the Python package is there, the Pango library it loads is not
         return str(error) or type(error).__name__
     return None
+
+
+@functools.cache
+def fonts_missing() -> bool:
+    """Whether fontconfig knows no font at all (Pango would crash on the first character)."""
+    from weasyprint.text.ffi import ffi, fontconfig
+
+    config = ffi.gc(fontconfig.FcInitLoadConfigAndFonts(), fontconfig.FcConfigDestroy)
+    fonts = fontconfig.FcConfigGetFonts(config, fontconfig.FcSetSystem)
+    return bool(fonts == ffi.NULL or fonts.nfont == 0)
 
 
 def engine_version() -> str:
