@@ -280,8 +280,8 @@ class Builder:
         timings["print"] = printed.seconds
         problems.extend(printed.problems)
         if printed.files:  # the pages link to the PDFs, with their size
-            loaded = replace(loaded, site=replace(loaded.site, prints=printed.files))
-        more = frozenset(p.path for p in printed.files.values())
+            loaded = replace(loaded, site=replace(loaded.site, prints=printed.files, volumes=printed.volumes))
+        more = frozenset(p.path for p in (*printed.files.values(), *printed.volumes.values()))
         if not write or failed:
             pages = self._pages(loaded, cache, output, progress, Discard(), more)
             warnings = _raise_if_failed(_with_page_problems(problems, pages.problems), strict)

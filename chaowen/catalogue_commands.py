@@ -297,7 +297,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "CJK SC and Noto Sans CJK SC (Source Han Serif/Sans) on macOS or Windows",
     ),
     "built_print": (
-        "（印刷版：{count} 期 PDF，本次排版 {made} 期，用时 {seconds:.2f} 秒）",
+        "（印刷版：{count} 个 PDF，本次排版 {made} 个，用时 {seconds:.2f} 秒）",
         " (print edition: {count} PDFs, {made} typeset now, {seconds:.2f} s)",
     ),
     "stage_print": ("排版印刷版", "typesetting the print edition"),

@@ -244,6 +244,7 @@ class _Checker:
         settings = PrintConfig()
         enabled = self.boolean("print.enabled", raw.get("enabled", "false"), settings.enabled)
         new_page = self.boolean("print.new_page", raw.get("new_page", "true"), settings.new_page)
+        volumes = self.boolean("print.volumes", raw.get("volumes", "false"), settings.volumes)
         paper = self.text("print.paper", raw.get("paper", settings.paper)).upper()
         if paper not in _PAPERS:
             self.add("print", messages.say("config_print_paper", value=paper), messages.say("config_print_paper_hint"))
@@ -254,7 +255,7 @@ class _Checker:
                 "print", messages.say("config_print_margins", value=margins), messages.say("config_print_margins_hint")
             )
             margins = settings.margins
-        return PrintConfig(enabled=enabled, paper=paper, margins=margins, new_page=new_page)
+        return PrintConfig(enabled=enabled, paper=paper, margins=margins, new_page=new_page, volumes=volumes)
 
 
 _PAPERS = frozenset({"A4", "A5"})

@@ -71,6 +71,7 @@ class PrintConfig:
     paper: str = "A4"  # A4 | A5
     margins: str = "20mm 18mm"  # CSS lengths, one to four, as the ``margin`` property takes them
     new_page: bool = True  # every article starts on a new page
+    volumes: bool = False  # a bound volume (合订本) per year: every issue of the year in one PDF
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,3 +424,4 @@ class Site:
         default_factory=lambda: EMPTY
     )  # source -> same-track items worth reading next
     prints: Mapping[int, PrintFile] = field(default_factory=empty)  # issue number -> its print edition (PDF)
+    volumes: Mapping[int, PrintFile] = field(default_factory=empty)  # year -> its bound volume (PDF)

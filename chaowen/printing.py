@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -43,6 +44,7 @@ from .reads import stable
 from .typeset import Typeset, engine_missing, engine_version, fonts_missing, is_han, print_article, typeset
 
 TEMPLATE = "print/issue.html"
+VOLUME_TEMPLATE = "print/volume.html"
 STORE = "print"  # the stored PDFs' folder in the cache folder
 _STORED = re.compile(r"[0-9a-f]{32}\.pdf")
 Progress = Callable[[str, int, int], None]
@@ -131,17 +133,34 @@ class PrintIssue:
     note_html: str  # the editor's note: the issue document's own Markdown
     note_titled: bool  # the note opens with its own heading 编者按
     groups: tuple[PrintGroup, ...]
+    id: str = "issue"  # its id in the print document (a bound volume's contents link to it)
 
 
-def issue_data(site: Site, edition: Edition, markups: Callable[[str], Markup]) -> PrintIssue:
-    """The print template's data for ``edition`` (pure)."""
+@dataclass(frozen=True, slots=True)
+class PrintVolume:
+    """What ``print/volume.html`` receives (as ``volume``): a year's issues bound in one book."""
+
+    journal: str
+    description: str
+    author: str
+    copyright: str
+    language: str
+    year: int
+    title: str  # 2026年合订本
+    date_iso: str  # the PDF's creation date: the last issue's
+    issues: tuple[PrintIssue, ...]
+
+
+def issue_data(site: Site, edition: Edition, markups: Callable[[str], Markup], prefix: str = "") -> PrintIssue:
+    """The print template's data for ``edition`` (pure); ``prefix`` keeps its ids apart from other issues'
+    in a bound volume."""
     config = site.config
     base = config.base_path
     doc = site.documents[edition.source]
     ids: dict[str, str] = {}
     for _, sources in edition.groups:
         for source in sources:
-            ids[source] = f"a{len(ids) + 1}"
+            ids[source] = f"{prefix}a{len(ids) + 1}"
     articles = {site.urls[s]: ids[s] for s in ids if s in site.urls}
 
     def prepared(source: str, prefix: str) -> str:
@@ -168,7 +187,9 @@ def issue_data(site: Site, edition: Edition, markups: Callable[[str], Markup]) -
                 )
             )
         groups.append(
-            PrintGroup(f"t{index}", track.name if track else "其他", track.description if track else "", tuple(shown))
+            PrintGroup(
+                f"{prefix}t{index}", track.name if track else "其他", track.description if track else "", tuple(shown)
+            )
         )
     note = markups(edition.source)
     cover = doc.more.get("cover")
@@ -187,9 +208,53 @@ def issue_data(site: Site, edition: Edition, markups: Callable[[str], Markup]) -
         tags=doc.tags,
         cover=f"{base}{site.urls[cover]}" if isinstance(cover, str) and cover in site.urls else "",
         url=config.origin + base + site.urls[edition.source],
-        note_html=prepared(edition.source, "note"),
+        note_html=prepared(edition.source, f"{prefix}note"),
         note_titled=bool(note.toc) and note.toc[0].title == "编者按",
         groups=tuple(groups),
+        id=f"{prefix}issue",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Volume:
+    """The bound volume (合订本) of one year: every issue of the year, in one PDF."""
+
+    year: int
+    path: str
+    name: str
+    issues: tuple[Edition, ...]
+
+
+def plan_volumes(site: Site, editions: Sequence[Edition]) -> tuple[Volume, ...]:
+    """A bound volume per year with an issue, when ``print.volumes`` asks for them."""
+    config = site.config
+    if not config.print.volumes:
+        return ()
+    years: dict[int, list[Edition]] = {}
+    for edition in editions:
+        date = site.documents[edition.source].date
+        if date is not None:
+            years.setdefault(date.year, []).append(edition)
+    return tuple(
+        Volume(year, f"issues/chaowen-{year}.pdf", f"{config.title}{year}年合订本.pdf", tuple(issues))
+        for year, issues in sorted(years.items())
+    )
+
+
+def volume_data(site: Site, volume: Volume, markups: Callable[[str], Markup]) -> PrintVolume:
+    """The bound volume's template data (pure): each issue's, with ids of its own."""
+    config = site.config
+    issues = tuple(issue_data(site, e, markups, f"i{e.number}-") for e in volume.issues)
+    return PrintVolume(
+        journal=config.title,
+        description=config.description,
+        author=config.author,
+        copyright=config.copyright,
+        language=config.language,
+        year=volume.year,
+        title=f"{volume.year}年合订本",
+        date_iso=issues[-1].date_iso,
+        issues=issues,
     )
 
 
@@ -255,7 +320,19 @@ class Printed:
     seconds: float
     problems: tuple[Problem, ...] = ()
     notices: tuple[messages.Text, ...] = ()  # told once per stage: what was skipped and how to install it
-    timings: Mapping[int, float] = field(default_factory=dict)  # issue number -> seconds to typeset it
+    timings: Mapping[str, float] = field(default_factory=dict)  # output path -> seconds to typeset it
+    volumes: Mapping[int, PrintFile] = field(default_factory=dict)  # year -> its bound volume
+
+
+@dataclass(frozen=True)
+class _Book:
+    """One PDF to make: an issue's or a bound volume's."""
+
+    path: str
+    key: str  # a digest of everything it shows
+    number: int | None  # the issue (None: a volume, whose characters are its issues')
+    sources: tuple[str, ...]  # its documents, where a character no font has is looked for
+    render: Callable[[], tuple[str, Problem | None]]  # its print HTML, or the template's problem
 
 
 @dataclass
@@ -293,54 +370,65 @@ class PrintStage:
         editions = plan_editions(site)
         if not editions:
             return Printed({}, {}, 0, 0.0)
+        volumes = plan_volumes(site, editions)
         fingerprint = template_fingerprint(env, TEMPLATE)  # with the stylesheet it includes
-        keys = {e.number: self._key(site, e, fingerprint, document_value, resources) for e in editions}
-        found: dict[int, bytes] = {}
+        books: list[_Book] = []
+        issue_keys: dict[int, str] = {}
         for edition in editions:
-            stored = self._stored(keys[edition.number], reuse)
+            key = issue_keys[edition.number] = self._key(site, edition, fingerprint, document_value, resources)
+            render = partial(render_edition, env, site, edition, markups)
+            books.append(_Book(edition.path, key, edition.number, edition.sources, render))
+        if volumes:
+            bound = template_fingerprint(env, VOLUME_TEMPLATE)
+            for volume in volumes:
+                key = digest(bound, repr(volume), *(issue_keys[e.number] for e in volume.issues))
+                books.append(_Book(volume.path, key, None, (), partial(render_volume, env, site, volume, markups)))
+        found: dict[str, bytes] = {}
+        for book in books:
+            stored = self._stored(book.key, reuse)
             if stored is not None:
-                found[edition.number] = stored
-                _remember(keys[edition.number], stored)
-        todo = [e for e in editions if e.number not in found]
+                found[book.path] = stored
+                _remember(book.key, stored)
+        todo = [b for b in books if b.path not in found]
         problems: list[Problem] = []
-        timings: dict[int, float] = {}
+        timings: dict[str, float] = {}
         if todo and make:
             missing = engine_missing()  # imported only when there is something to typeset (a second or so)
             if missing is not None:
                 return Printed({}, {}, 0, 0.0, notices=self._notice("print_skipped_engine", reason=missing))
             if fonts_missing():
                 return Printed({}, {}, 0, 0.0, notices=self._notice("print_skipped_font", fonts=_FONTS))
-            documents: list[tuple[int, str, dict[str, str], bytes]] = []
-            for edition in todo:
-                html, problem = render_edition(env, site, edition, markups)
+            documents: list[_Job] = []
+            for book in todo:
+                html, problem = book.render()
                 if problem is not None:
                     problems.append(problem)
                     continue
                 identifier = digest(html).encode("ascii")  # what is printed, not how: a code change may keep it
-                documents.append((edition.number, html, _files(site), identifier))
+                documents.append((book.path, html, _files(site), identifier))
             if progress:
                 progress("print", 0, len(documents))
-            for done, (number, result, seconds) in enumerate(typeset_all(documents, jobs), 1):
-                timings[number] = seconds
+            by_path = {b.path: b for b in books}
+            for done, (path, result, seconds) in enumerate(typeset_all(documents, jobs), 1):
+                timings[path] = seconds
                 if progress:
                     progress("print", done, len(documents))
-                han = [c for c in result.missing if is_han(c)]
-                if han:  # no Chinese font: a PDF of empty boxes is not written
+                if any(is_han(c) for c in result.missing):  # no Chinese font: no PDF of empty boxes
                     return Printed({}, {}, 0, 0.0, notices=self._notice("print_skipped_font", fonts=_FONTS))
-                if result.missing:
-                    problems.append(_missing_glyphs(site, editions, number, result.missing))
-                found[number] = result.pdf
-                self._keep(keys[number], result.pdf)
-        if problems and any(p.is_error for p in problems):
+                book = by_path[path]
+                if result.missing and book.number is not None:
+                    problems.append(_missing_glyphs(site, markups, book, result.missing))
+                found[path] = result.pdf
+                self._keep(by_path[path].key, result.pdf)
+        if any(p.is_error for p in problems):
             return Printed({}, {}, 0, time.perf_counter() - started, tuple(problems))
-        files = {
-            e.number: PrintFile(e.path, e.name, len(found[e.number]) if e.number in found else 0) for e in editions
-        }
-        outputs = {e.path: found[e.number] for e in editions if e.number in found} if make else {}
+        files = {e.number: PrintFile(e.path, e.name, len(found.get(e.path, b""))) for e in editions}
+        bound_files = {v.year: PrintFile(v.path, v.name, len(found.get(v.path, b""))) for v in volumes}
+        outputs = dict(found) if make else {}
         if make:
-            self._prune(set(keys.values()))
-        made = len(timings)
-        return Printed(files, outputs, made, time.perf_counter() - started, tuple(problems), (), timings)
+            self._prune({b.key for b in books})
+        seconds = time.perf_counter() - started
+        return Printed(files, outputs, len(timings), seconds, tuple(problems), (), timings, bound_files)
 
     def _key(
         self,
@@ -424,13 +512,17 @@ def _remember(key: str, pdf: bytes) -> None:
         del _RECENT[next(iter(_RECENT))]
 
 
-def _missing_glyphs(site: Site, editions: Sequence[Edition], number: int, missing: Sequence[str]) -> Problem:
-    source = next(e.source for e in editions if e.number == number)
+def _missing_glyphs(site: Site, markups: Callable[[str], Markup], book: _Book, missing: Sequence[str]) -> Problem:
+    """The warning for characters no font has, on the first document of the issue that has one."""
+    source = next(
+        (s for s in book.sources if any(c in markups(s).html or c in site.documents[s].title for c in missing)),
+        book.sources[0],
+    )
     shown = " ".join(f"{c}（U+{ord(c):04X}）" for c in missing[:10])
     return Problem(
         f"content/{source}",
         None,
-        messages.say("print_missing_glyphs", number=number, characters=shown),
+        messages.say("print_missing_glyphs", number=book.number or 0, characters=shown),
         messages.say("print_missing_glyphs_hint"),
         Severity.WARNING,
     )
@@ -445,12 +537,22 @@ def render_edition(
     env: jinja2.Environment, site: Site, edition: Edition, markups: Callable[[str], Markup]
 ) -> tuple[str, Problem | None]:
     """The print document of ``edition``, or the problem of the template."""
+    return _render(env, TEMPLATE, lambda: {"issue": issue_data(site, edition, markups), "settings": site.config.print})
+
+
+def render_volume(
+    env: jinja2.Environment, site: Site, volume: Volume, markups: Callable[[str], Markup]
+) -> tuple[str, Problem | None]:
+    """The print document of a bound volume, or the problem of the template."""
+    data = lambda: {"volume": volume_data(site, volume, markups), "settings": site.config.print}  # noqa: E731
+    return _render(env, VOLUME_TEMPLATE, data)
+
+
+def _render(env: jinja2.Environment, name: str, data: Callable[[], dict[str, object]]) -> tuple[str, Problem | None]:
     try:
-        template = env.get_template(TEMPLATE)
-        data = issue_data(site, edition, markups)
-        return template.render(issue=data, settings=site.config.print), None
+        return env.get_template(name).render(data()), None
     except jinja2.TemplateSyntaxError as error:
-        where = f"templates/{error.name or TEMPLATE}"
+        where = f"templates/{error.name or name}"
         return "", Problem(where, error.lineno, messages.say("template_syntax", reason=error.message or ""))
     except jinja2.TemplateNotFound as error:
         searched = ", ".join(getattr(env.loader, "searchpath", []))
@@ -458,21 +560,21 @@ def render_edition(
             f"templates/{error.name}", None, messages.say("template_missing", name=error.name, searched=searched)
         )
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as error:
-        return "", Problem(f"templates/{TEMPLATE}", None, messages.say("template_error", reason=str(error)))
+        return "", Problem(f"templates/{name}", None, messages.say("template_error", reason=str(error)))
 
 
 # ------------------------------------------------------------------ typesetting, in parallel
-_Job = tuple[int, str, dict[str, str], bytes]  # issue number, print HTML, site path -> file, PDF identifier
+_Job = tuple[str, str, dict[str, str], bytes]  # output path, print HTML, site path -> file, PDF identifier
 
 
-def _typeset_one(job: _Job) -> tuple[int, Typeset, float]:
+def _typeset_one(job: _Job) -> tuple[str, Typeset, float]:
     number, html, files, identifier = job
     started = time.perf_counter()
     result = typeset(html, files, identifier)
     return number, result, time.perf_counter() - started
 
 
-def typeset_all(jobs: Sequence[_Job], workers: int | None) -> Iterable[tuple[int, Typeset, float]]:
+def typeset_all(jobs: Sequence[_Job], workers: int | None) -> Iterable[tuple[str, Typeset, float]]:
     """Typeset every job: in worker processes when there are several (one issue takes seconds)."""
     count = min(len(jobs), workers if workers is not None else (os.cpu_count() or 1))
     if count <= 1:

@@ -86,8 +86,8 @@ CONFIG_FIELDS: Final[tuple[FieldSpec, ...]] = (
     FieldSpec(
         "print",
         "print",
-        "印刷版：每期生成一个可印刷的 PDF（enabled、paper、margins、new_page）",
-        "The print edition: a print-ready PDF per journal issue (enabled, paper, margins, new_page)",
+        "印刷版：每期生成一个可印刷的 PDF（enabled、paper、margins、new_page、volumes）",
+        "The print edition: a print-ready PDF per journal issue (enabled, paper, margins, new_page, volumes)",
         None,
     ),
 )
@@ -104,6 +104,13 @@ PRINT_FIELDS: Final[tuple[FieldSpec, ...]] = (
         "20mm 18mm",
     ),
     FieldSpec("new_page", "bool", "每篇文章从新的一页开始", "Start every article on a new page", True),
+    FieldSpec(
+        "volumes",
+        "bool",
+        "每年另出一册合订本 PDF，收录当年各期",
+        "Also make a bound volume per year: every issue of the year in one PDF",
+        False,
+    ),
 )
 
 TRACK_FIELDS: Final[tuple[FieldSpec, ...]] = (

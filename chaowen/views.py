@@ -87,6 +87,7 @@ class PdfLink:
     name: str  # the name it is saved under: 潮闻第3期.pdf
     size: int  # bytes
     size_text: str  # 1.2 MB, 850 KB
+    title: str = ""  # a bound volume's: 2026年合订本
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +299,7 @@ class IssuesContext(PageContext):
     """issues.html"""
 
     issues: tuple[ItemView, ...]
+    volumes: tuple[PdfLink, ...] = ()  # the bound volumes of the print edition, newest year first
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,7 +106,8 @@ def test_every_issue_has_a_pdf_recorded_in_the_manifest(example: tuple[Path, Bui
     for issue in issues:
         assert issue.pdf.read_bytes().startswith(b"%PDF-")
         assert f'"issues/{issue.number}/chaowen-{issue.number}.pdf"' in manifest  # chaowen owns it
-    assert result.prints == 3
+    assert '"issues/chaowen-2025.pdf"' in manifest and '"issues/chaowen-2026.pdf"' in manifest  # bound volumes
+    assert result.prints == 5
 
 
 def test_fonts_are_embedded_and_chinese(example: tuple[Path, BuildResult, list[Issue]]) -> None:
@@ -249,6 +250,30 @@ def test_issue_page_and_issue_list_link_the_pdf_with_its_size(example: tuple[Pat
         assert f'download="潮闻第{issue.number}期.pdf"' in listing
 
 
+def test_the_bound_volume_numbers_its_issues_pages_on_and_lists_them_all(
+    example: tuple[Path, BuildResult, list[Issue]],
+) -> None:
+    root, _, issues = example
+    volume = root / "output/issues/chaowen-2025.pdf"  # issues 1 and 2 (2026 has issue 3)
+    pages = pages_of(volume)
+    numbers = [footer(page) for page in pages]
+    assert numbers[1] == "ii"
+    assert numbers[2:] == [str(n) for n in range(1, len(pages) - 1)]  # one run of numbers through both issues
+    contents = lines(pages[1])
+    # the cover, the contents; each issue without its cover and contents but with a title page of its own
+    assert len(pages) == 2 + sum(len(pages_of(issue.pdf)) - 1 for issue in issues[:2])
+    for issue in issues[:2]:
+        for article in issue.articles:
+            (entry,) = [line for line in contents if line.startswith(article.title)]
+            listed = entry.rsplit(".", 1)[-1].strip()
+            (start,) = [p for p in pages[2:] if any(line == article.title for line in lines(p)[1:4])]
+            assert footer(start) == listed, article.title
+    assert not any(line.startswith(a.title) for a in issues[2].articles for line in contents)
+    listing = (root / "output/issues/index.html").read_text(encoding="utf-8")
+    assert 'href="/issues/chaowen-2025.pdf" download="潮闻2025年合订本.pdf"' in listing
+    assert 'download="潮闻2026年合订本.pdf"' in listing
+
+
 def test_cover_and_an_article_page_render_to_pictures(
     example: tuple[Path, BuildResult, list[Issue]], tmp_path: Path
 ) -> None:
@@ -281,9 +306,11 @@ def test_a_rebuild_keeps_the_pdfs_byte_for_byte_and_an_edit_retypesets_its_issue
     essay = root / "content/essays/智能制造车间见闻.md"  # in issue 3
     essay.write_text(essay.read_text(encoding="utf-8") + "\n结尾新加的一句话。\n", encoding="utf-8")
     edited = builder.build(now=NOW)
-    assert edited.prints_made == 1
-    assert "issues/3/chaowen-3.pdf" in edited.changed
-    assert not any(p.endswith(".pdf") and "issues/3/" not in p for p in edited.changed)
+    assert edited.prints_made == 2  # issue 3 and the volume of 2026, which has it
+    assert sorted(p for p in edited.changed if p.endswith(".pdf")) == [
+        "issues/3/chaowen-3.pdf",
+        "issues/chaowen-2026.pdf",
+    ]
     assert "结尾新加的一句话。" in run("pdftotext", root / "output/issues/3/chaowen-3.pdf", "-")
 
 
