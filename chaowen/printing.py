@@ -7,18 +7,21 @@ PDFs the site has and where they go (``issues/3/chaowen-3.pdf``, saved as ``潮�
 folder like any template) with a :class:`PrintIssue`: the cover, the editor's note, the
 contents by track, then the articles by track, their Markdown HTML prepared for print by
 :func:`chaowen.typeset.print_article`. WeasyPrint lays it out (:func:`chaowen.typeset.typeset`),
-in worker processes when several issues are to be typeset.
+in worker processes when several issues are to be typeset. With ``print.volumes`` each year
+also gets a bound volume (:func:`plan_volumes`, ``print/volume.html``): every issue of the year
+in one PDF, with one contents and one run of page numbers.
 
 A PDF is stored under a key made from everything it shows: the code, WeasyPrint's version,
-the configuration, the print templates, the issue's documents (their bytes and Markdown
-results) and the files of the images they show. A build whose key is stored takes the stored
-bytes, so an unchanged issue is not typeset again and its PDF stays byte-identical; two
-typesettings of the same input give the same bytes too (the PDF's creation date is the
-issue's date and its identifier the key).
+the settings it shows, the print templates, the issue's documents (their bytes and Markdown
+results) and the files of the images they show (a volume: its issues' keys). A build whose
+key is stored takes the stored bytes, so an unchanged issue is not typeset again and its PDF
+stays byte-identical; two typesettings of the same input give the same bytes too (the PDF's
+creation date is the issue's date and its identifier a digest of its print HTML).
 
 When WeasyPrint or a font that can draw Chinese is missing, the site is built without the
 print edition and the stage gives a notice, once, saying what to install. Pages learn of the
-PDFs through ``Site.prints`` (issue number -> path, download name, size), set by the build.
+PDFs through ``Site.prints`` (issue number -> path, download name, size) and ``Site.volumes``
+(year -> the same), set by the build.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -259,8 +263,6 @@ def volume_data(site: Site, volume: Volume, markups: Callable[[str], Markup]) ->
 
 
 def _date_text(date: object) -> str:
-    from datetime import datetime
-
     return f"{date.year}年{date.month}月{date.day}日" if isinstance(date, datetime) else ""
 
 
@@ -337,7 +339,7 @@ class _Book:
 
 @dataclass
 class PrintStage:
-    """Makes the print edition of a site again and again (the CLI once, the preview after every save).
+    """Makes the print edition of a site again and again (once for the CLI; a Builder may build many times).
 
     ``store`` is the folder the PDFs are kept in between builds (in the cache folder; None:
     in memory only). A notice is given once in the life of the stage.
@@ -454,6 +456,7 @@ class PrintStage:
             except OSError:
                 files.append(f"{source}\x1fgone")
         shown_config = {name: getattr(config, name) for name in _CONFIG_SHOWN}
+        shown_config["print"] = replace(config.print, volumes=False)  # whether there are volumes: not the issue's
         return digest(
             code_digest(),
             engine_version(),

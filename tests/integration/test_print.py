@@ -81,9 +81,11 @@ def undefined_glyphs(pdf: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult, list[Issue]]:
-    """A copy of the example journal, built once (issues typeset in parallel, as the CLI does)."""
+    """A copy of the example journal with its bound volumes, built once (typeset in parallel, as the CLI does)."""
     root = tmp_path_factory.mktemp("print-example")
-    shutil.copy2(REPO / "chaowen.yaml", root / "chaowen.yaml")
+    config = (REPO / "chaowen.yaml").read_text(encoding="utf-8")
+    assert "  volumes: false" in config
+    (root / "chaowen.yaml").write_text(config.replace("  volumes: false", "  volumes: true"), encoding="utf-8")
     shutil.copytree(REPO / "content", root / "content")
     result = build(BuildOptions(site_root=root), now=NOW)
     site = load(BuildOptions(site_root=root), now=NOW).site
