@@ -136,8 +136,8 @@ def build(
                 warnings=len(result.warnings),
                 seconds=result.seconds,
             )
-            + _search_summary(result, language)
             + _print_summary(result, language)
+            + _search_summary(result, language)
             + (messages.text("output_foreign_kept", language, count=result.foreign) if result.foreign else "")
         )
         for notice in result.notices:
