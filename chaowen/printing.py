@@ -26,6 +26,7 @@ PDFs through ``Site.prints`` (issue number -> path, download name, size) and ``S
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import re
@@ -390,7 +391,10 @@ class PrintStage:
             stored = self._stored(book.key, reuse)
             if stored is not None:
                 found[book.path] = stored
-                _remember(book.key, stored)
+                if make and self.store is not None and not (self.store / f"{book.key}.pdf").exists():
+                    self._keep(book.key, stored)  # typeset for another site of this process: kept for this one
+                else:
+                    _remember(book.key, stored)
         todo = [b for b in books if b.path not in found]
         problems: list[Problem] = []
         timings: dict[str, float] = {}
@@ -448,13 +452,7 @@ class PrintStage:
         cover = site.documents[edition.source].more.get("cover")
         if isinstance(cover, str) and cover in assets:
             shown.add(cover)
-        files = []
-        for source in sorted(shown):
-            try:
-                info = assets[source].stat()
-                files.append(f"{source}\x1f{info.st_size}\x1f{info.st_mtime_ns}")
-            except OSError:
-                files.append(f"{source}\x1fgone")
+        files = [f"{source}\x1f{_file_digest(assets[source])}" for source in sorted(shown)]
         shown_config = {name: getattr(config, name) for name in _CONFIG_SHOWN}
         shown_config["print"] = replace(config.print, volumes=False)  # whether there are volumes: not the issue's
         return digest(
@@ -485,12 +483,22 @@ class PrintStage:
             os.replace(scratch, self.store / f"{key}.pdf")
 
     def _prune(self, keys: set[str]) -> None:
-        """Delete the stored PDFs no issue has any more (only the stage's own files in its folder)."""
+        """Delete the stored PDFs of older builds (only the stage's own files in its folder).
+
+        As many as this build has are kept besides its own, newest first: a second output folder
+        of the site (another base URL) keeps its PDFs too, and an edit that is undone costs nothing.
+        """
         if self.store is None or not self.store.is_dir():
             return
+        others = []
         for path in self.store.iterdir():
             if _STORED.fullmatch(path.name) and path.stem not in keys:
-                path.unlink(missing_ok=True)
+                try:
+                    others.append((path.stat().st_mtime_ns, path))
+                except OSError:
+                    continue
+        for _, path in sorted(others, reverse=True)[len(keys) :]:
+            path.unlink(missing_ok=True)
 
     def _notice(self, key: str, **values: object) -> tuple[messages.Text, ...]:
         if key in self._told:
@@ -506,6 +514,22 @@ _CONFIG_SHOWN = ("title", "description", "base_url", "language", "timezone", "tr
 # site (the tests'), typeset an issue once. The bytes are the same as typesetting again would give.
 _RECENT: dict[str, bytes] = {}
 _RECENT_MAX = 24
+
+
+_FILE_DIGESTS: dict[tuple[Path, int, int], str] = {}  # an image's digest by its path and stat, for the process
+
+
+def _file_digest(path: Path) -> str:
+    """A digest of the file's bytes (an image a PDF shows), read again only when its stat changed."""
+    try:
+        info = path.stat()
+        stamp = (path, info.st_size, info.st_mtime_ns)
+        found = _FILE_DIGESTS.get(stamp)
+        if found is None:
+            found = _FILE_DIGESTS[stamp] = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        return found
+    except OSError:
+        return "gone"
 
 
 def _remember(key: str, pdf: bytes) -> None:

@@ -314,6 +314,13 @@ def test_a_rebuild_keeps_the_pdfs_byte_for_byte_and_an_edit_retypesets_its_issue
         "issues/chaowen-2026.pdf",
     ]
     assert "结尾新加的一句话。" in run("pdftotext", root / "output/issues/3/chaowen-3.pdf", "-")
+    stored = sorted((root / ".chaowen-cache/print").iterdir())
+    assert len(stored) == 7  # the 5 PDFs of this build and, until later builds push them out, the 2 replaced
+    os.utime(root / "content/images/调研现场.png", ns=(1, 1))  # a new date, the same bytes: nothing to typeset
+    assert builder.build(now=NOW).prints_made == 0
+    cover = root / "content/images/issue-03-cover.svg"  # shown on the cover of issue 3
+    cover.write_text(cover.read_text(encoding="utf-8").replace("</svg>", "<!-- 改 --></svg>"), encoding="utf-8")
+    assert builder.build(now=NOW).prints_made == 2
 
 
 # ------------------------------------------------------------------ small sites
