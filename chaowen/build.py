@@ -35,11 +35,13 @@ from .images import ImageStage, Survey, publish, uses
 from .images import problems as image_problems
 from .manifest import PageEntry
 from .markup_pool import render_all
+from .messages import Text
 from .model import Brief, Document, Markup, Output, Site, SiteConfig
 from .pages import Discard, Pages, PageStage, Sink, Target
+from .printing import STORE, Printed, PrintStage, print_inputs
 from .search import SearchIndex, index_site, search_shards
 from .site import build_site
-from .theme import Theme, find_theme
+from .theme import Theme, find_theme, make_environment
 from .urls import output_file, remember_slugs, slugify
 from .write import Staging, WriteStats, check_output_dir
 
@@ -58,6 +60,9 @@ class BuildOptions:
     jobs: int | None = None  # None: one per core
     cache: bool = True  # keep the build cache in SITE/.chaowen-cache
     search: bool = True  # write the full-text search index (pagefind/)
+    # Make the print edition (a PDF per issue) when chaowen.yaml asks for it. The preview does not:
+    # typesetting an issue takes seconds, which a save must not wait for.
+    print: bool = True
     # False: keep the previous search index while one is on disk, even when pages changed.
     # The preview uses it: Pagefind re-indexes every page of a year (about 10 ms each), and a search
     # that lags behind the last save costs an editor less than a slow reload does.
@@ -101,6 +106,9 @@ class BuildResult:
     shards_indexed: tuple[str, ...] = ()  # search shards made in this build (the others were kept)
     foreign: int = 0  # files and folders in the output folder that chaowen did not write (left in place)
     images: int = 0  # raster images encoded (the others' variants came from the cache)
+    prints: int = 0  # PDFs of the print edition
+    prints_made: int = 0  # of those, typeset in this build (the others were stored)
+    notices: tuple[Text, ...] = ()  # what was skipped and how to get it (the print edition without WeasyPrint)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -142,6 +150,7 @@ class Builder:
         self._images: ImageStage | None = None  # the image step's memo; its folder is known with the config
         self._survey = Survey({}, (), {}, {}, {})
         self._image_users: dict[str, list[tuple[Document, int | None]]] = {}
+        self._printer: PrintStage | None = None
 
     # ------------------------------------------------------------------ load
     def load(
@@ -288,8 +297,17 @@ class Builder:
         failed = any(p.is_error for p in problems) or (strict and bool(problems))
         if failed and not self.options.complete:
             _raise_if_failed(problems, strict)  # raises: the problems of loading alone
+        if write and not failed:
+            # Before the print edition, which shows the variants; raises before anything is committed.
+            self._encode_images(loaded.config, progress)
+        printed = self._print(loaded, cache, progress, make=write and not failed)
+        timings["print"] = printed.seconds
+        problems.extend(printed.problems)
+        if printed.files:  # the pages link to the PDFs, with their size
+            loaded = replace(loaded, site=replace(loaded.site, prints=printed.files, volumes=printed.volumes))
+        more = frozenset(p.path for p in (*printed.files.values(), *printed.volumes.values()))
         if not write or failed:
-            pages = self._pages(loaded, cache, output, progress, Discard())
+            pages = self._pages(loaded, cache, output, progress, Discard(), more)
             warnings = _raise_if_failed(_with_page_problems(problems, pages.problems), strict)
             timings["render"] = time.perf_counter() - started - sum(timings.values())
             return BuildResult(
@@ -301,6 +319,7 @@ class Builder:
                 timings=timings,
                 rendered=pages.rendered,
                 markdown=self._markdown_count,
+                notices=printed.notices,
             )
         reuse = not self.options.clean
         # Pages go to the staging folder as they are rendered (the site's bytes are never
@@ -308,8 +327,10 @@ class Builder:
         index: SearchIndex | None = None
         with Staging(output, reuse=reuse) as staging:
             site = loaded.site
-            staging.refuse_collisions([*(output_file(s.path) for s in site.pages), *(a.source for a in site.assets)])
-            made = self._pages(loaded, cache, output, progress, staging)
+            staging.refuse_collisions(
+                [*(output_file(s.path) for s in site.pages), *(a.source for a in site.assets), *printed.outputs]
+            )
+            made = self._pages(loaded, cache, output, progress, staging, more)
             warnings = _raise_if_failed(_with_page_problems(problems, made.problems), strict)
             outputs, copies, manifest = made.outputs, made.copies, made.manifest
             timings["render"] = time.perf_counter() - started - sum(timings.values())
@@ -321,9 +342,10 @@ class Builder:
                 outputs.extend(index.outputs)
                 manifest.update(index.entries)
                 timings["search"] = time.perf_counter() - started - sum(timings.values())
-            self._encode_images(loaded.config, progress)  # raises before anything is committed
             for path, source in copies.items():
                 staging.copy(path, source)
+            for path, pdf in printed.outputs.items():
+                staging.put(Output(path, pdf))
             stats: WriteStats = staging.commit()
         self._loaded = replace(loaded, warnings=warnings)
         output_id = self._output_id(output)
@@ -350,6 +372,9 @@ class Builder:
             shards_indexed=index.made if index else (),
             foreign=stats.foreign,
             images=self._images.encoded if self._images else 0,
+            prints=len(printed.outputs),
+            prints_made=printed.made,
+            notices=printed.notices,
         )
 
     def _encode_images(self, config: SiteConfig, progress: Progress) -> None:
@@ -366,8 +391,39 @@ class Builder:
         """:meth:`build` without the write stage: raises BuildError with every problem; writes nothing."""
         return self.build(now=now, progress=progress, save_cache=False, write=False)
 
-    def _pages(self, loaded: LoadedSite, cache: BuildCache, output: Path, progress: Progress, sink: Sink) -> Pages:
-        """Render the pages into ``sink`` and check their links; problems are returned, not raised."""
+    def _print(self, loaded: LoadedSite, cache: BuildCache, progress: Progress, *, make: bool) -> Printed:
+        """The print edition: a PDF per issue (chaowen.printing), typeset only when what it shows changed."""
+        if not self.options.print:
+            return Printed({}, {}, 0, 0.0)
+        if self._printer is None:
+            self._printer = PrintStage(cache.folder / STORE if cache.folder is not None else None)
+        value, resources = print_inputs(loaded.site, cache)
+        env = make_environment(loaded.theme)
+        return self._printer.run(
+            loaded.site,
+            loaded.markups.__getitem__,
+            env,
+            value,
+            resources,
+            images=self._survey.files,
+            make=make,
+            reuse=not self.options.clean,
+            jobs=self.options.jobs,
+            progress=progress,
+        )
+
+    def _pages(
+        self,
+        loaded: LoadedSite,
+        cache: BuildCache,
+        output: Path,
+        progress: Progress,
+        sink: Sink,
+        more: frozenset[str] = frozenset(),
+    ) -> Pages:
+        """Render the pages into ``sink`` and check their links; problems are returned, not raised.
+
+        ``more``: files of the output that are neither pages nor copies (the print edition's PDFs)."""
         output_id = self._output_id(output)
         # templates compiled to bytecode are kept in the cache folder, by a build that writes only
         bytecode = cache.folder / "jinja" if cache.folder and isinstance(sink, Staging) else None
@@ -382,6 +438,7 @@ class Builder:
             progress,
             jobs=self.options.jobs,
             clean=self.options.clean,
+            more=more,
         )
 
     def _index(

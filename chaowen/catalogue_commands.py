@@ -305,4 +305,30 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "导入完成：{imported} 篇，{warnings} 个警告，跳过 {skipped} 个文件",
         "import done: {imported} documents, {warnings} warnings, {skipped} files skipped",
     ),
+    # print edition (printing/)
+    "print_skipped_engine": (
+        "未生成印刷版 PDF：没有安装 WeasyPrint（或它需要的 Pango 库）。网站已照常生成。"
+        "安装方法：pip install 'chaowen[print]'；Debian/Ubuntu 还需 sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+        "（原因：{reason}）",
+        "print edition skipped: WeasyPrint (or the Pango library it needs) is not installed; the site was built as usual. "
+        "Install it with pip install 'chaowen[print]'; on Debian/Ubuntu also sudo apt-get install libpango-1.0-0 "
+        "libpangoft2-1.0-0 (reason: {reason})",
+    ),
+    "print_skipped_font": (
+        "未生成印刷版 PDF：找不到中文字体 {fonts}，印出来会是一个个方框。网站已照常生成。"
+        "安装方法：Debian/Ubuntu 运行 sudo apt-get install fonts-noto-cjk；macOS、Windows 请安装思源宋体和思源黑体"
+        "（Noto Serif CJK SC、Noto Sans CJK SC）",
+        "print edition skipped: the Chinese fonts {fonts} are missing, and the PDF would show empty boxes; the site was "
+        "built as usual. Install them with sudo apt-get install fonts-noto-cjk (Debian/Ubuntu), or install Noto Serif "
+        "CJK SC and Noto Sans CJK SC (Source Han Serif/Sans) on macOS or Windows",
+    ),
+    "built_print": (
+        "（印刷版：{count} 个 PDF，本次排版 {made} 个，用时 {seconds:.2f} 秒）",
+        " (print edition: {count} PDFs, {made} typeset now, {seconds:.2f} s)",
+    ),
+    "stage_print": ("排版印刷版", "typesetting the print edition"),
+    "help_build_no_print": (
+        "不生成印刷版 PDF（即使 chaowen.yaml 的 print 打开了）。",
+        "Do not make the print edition's PDFs (even when print is on in chaowen.yaml).",
+    ),
 }

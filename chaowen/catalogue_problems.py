@@ -619,4 +619,20 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "没有写入任何文件。换个标题（改 Word 里的标题），或者先把已有的文件移走",
         "nothing was written; change the title in Word, or move the existing file away first",
     ),
+    # print edition (printing/, the print: section of chaowen.yaml)
+    "config_print_paper": ("不支持的纸张 “{value}”", "unsupported paper size '{value}'"),
+    "config_print_paper_hint": ("印刷版的纸张可选 A4 或 A5", "the print edition's paper is A4 or A5"),
+    "config_print_margins": ("页边距 “{value}” 无效", "invalid margins '{value}'"),
+    "config_print_margins_hint": (
+        "写一到四个长度，用空格分开，单位 mm、cm、in 或 pt，例如 20mm 18mm",
+        "one to four lengths separated by spaces, in mm, cm, in or pt, e.g. 20mm 18mm",
+    ),
+    "print_missing_glyphs": (
+        "第{number}期印刷版里有字体中没有的字符，印出来是方框：{characters}",
+        "the print edition of issue {number} has characters no font can draw (printed as boxes): {characters}",
+    ),
+    "print_missing_glyphs_hint": (
+        "换成常用字符，或安装含有这些字符的字体（例如 fonts-noto-cjk、fonts-noto-color-emoji）",
+        "use common characters, or install a font that has them (e.g. fonts-noto-cjk, fonts-noto-color-emoji)",
+    ),
 }

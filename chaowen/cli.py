@@ -73,6 +73,7 @@ def main() -> None:
 @click.option("--jobs", "-j", type=usage.IntRange(min=1), default=None)
 @click.option("--no-cache", is_flag=True)
 @click.option("--no-search", is_flag=True)
+@click.option("--no-print", is_flag=True)
 @click.option("-v", "--verbose", count=True)
 @click.option("-q", "--quiet", is_flag=True)
 def build(
@@ -86,6 +87,7 @@ def build(
     jobs: int | None,
     no_cache: bool,
     no_search: bool,
+    no_print: bool,
     verbose: int,
     quiet: bool,
 ) -> None:
@@ -104,6 +106,7 @@ def build(
         jobs=jobs,
         cache=not no_cache,
         search=not no_search,
+        print=not no_print,
     )
     language = _language(site)
     try:
@@ -134,9 +137,12 @@ def build(
                 warnings=len(result.warnings),
                 seconds=result.seconds,
             )
+            + _print_summary(result, language)
             + _search_summary(result, language)
             + (messages.text("output_foreign_kept", language, count=result.foreign) if result.foreign else "")
         )
+        for notice in result.notices:
+            click.echo(click.style(notice.render(language), fg="yellow"), err=True)
         if verbose:
             stages = " · ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
             click.echo(f"{stages} · markdown {result.markdown} · pages rendered {result.rendered}")
@@ -490,6 +496,14 @@ def _search_summary(result: BuildResult, language: str) -> str:
         size=round(result.index_bytes / 1024),
         seconds=result.timings.get("search", 0.0),
     )
+
+
+def _print_summary(result: BuildResult, language: str) -> str:
+    """How many PDFs the print edition has and how many were typeset now; nothing without one."""
+    if not result.prints:
+        return ""
+    seconds = result.timings.get("print", 0.0)
+    return messages.text("built_print", language, count=result.prints, made=result.prints_made, seconds=seconds)
 
 
 class _progress:

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import messages
 from .errors import BuildError, Problem
 from .frontmatter import Value, normalise_newlines, parse_yaml
-from .model import ImageSettings, SiteConfig, TrackConfig
-from .schema import CONFIG_FIELDS, IMAGE_FIELDS, TRACK_FIELDS, nearest
+from .model import ImageSettings, PrintConfig, SiteConfig, TrackConfig
+from .schema import CONFIG_FIELDS, IMAGE_FIELDS, PRINT_FIELDS, TRACK_FIELDS, nearest
 
 CONFIG_FILE = "chaowen.yaml"
 _TRACK_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -92,6 +92,8 @@ def parse_config(
             values[name] = checker.tracks(raw)
         elif spec.type == "images":
             values[name] = checker.images(raw)
+        elif spec.type == "print":
+            values[name] = checker.print_settings(raw)
     if base_url is not None:
         values["base_url"] = base_url
     if relative is not None:
@@ -117,6 +119,7 @@ def parse_config(
         relative_urls=bool(values["relative_urls"]),
         extra=MappingProxyType(dict(values["extra"] or {})),
         images=values["images"] or ImageSettings(),
+        print=values["print"] or PrintConfig(),
     )
 
 
@@ -130,7 +133,8 @@ class _Checker:
 
     def add(self, key: str, message: messages.Text, hint: messages.Text | str) -> None:
         self.failed.add(key)
-        self.problems.append(Problem(CONFIG_FILE, self.lines.get(key), message, hint))
+        line = self.lines.get(key) or self.lines.get(key.partition(".")[0])  # print.paper: the line of print:
+        self.problems.append(Problem(CONFIG_FILE, line, message, hint))
 
     def _bad(self, key: str, reason: messages.Text) -> None:
         self.add(key, messages.say("config_bad_value", key=key, reason=reason), "")
@@ -262,6 +266,42 @@ class _Checker:
         if "keep_originals" in raw:
             keep = self.boolean("images", raw["keep_originals"], default.keep_originals)
         return ImageSettings(widths, quality, formats, keep)
+
+    def print_settings(self, raw: Value) -> PrintConfig:
+        """``print:``: the print edition's settings; a bad value is reported and its default kept."""
+        if not isinstance(raw, dict):
+            self._bad("print", messages.say("expected_mapping"))
+            return PrintConfig()
+        specs = {spec.name: spec for spec in PRINT_FIELDS}
+        for unknown in raw:
+            if unknown not in specs:
+                suggestion = nearest(unknown, specs)
+                hint = (
+                    messages.say("did_you_mean", suggestion=f"print.{suggestion}")
+                    if suggestion
+                    else messages.say("valid_keys", choices=list(specs))
+                )
+                self.add("print", messages.say("config_unknown_key", key=f"print.{unknown}"), hint)
+        settings = PrintConfig()
+        enabled = self.boolean("print.enabled", raw.get("enabled", "false"), settings.enabled)
+        new_page = self.boolean("print.new_page", raw.get("new_page", "true"), settings.new_page)
+        volumes = self.boolean("print.volumes", raw.get("volumes", "false"), settings.volumes)
+        paper = self.text("print.paper", raw.get("paper", settings.paper)).upper()
+        if paper not in _PAPERS:
+            self.add("print", messages.say("config_print_paper", value=paper), messages.say("config_print_paper_hint"))
+            paper = settings.paper
+        margins = " ".join(self.text("print.margins", raw.get("margins", settings.margins)).split())
+        if not _MARGINS.fullmatch(margins):
+            self.add(
+                "print", messages.say("config_print_margins", value=margins), messages.say("config_print_margins_hint")
+            )
+            margins = settings.margins
+        return PrintConfig(enabled=enabled, paper=paper, margins=margins, new_page=new_page, volumes=volumes)
+
+
+_PAPERS = frozenset({"A4", "A5"})
+_LENGTH = r"(?:\d+(?:\.\d+)?(?:mm|cm|in|pt))"
+_MARGINS = re.compile(rf"{_LENGTH}(?: {_LENGTH}){{0,3}}")
 
 
 _TRUE = frozenset({"true", "yes", "on", "1", "是"})

@@ -35,6 +35,7 @@ from .model import (
     Markup,
     PageSpec,
     PlainPage,
+    PrintFile,
     Site,
     SitemapPage,
     StandalonePage,
@@ -72,6 +73,7 @@ from .views import (
     PageContext,
     PageMeta,
     Pager,
+    PdfLink,
     SitemapContext,
     SitemapEntry,
     SiteView,
@@ -265,7 +267,22 @@ class Contexts:
             minutes=brief.minutes,
             extra=doc.extra,
             more=MappingProxyType({name: self._shown(name, value) for name, value in doc.more.items()}),
+            pdf=self._pdf(doc),
         )
+
+    def _volumes(self) -> tuple[PdfLink, ...]:
+        """The bound volumes of the print edition (chaowen.printing), newest year first."""
+        volumes = self.site.volumes
+        return tuple(_pdf_link(self.url(v.path), v, f"{year}年合订本") for year, v in sorted(volumes.items())[::-1])
+
+    def _pdf(self, doc: Document) -> PdfLink | None:
+        """The print edition of a journal issue (chaowen.printing), if the build made one."""
+        if doc.kind is not Kind.ISSUE or doc.number is None:
+            return None
+        edition = self.site.prints.get(doc.number)
+        if edition is None:
+            return None
+        return _pdf_link(self.url(edition.path), edition)
 
     def _shown(self, name: str, value: Any) -> Any:
         """A table-only field's value as templates show it: by its declared type (an image: its URL)."""
@@ -310,7 +327,8 @@ class Contexts:
             case HomePage():
                 return self._home(spec)
             case IssuesPage():
-                return IssuesContext(self.site_view, self.meta(spec, "issues", "期刊"), self.items(self.site.issues))
+                meta = self.meta(spec, "issues", "期刊")
+                return IssuesContext(self.site_view, meta, self.items(self.site.issues), self._volumes())
             case TagsPage():
                 tags = self._counted(self.site.by_tag, self.site.tag_slugs, "tags")
                 return TagsContext(self.site_view, self.meta(spec, "tags", "标签"), tags)
@@ -530,3 +548,9 @@ class Contexts:
             date = self.site.documents[source].date if source else None
             entries.append(SitemapEntry(self.absolute(path), date.date().isoformat() if date else ""))
         return SitemapContext(self.site_view, self.meta(spec, "sitemap", "sitemap"), tuple(entries))
+
+
+def _pdf_link(url: str, pdf: PrintFile, title: str = "") -> PdfLink:
+    size = pdf.size
+    text = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"
+    return PdfLink(url, pdf.name, size, text, title)

@@ -74,6 +74,17 @@ class ImageSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PrintConfig:
+    """``print:`` of ``chaowen.yaml``: the print edition, a PDF per journal issue (see :mod:`chaowen.printing`)."""
+
+    enabled: bool = False
+    paper: str = "A4"  # A4 | A5
+    margins: str = "20mm 18mm"  # CSS lengths, one to four, as the ``margin`` property takes them
+    new_page: bool = True  # every article starts on a new page
+    volumes: bool = False  # a bound volume (合订本) per year: every issue of the year in one PDF
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """``chaowen.yaml``, validated. See :mod:`chaowen.config` for each field's meaning."""
 
@@ -91,6 +102,7 @@ class SiteConfig:
     relative_urls: bool = False
     extra: Mapping[str, Any] = field(default_factory=empty)
     images: ImageSettings = field(default_factory=ImageSettings)
+    print: PrintConfig = field(default_factory=PrintConfig)
 
     @property
     def content_dir(self) -> Path:
@@ -425,6 +437,15 @@ class BrokenLink:
     error: bool
 
 
+@dataclass(frozen=True, slots=True)
+class PrintFile:
+    """The print edition of one journal issue, as pages link to it."""
+
+    path: str  # in the output folder: issues/3/chaowen-3.pdf
+    name: str  # the name a download is saved under: 潮闻第3期.pdf
+    size: int  # bytes
+
+
 @dataclass(frozen=True)
 class Site:
     """Everything known about the site before any Markdown is rendered.
@@ -458,3 +479,5 @@ class Site:
         default_factory=lambda: EMPTY
     )  # source -> same-track items worth reading next
     images: Mapping[str, Picture] = field(default_factory=empty)  # raster image source -> how it is published
+    prints: Mapping[int, PrintFile] = field(default_factory=empty)  # issue number -> its print edition (PDF)
+    volumes: Mapping[int, PrintFile] = field(default_factory=empty)  # year -> its bound volume (PDF)

@@ -103,10 +103,12 @@ class PageStage:
         *,
         jobs: int | None = None,
         clean: bool = False,
+        more: frozenset[str] = frozenset(),
     ) -> Pages:
         """Render the pages into ``sink`` and check their links; problems are returned, not raised.
 
-        ``jobs``: processes to render in (None: one per core); ``clean``: check every link anew.
+        ``jobs``: processes to render in (None: one per core); ``clean``: check every link anew;
+        ``more``: other files the output will have, which links may lead to (the print edition's PDFs).
         """
         env = make_environment(theme, target.bytecode)
         static = static_files(theme)
@@ -126,7 +128,7 @@ class PageStage:
         self._views = {s: (view, r, values.state(r)) for s, (view, r) in renderer.views.items()}
         if problems:  # a page that failed to render would make every link to it look broken
             return Pages(outputs, copies, rendered, manifest, problems, None)
-        found, memo = self._links(site, markups, cache, target, outputs, copies, scans, clean)
+        found, memo = self._links(site, markups, cache, target, outputs, copies, scans, clean, more)
         return Pages(outputs, copies, rendered, manifest, found, memo)
 
     def _render(
@@ -203,6 +205,7 @@ class PageStage:
         copies: Mapping[str, Path],
         fresh: Mapping[str, PageScan],
         clean: bool,
+        more: frozenset[str] = frozenset(),
     ) -> tuple[list[Problem], LinkMemo]:
         """The link pass over the rendered site, checking only what can have changed since the last build.
 
@@ -214,7 +217,7 @@ class PageStage:
         and targets, in the cache) stand in for the kept pages: no HTML is parsed again.
         """
         output, output_id = target.folder, target.id
-        files = frozenset({o.path for o in outputs} | set(copies))
+        files = frozenset({o.path for o in outputs} | set(copies) | more)
         html = sorted(o.path for o in outputs if o.path.endswith(".html"))
         files_key = digest(*sorted(files))
         memo = None if clean else cache.links.get(output_id)

@@ -90,6 +90,13 @@ CONFIG_FIELDS: Final[tuple[FieldSpec, ...]] = (
         "Image processing: widths, quality (1-100), formats (webp, avif), keep_originals; the defaults need no change",
         None,
     ),
+    FieldSpec(
+        "print",
+        "print",
+        "印刷版：每期生成一个可印刷的 PDF（enabled、paper、margins、new_page、volumes）",
+        "The print edition: a print-ready PDF per journal issue (enabled, paper, margins, new_page, volumes)",
+        None,
+    ),
 )
 
 IMAGE_FIELDS: Final[tuple[FieldSpec, ...]] = (
@@ -100,6 +107,27 @@ IMAGE_FIELDS: Final[tuple[FieldSpec, ...]] = (
     FieldSpec("formats", "text", "在 JPEG/PNG 之外提供的新格式：webp、avif", "Modern formats besides JPEG/PNG", None),
     FieldSpec(
         "keep_originals", "bool", "同时发布原图（含拍摄信息）", "Also publish the original (with its metadata)", None
+    ),
+)
+
+# print: in chaowen.yaml (the print edition, chaowen.printing)
+PRINT_FIELDS: Final[tuple[FieldSpec, ...]] = (
+    FieldSpec("enabled", "bool", "是否生成印刷版 PDF", "Make the print edition", False),
+    FieldSpec("paper", "text", "纸张：A4 或 A5", "Paper size: A4 or A5", "A4"),
+    FieldSpec(
+        "margins",
+        "text",
+        "页边距，一到四个长度，如 20mm 18mm",
+        "Page margins, one to four lengths, e.g. 20mm 18mm",
+        "20mm 18mm",
+    ),
+    FieldSpec("new_page", "bool", "每篇文章从新的一页开始", "Start every article on a new page", True),
+    FieldSpec(
+        "volumes",
+        "bool",
+        "每年另出一册合订本 PDF，收录当年各期",
+        "Also make a bound volume per year: every issue of the year in one PDF",
+        False,
     ),
 )
 

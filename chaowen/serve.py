@@ -89,6 +89,7 @@ class PreviewBuilder:
             drafts=options.drafts,
             jobs=1,  # no worker processes: Ctrl-C must stop one process, without their tracebacks
             search=options.search,
+            print=False,  # typesetting the print edition takes seconds per issue: chaowen build makes it
             complete=False,  # a content error shows at once, without rendering the pages first
         )
         # Stylesheet URLs without a content hash: a stylesheet edit then changes the stylesheet

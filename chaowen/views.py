@@ -96,6 +96,17 @@ class ImageView:
 
 
 @dataclass(frozen=True, slots=True)
+class PdfLink:
+    """A journal issue's print edition, as pages offer it for download."""
+
+    url: str
+    name: str  # the name it is saved under: 潮闻第3期.pdf
+    size: int  # bytes
+    size_text: str  # 1.2 MB, 850 KB
+    title: str = ""  # a bound volume's: 2026年合订本
+
+
+@dataclass(frozen=True, slots=True)
 class ItemView:
     """A document as shown in lists and on its own page."""
 
@@ -125,6 +136,7 @@ class ItemView:
     # (an ImageView, whose text is its URL, when chaowen processed it).
     # A template reads them like the others (``doc.cover``); ``is defined`` tells whether the document gave one.
     more: Mapping[str, Any] = field(default_factory=empty)
+    pdf: PdfLink | None = None  # a journal issue's print edition, when the site makes one
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or name == "more":  # not set yet (copying, unpickling): no lookup
@@ -305,6 +317,7 @@ class IssuesContext(PageContext):
     """issues.html"""
 
     issues: tuple[ItemView, ...]
+    volumes: tuple[PdfLink, ...] = ()  # the bound volumes of the print edition, newest year first
 
 
 @dataclass(frozen=True, slots=True)

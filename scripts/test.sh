@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # fonts-wqy-microhei: a Chinese font, so the layout tests measure text as a reader sees it (not empty boxes).
-packages=(chromium nginx default-jre-headless fonts-wqy-microhei)
+# The print edition (WeasyPrint): Pango, the Noto CJK fonts it typesets with, and poppler-utils to check its PDFs.
+packages=(chromium nginx default-jre-headless fonts-wqy-microhei
+  libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -446,7 +446,8 @@ ODD_REQUESTS: list[tuple[str, Callable[[int], bytes], int]] = [
         lambda p: b"GET / HTTP/1.1\r\n" + head_for(p, "Transfer-Encoding: chunked\r\n") + b"0\r\n\r\n",
         200,
     ),
-    ("raw UTF-8 in the path", lambda p: "GET /images/调研现场.png HTTP/1.1\r\n".encode() + head_for(p), 200),
+    # a file copied as it is (images are published as resized variants under other names)
+    ("raw UTF-8 in the path", lambda p: "GET /files/成长营课程表.pdf HTTP/1.1\r\n".encode() + head_for(p), 200),
     ("a fragment in the target", lambda p: b"GET /robots.txt#top HTTP/1.1\r\n" + head_for(p), 200),
     ("a path with a trailing NUL escape", lambda p: b"GET /robots.txt%00 HTTP/1.1\r\n" + head_for(p), 404),
 ]

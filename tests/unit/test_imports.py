@@ -30,6 +30,7 @@ ORDER = [
     ["contexts"],
     ["links"],
     ["render"],
+    ["typeset", "printing"],
     ["search_router"],
     ["search"],
     ["write"],
