@@ -68,7 +68,7 @@ from .cache import digest
 from .errors import BuildError, Problem
 from .manifest import PageEntry
 from .model import Kind, Output, Site
-from .search_router import add_pair_codes, page_pairs, pairs_of_codes, read_pairs, route_files, separate_han
+from .search_router import add_pair_codes, code_of, read_pairs, route_codes, separate_han
 from .urls import output_file
 
 FOLDER = "pagefind/"
@@ -214,7 +214,7 @@ def index_site(
         listing["routes"] = _previous_listing(output).get("routes", 1)
     elif len(order) > 1:
         pairs = _shard_pairs(order, found, previous, output, lambda n: _documents(pages, members[n], reader, relative))
-        buckets, routes = route_files(order, pairs)
+        buckets, routes = route_codes(order, pairs)
         fresh = [Output(f"{FOLDER}{ROUTES}/{n}", d) for n, d in sorted(routes.items())]
         outputs += fresh
         entries.update({o.path: PageEntry(routes_key, (), "", len(o.content or b"")) for o in fresh})
@@ -273,10 +273,11 @@ def _shard_pairs(
     previous: Mapping[str, PageEntry],
     output: Path,
     documents: Callable[[str], Documents],
-) -> dict[str, set[str]]:
-    """Each shard's pairs of Chinese characters, for the router: ``found`` while indexing a shard now, from the
-    previous router's files for a kept shard (its pages are not read again), or from its pages when those are gone."""
-    pairs = {name: pairs_of_codes(found[name]) for name in order if name in found}
+) -> dict[str, set[int]]:
+    """Each shard's pairs of Chinese characters (numbered as :func:`~chaowen.search_router.add_pair_codes` does),
+    for the router: ``found`` while indexing a shard now, from the previous router's files for a kept shard (its
+    pages are not read again), or from its pages when those are gone."""
+    pairs = {name: found[name] for name in order if name in found}
     rest = [name for name in order if name not in pairs]
     if rest:
         before = _previous_listing(output).get("shards")
@@ -287,7 +288,12 @@ def _shard_pairs(
         except (OSError, ValueError, IndexError):
             known = {}
         for name in rest:
-            pairs[name] = known[name] if name in known else page_pairs(indexed_part(h) for _, h in documents(name))
+            if name in known:
+                pairs[name] = {code_of(pair) for pair in known[name]}
+                continue
+            pairs[name] = set()
+            for _, html in documents(name):
+                add_pair_codes(indexed_part(html), pairs[name])
     return pairs
 
 

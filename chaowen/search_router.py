@@ -38,9 +38,15 @@ _KEEP = re.compile(
     r'<(?P<tag>\w+)\b[^>]*\bdata-pagefind-(?:filter|meta)="[^":]*"[^>]*>.*?</(?P=tag)\s*>|<[^>]*>', re.DOTALL
 )
 _TAG = re.compile(r"<[^>]*>")
-_PIECE = re.compile(f"(?:{_KEEP.pattern})|(?P<run>[{HAN}]+)", re.DOTALL)  # a tag or kept element, or a run
+_KEPT = r'<(?P<{0}>\w+)\b[^>]*\bdata-pagefind-(?:filter|meta)="[^":]*"[^>]*>.*?</(?P={0})\s*>'
+# What separate_han() goes through: a kept element, tags with nothing or only spaces between them (not a kept
+# element), the last space between them in "gap"; or a run of Chinese characters.
+_PIECE = re.compile(
+    f"{_KEPT.format('tag')}|<[^>]*>(?:(?P<gap>\\s+)?(?!{_KEPT.format('next')})<[^>]*>)*|(?P<run>[{HAN}]+)", re.DOTALL
+)
 _NOT_HAN = re.compile(f"[^{HAN}]+")
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # a character as one native 32-bit number
+_FIRST, _SECOND = (0, 32) if sys.byteorder == "little" else (32, 0)  # where a pair's characters are in its number
 BUCKET_BYTES = 8192  # the size a bucket aims at, before compression
 PAIR_BYTES = 9  # what a pair takes in a bucket, on average: two characters in UTF-8 and its share of the keys
 SIGNATURE = b"pagefind_dcd"  # what Pagefind's decompress() expects at the start of a file it unpacked
@@ -76,28 +82,44 @@ def pairs_of_codes(codes: Iterable[int]) -> set[str]:
     return {code.to_bytes(8, sys.byteorder).decode(_UTF32) for code in codes}
 
 
+def code_of(pair: str) -> int:
+    """The number :func:`add_pair_codes` gives ``pair`` (two characters)."""
+    return int.from_bytes(pair.encode(_UTF32), sys.byteorder)
+
+
 def bucket_of(pair: str, buckets: int) -> int:
     """The bucket that holds ``pair`` (two characters), as search-engine.js computes it."""
     return (ord(pair[0]) * MULTIPLIER + ord(pair[1])) % buckets
 
 
-def route_files(shards: Sequence[str], pairs: Mapping[str, set[str]]) -> tuple[int, dict[str, bytes]]:
+def route_files(shards: Sequence[str], pairs: Mapping[str, Iterable[str]]) -> tuple[int, dict[str, bytes]]:
     """The number of buckets and the bucket files (``"17.pf_route"`` -> bytes) for the shards, in their listed order.
 
     ``pairs`` gives each shard's pairs (a shard missing from it holds none). The same
     inputs give the same bytes: pairs and shard lists are written sorted.
     """
-    holders: dict[str, list[int]] = {}
+    return route_codes(shards, {name: {code_of(pair) for pair in found} for name, found in pairs.items()})
+
+
+def route_codes(shards: Sequence[str], codes: Mapping[str, Iterable[int]]) -> tuple[int, dict[str, bytes]]:
+    """:func:`route_files` for pairs numbered by :func:`add_pair_codes` (what the index stage collects)."""
+    holders: dict[int, int] = {}  # pair -> its shards, one bit per shard number
     for number, name in enumerate(shards):
-        for pair in pairs.get(name, ()):
-            holders.setdefault(pair, []).append(number)
+        bit, holding = 1 << number, holders.get
+        for code in codes.get(name, ()):
+            holders[code] = holding(code, 0) | bit
     buckets = max(1, -(-PAIR_BYTES * len(holders) // BUCKET_BYTES))
-    grouped: list[dict[str, list[str]]] = [{} for _ in range(buckets)]
-    for pair, numbers in holders.items():
-        grouped[bucket_of(pair, buckets)].setdefault(",".join(map(str, numbers)), []).append(pair)
+    keys: dict[int, str] = {}  # shards (bits) -> their numbers as a bucket writes them ("0,3")
+    grouped: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
+    for code, held in holders.items():
+        key = keys.get(held)
+        if key is None:
+            key = keys[held] = ",".join(str(n) for n in range(held.bit_length()) if held >> n & 1)
+        first, second = code >> _FIRST & 0xFFFFFFFF, code >> _SECOND & 0xFFFFFFFF
+        grouped[(first * MULTIPLIER + second) % buckets].setdefault(key, []).append(code)  # bucket_of, inline
     files = {}
     for number, groups in enumerate(grouped):
-        data = {key: "".join(sorted(found)) for key, found in sorted(groups.items())}
+        data = {key: "".join(sorted(pairs_of_codes(found))) for key, found in sorted(groups.items())}
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
         files[f"{number}{SUFFIX}"] = gzip.compress(SIGNATURE + text, 9, mtime=0)  # no time: the same bytes again
     return buckets, files
@@ -141,9 +163,10 @@ def separate_han(page: str) -> str:
 
 
 class _Separator:
-    """One pass of :func:`separate_han` over a page: a regular expression finds, in order, each tag or kept element
-    (left as it is) and each run of Chinese characters (joined by boundaries, and parted from a neighbour that is
-    not a space), so that Python runs once per run of characters, not once per character or per piece of text."""
+    """One pass of :func:`separate_han` over a page: a regular expression finds, in order, each kept element or
+    sequence of tags (left as they are) and each run of Chinese characters (joined by boundaries, and parted from
+    a neighbour that is not a space), so that Python runs once per run of characters or of tags, not once per
+    character or per piece of text."""
 
     def __init__(self, page: str) -> None:
         self.page = page
@@ -153,9 +176,12 @@ class _Separator:
 
     def _piece(self, match: re.Match[str]) -> str:
         page, start, end = self.page, match.start(), match.end()
-        if match.lastgroup != "run":  # a tag or a kept element
+        if match.lastgroup != "run":  # a kept element, or tags
             if start > self.text_from:
                 self.last = page[start - 1]
+            gap = match.group("gap")
+            if gap:
+                self.last = gap[-1]
             self.text_from = end
             return match.group()
         run = BOUNDARY.join(match.group())
