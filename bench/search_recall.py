@@ -548,7 +548,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="keep an already generated journal of the same size")
     parser.add_argument("--no-build", action="store_true", help="measure the output of this label's last build again")
     parser.add_argument("--timing-only", action="store_true", help="skip the recall queries")
-    parser.add_argument("--build-only", action="store_true", help="build and report the index's time and size only")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build and report the index's time and size only (a row of its own)"
+    )
     parser.add_argument("--ime", action="store_true", help="time words committed at once, as an input method does")
     args = parser.parse_args(argv)
     jieba = load_jieba()
@@ -570,6 +572,8 @@ def main(argv: list[str] | None = None) -> int:
     log(f"index: {made.pages} pages, {made.index_bytes / 1e6:.2f} MB in {made.index_seconds:.1f} s")
     log(f"build: {made.seconds:.1f} s, {made.cpu_seconds:.1f} CPU s, load average {made.load:.1f}")
     if args.build_only:
+        if not args.no_save:
+            save_row(build_row(args.label, args.docs, made))
         return 0
     texts = documents(out)
     chosen = work / f"queries-{args.docs}-{args.seed}.json"
@@ -590,11 +594,29 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps([a.query.__dict__ | {"results": a.results} for a in answers], ensure_ascii=False, indent=1)
     )
     if not args.no_save:
-        lines = (RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else HEADER).splitlines()
-        last = max(i for i, line in enumerate(lines) if line.startswith("|"))  # the table ends there; notes follow
-        lines.insert(last + 1, table_row(args.label, args.docs, made, answers, timing))
-        RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        save_row(table_row(args.label, args.docs, made, answers, timing))
     return 0
+
+
+def build_row(label: str, docs: int, made: Build) -> str:
+    """A row of the table for a build alone (``--build-only``): the index's time, the build's CPU, the size."""
+    cells = [label, f"{docs:,}", "–", "–", "–", "–", f"{made.index_seconds:.1f} s", f"{made.cpu_seconds:.0f} s"]
+    cells += [
+        f"{made.index_bytes / 1e6:.2f} MB",
+        "–",
+        "–",
+        f"{made.load:.0f} / –",
+        datetime.now(UTC).strftime("%Y-%m-%d"),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def save_row(row: str) -> None:
+    """Add ``row`` at the end of the table in the results file (notes below the table stay below it)."""
+    lines = (RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else HEADER).splitlines()
+    last = max(i for i, line in enumerate(lines) if line.startswith("|"))  # the table ends there; notes follow
+    lines.insert(last + 1, row)
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -45,23 +45,30 @@ import binascii
 import functools
 import json
 import os
+import re
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
+import orjson
 from pagefind.index import IndexConfig, PagefindIndex
 from pagefind.service import PagefindService, get_executable
-from pagefind.service.types import InternalResponsePayload
+from pagefind.service.types import (
+    InternalAddFileRequest,
+    InternalRequestPayload,
+    InternalResponsePayload,
+    InternalServiceRequest,
+)
 
 from . import messages
 from .cache import digest
 from .errors import BuildError, Problem
 from .manifest import PageEntry
 from .model import Kind, Output, Site
-from .search_router import page_pairs, read_pairs, route_files, separate_han
+from .search_router import add_pair_codes, code_of, read_pairs, route_codes, separate_han
 from .urls import output_file
 
 FOLDER = "pagefind/"
@@ -80,6 +87,16 @@ MARKER = b"data-pagefind-body"
 # (search.js), so these half a megabyte of scripts and styles would only be uploaded.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 CONFIG: IndexConfig = {}  # Pagefind's defaults: language from <html lang>, text from data-pagefind-body
+
+# What indexed_part() cuts by: an element marked as the text to index, the page's <html> and <title>, where
+# tags are not tags (then the page goes whole), and the attributes by which Pagefind reads a page.
+_BODY = re.compile(r"<([A-Za-z][\w-]*)(?=[\s/>])[^>]*?\sdata-pagefind-body(?=[\s=/>])[^>]*>")
+_HTML = re.compile(r"<html(?=[\s>])[^>]*>", re.IGNORECASE)
+_TITLE = re.compile(r"<title(?=[\s>])[^>]*>.*?</title\s*>", re.IGNORECASE | re.DOTALL)
+_OPAQUE = ("<!--", "-->", "<script", "<style", "<template", "<textarea", "<![CDATA[", "<SCRIPT", "<STYLE")
+_WHOLE_ONLY = ("html", "head", "body")
+_ATTRIBUTE = re.compile(r"data-pagefind-", re.IGNORECASE)
+_IGNORED = "data-pagefind-ignore"
 
 Documents = list[tuple[str, str]]  # (result URL, HTML), sorted by URL
 
@@ -168,10 +185,11 @@ def index_site(
     if kept_engine is None and not todo:
         todo[ENGINE] = [("/", _EMPTY_PAGE)]  # every shard kept, the engine not: index a page just for its files
     order = shard_order(members)
+    found: dict[str, set[int]] = {}  # each shard indexed now: its pairs of Chinese characters, for the router
     routes_key = digest(ROUTES, _code(), *(f"{name}={keys[name]}" for name in order))
     kept_routes = _kept_index(previous, output, ROUTES, routes_key if refresh else None) if len(order) > 1 else None
     try:
-        made = _run_apart(todo, jobs) if todo else {}
+        made = _run_apart(todo, jobs, found) if todo else {}
     except (OSError, RuntimeError, ValueError) as error:  # the binary failed to start, died or answered nonsense
         reason = str(error) or type(error).__name__
         raise BuildError(
@@ -195,8 +213,8 @@ def index_site(
         entries.update(kept_routes)
         listing["routes"] = _previous_listing(output).get("routes", 1)
     elif len(order) > 1:
-        pairs = _shard_pairs(order, todo, previous, output, lambda n: _documents(pages, members[n], reader, relative))
-        buckets, routes = route_files(order, pairs)
+        pairs = _shard_pairs(order, found, previous, output, lambda n: _documents(pages, members[n], reader, relative))
+        buckets, routes = route_codes(order, pairs)
         fresh = [Output(f"{FOLDER}{ROUTES}/{n}", d) for n, d in sorted(routes.items())]
         outputs += fresh
         entries.update({o.path: PageEntry(routes_key, (), "", len(o.content or b"")) for o in fresh})
@@ -251,14 +269,15 @@ def _engine_files(made: Mapping[str, Mapping[str, bytes]]) -> tuple[str, dict[st
 
 def _shard_pairs(
     order: Sequence[str],
-    todo: Mapping[str, Documents],
+    found: Mapping[str, set[int]],
     previous: Mapping[str, PageEntry],
     output: Path,
     documents: Callable[[str], Documents],
-) -> dict[str, set[str]]:
-    """Each shard's pairs of Chinese characters, for the router: from the pages of a shard indexed now, from the
-    previous router's files for a kept shard (its pages are not read again), or from its pages when those are gone."""
-    pairs = {name: page_pairs(html for _, html in todo[name]) for name in order if name in todo}
+) -> dict[str, set[int]]:
+    """Each shard's pairs of Chinese characters (numbered as :func:`~chaowen.search_router.add_pair_codes` does),
+    for the router: ``found`` while indexing a shard now, from the previous router's files for a kept shard (its
+    pages are not read again), or from its pages when those are gone."""
+    pairs = {name: found[name] for name in order if name in found}
     rest = [name for name in order if name not in pairs]
     if rest:
         before = _previous_listing(output).get("shards")
@@ -269,7 +288,12 @@ def _shard_pairs(
         except (OSError, ValueError, IndexError):
             known = {}
         for name in rest:
-            pairs[name] = known[name] if name in known else page_pairs(html for _, html in documents(name))
+            if name in known:
+                pairs[name] = {code_of(pair) for pair in known[name]}
+                continue
+            pairs[name] = set()
+            for _, html in documents(name):
+                add_pair_codes(indexed_part(html), pairs[name])
     return pairs
 
 
@@ -349,32 +373,112 @@ def result_url(path: str, *, relative: bool = False) -> str:
     return "/" + path[: -len("index.html")]
 
 
-async def run_pagefind(documents: Sequence[tuple[str, str]], config: IndexConfig = CONFIG) -> dict[str, bytes]:
-    """Pagefind's files (name relative to the bundle's folder -> bytes) for ``documents`` (URL, HTML)."""
+def indexed_part(page: str) -> str:
+    """The part of ``page`` (HTML) that Pagefind reads, as a page of its own: its elements marked
+    ``data-pagefind-body``, in the page's ``<html>`` element, with its ``<title>``.
+
+    Pagefind indexes only those elements (their text, and the filters, metadata and weights they mark) when a
+    page has them, but parses the whole page: the header, navigation, lists of other articles and footer around
+    them are nearly half the bytes. Without them Pagefind makes the same files (tests/unit/test_search.py holds it
+    to that). The page is kept whole when it is not plain enough to cut safely: no marked element, one left open,
+    comments, scripts or raw text in a marked element, or any other Pagefind attribute outside the marked elements
+    (an ignored element aside), which Pagefind might read.
+    """
+    parts: list[str] = []
+    outside: list[str] = []
+    done = 0
+    for start in _BODY.finditer(page):
+        if start.start() < done:
+            continue  # a marked element inside one already taken
+        tag = start.group(1).lower()
+        end = _element_end(page, start, tag)
+        if end is None or tag in _WHOLE_ONLY:
+            return page
+        part = page[start.start() : end]
+        if any(marker in part for marker in _OPAQUE):
+            return page
+        outside.append(page[done : start.start()])
+        parts.append(part)
+        done = end
+    outside.append(page[done:])
+    if not parts or _ATTRIBUTE.search("".join(outside).replace(_IGNORED, "")):
+        return page
+    opening = _HTML.search(page)
+    title = _TITLE.search(page)
+    return (
+        f'<!DOCTYPE html>{opening.group() if opening else "<html>"}<head><meta charset="utf-8">'
+        f"{title.group() if title else ''}</head><body>{''.join(parts)}</body></html>"
+    )
+
+
+def _element_end(page: str, start: re.Match[str], tag: str) -> int | None:
+    """Where the element that ``start`` opens ends (after its end tag), counting the same tags nested in it."""
+    depth = 0
+    for found in re.finditer(rf"<(/?){re.escape(tag)}(?=[\s/>])[^>]*>", page[start.start() :], re.IGNORECASE):
+        if found.group().endswith("/>") and not found.group(1):
+            continue
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            return start.start() + found.end()
+    return None
+
+
+async def run_pagefind(
+    documents: Sequence[tuple[str, str]], config: IndexConfig = CONFIG, pairs: set[int] | None = None
+) -> dict[str, bytes]:
+    """Pagefind's files (name relative to the bundle's folder -> bytes) for ``documents`` (URL, HTML).
+
+    Each page goes to Pagefind as the part of it that Pagefind reads (:func:`indexed_part`), with boundaries
+    between Chinese characters; the pairs of characters of that part are added to ``pairs`` when given (the
+    router's, from the same pass, numbered by :func:`~chaowen.search_router.add_pair_codes`). Pages are sent one after the other without waiting for each reply: Pagefind
+    reads the next while it indexes one, in the order sent, so the files are those of a page-by-page run.
+    """
     async with _Service() as service:
         index: PagefindIndex = await service.create_index(config)
-        for url, html in documents:  # one at a time: the service indexes serially anyway
-            await index.add_html_file(content=separate_han(html), url=url)
+        index_id = index._index_id
+        assert index_id is not None
+        replies = []
+        for url, html in documents:
+            part = indexed_part(html)
+            if pairs is not None:
+                add_pair_codes(part, pairs)
+            request: InternalAddFileRequest = {
+                "type": "AddFile",
+                "index_id": index_id,
+                "url": url,
+                "file_contents": separate_han(part),
+                "file_path": None,
+            }
+            replies.append(service.post(request))
+            await service.drain()
+        for reply in replies:
+            if (await reply)["type"] != "IndexedFile":
+                raise RuntimeError("pagefind: a page was not indexed")
         return {file["path"]: file["content"] for file in await index.get_files()}
 
 
 async def run_shards(
-    shards: Mapping[str, Sequence[tuple[str, str]]], jobs: int | None = None
+    shards: Mapping[str, Sequence[tuple[str, str]]],
+    jobs: int | None = None,
+    pairs: MutableMapping[str, set[int]] | None = None,
 ) -> dict[str, dict[str, bytes]]:
     """:func:`run_pagefind` for each shard, at most ``jobs`` (None: one per core) binaries at a time.
 
     A Pagefind process indexes on one thread, so shards side by side use the cores.
     Each shard's files depend on its own pages only: the order they finish in changes nothing.
+    Each shard's pairs of Chinese characters go to ``pairs`` (shard name -> pair codes) when given.
     """
     gate = asyncio.Semaphore(max(1, jobs if jobs is not None else (os.cpu_count() or 1)))
 
-    async def one(documents: Sequence[tuple[str, str]]) -> dict[str, bytes]:
+    async def one(name: str) -> dict[str, bytes]:
         async with gate:
-            return await run_pagefind(documents)
+            if pairs is None:
+                return await run_pagefind(shards[name])
+            return await run_pagefind(shards[name], pairs=pairs.setdefault(name, set()))
 
     # biggest first, so that a large year does not start last and finish alone
     names = sorted(shards, key=lambda n: (-len(shards[n]), n))
-    tasks = [asyncio.ensure_future(one(shards[name])) for name in names]
+    tasks = [asyncio.ensure_future(one(name)) for name in names]
     try:
         done = await asyncio.gather(*tasks)
     finally:  # one shard failed: stop the others' binaries too before reporting it
@@ -384,15 +488,19 @@ async def run_shards(
     return dict(zip(names, done, strict=True))
 
 
-def _run_apart(shards: Mapping[str, Sequence[tuple[str, str]]], jobs: int | None) -> dict[str, dict[str, bytes]]:
+def _run_apart(
+    shards: Mapping[str, Sequence[tuple[str, str]]],
+    jobs: int | None,
+    pairs: MutableMapping[str, set[int]] | None = None,
+) -> dict[str, dict[str, bytes]]:
     """:func:`run_shards` on an event loop of its own, also when the caller already runs one."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(run_shards(shards, jobs))
+        return asyncio.run(run_shards(shards, jobs, pairs))
     # A loop runs in this thread (a notebook, an async server, Playwright's sync API): use another thread.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(run_shards(shards, jobs))).result()
+        return pool.submit(lambda: asyncio.run(run_shards(shards, jobs, pairs))).result()
 
 
 def _key(shard: str, documents: Sequence[tuple[str, str]], executable: Path, relative: bool) -> str:
@@ -442,6 +550,36 @@ class _Service(PagefindService):
     stays fast. When the binary dies, the waiting request fails instead of hanging.
     """
 
+    async def __aenter__(self) -> _Service:
+        await self.launch()
+        return self
+
+    def post(self, payload: InternalRequestPayload) -> asyncio.Future[InternalResponsePayload]:
+        """Write a request and return the future of its reply, without waiting for either.
+
+        The binary answers requests in the order written. The JSON (orjson's, which is much faster at a page of
+        text) keeps Chinese text as UTF-8, not as ``\\u`` escapes: half the bytes to encode, pipe and decode.
+        """
+        assert self._backend.stdin is not None
+        self._message_id += 1
+        reply: asyncio.Future[InternalResponsePayload] = self._loop.create_future()
+        self._responses[self._message_id] = reply
+        request: InternalServiceRequest = {"message_id": self._message_id, "payload": payload}
+        self._backend.stdin.write(base64.b64encode(orjson.dumps(request)) + b",")
+        return reply
+
+    async def drain(self) -> None:
+        """Let the binary read what was written (and other shards' coroutines run) before writing more."""
+        assert self._backend.stdin is not None
+        await self._backend.stdin.drain()
+        await asyncio.sleep(0)
+
+    async def send(self, payload: InternalRequestPayload) -> InternalResponsePayload:
+        """A request and its reply (the stock client's, without formatting every request for a debug log)."""
+        reply = self.post(payload)
+        await self.drain()
+        return await reply
+
     async def _wait_for_responses(self) -> None:
         stdout = self._backend.stdout
         assert stdout is not None
@@ -463,7 +601,7 @@ class _Service(PagefindService):
         """Resolve the request that ``chunk`` (one base64 JSON reply) answers."""
         try:
             # Anything the binary logs shares the pipe; the reply is the last word.
-            reply = json.loads(base64.b64decode(chunk.split()[-1]))
+            reply = orjson.loads(base64.b64decode(chunk.split()[-1]))
             payload = reply["payload"]
             message_id = reply.get("message_id")
             if message_id is None and payload.get("original_message"):

@@ -27,16 +27,26 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 BOUNDARY = "\u200b"  # a word boundary for Pagefind that is not shown in excerpts
 _HAN_CHAR = re.compile(f"[{HAN}]")
-_HAN_RUN = re.compile(f"[{HAN}]+")
 # Tags, and whole elements whose text is a Pagefind filter or metadata value (not to be cut).
-_KEEP = re.compile(r'<(\w+)\b[^>]*\bdata-pagefind-(?:filter|meta)="[^":]*"[^>]*>.*?</\1\s*>|<[^>]*>', re.DOTALL)
+_KEEP = re.compile(
+    r'<(?P<tag>\w+)\b[^>]*\bdata-pagefind-(?:filter|meta)="[^":]*"[^>]*>.*?</(?P=tag)\s*>|<[^>]*>', re.DOTALL
+)
 _TAG = re.compile(r"<[^>]*>")
+_KEPT = r'<(?P<{0}>\w+)\b[^>]*\bdata-pagefind-(?:filter|meta)="[^":]*"[^>]*>.*?</(?P={0})\s*>'
+# What separate_han() goes through: a kept element, tags with nothing or only spaces between them (not a kept
+# element), the last space between them in "gap"; or a run of Chinese characters.
+_PIECE = re.compile(
+    f"{_KEPT.format('tag')}|<[^>]*>(?:(?P<gap>\\s+)?(?!{_KEPT.format('next')})<[^>]*>)*|(?P<run>[{HAN}]+)", re.DOTALL
+)
 _NOT_HAN = re.compile(f"[^{HAN}]+")
+_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # a character as one native 32-bit number
+_FIRST, _SECOND = (0, 32) if sys.byteorder == "little" else (32, 0)  # where a pair's characters are in its number
 BUCKET_BYTES = 8192  # the size a bucket aims at, before compression
 PAIR_BYTES = 9  # what a pair takes in a bucket, on average: two characters in UTF-8 and its share of the keys
 SIGNATURE = b"pagefind_dcd"  # what Pagefind's decompress() expects at the start of a file it unpacked
@@ -46,11 +56,35 @@ MULTIPLIER = 1_000_003  # bucket of a pair = (first code point * MULTIPLIER + se
 
 def page_pairs(pages: Iterable[str]) -> set[str]:
     """The pairs of neighbouring Chinese characters in ``pages`` (HTML), ignoring tags and any other text."""
-    pairs: set[str] = set()
+    codes: set[int] = set()
     for page in pages:
-        han = _NOT_HAN.sub("", _TAG.sub("", page))
-        pairs.update(han[i : i + 2] for i in range(len(han) - 1))
-    return pairs
+        add_pair_codes(page, codes)
+    return pairs_of_codes(codes)
+
+
+def add_pair_codes(page: str, codes: set[int]) -> None:
+    """Add to ``codes`` the pairs of neighbouring Chinese characters in ``page`` (HTML), each as a number.
+
+    A page has thousands of pairs, most of them repeated: as numbers (the two characters' UTF-32 code units
+    read as one 64-bit number) they are made and hashed in C, without a string per pair.
+    """
+    han = _NOT_HAN.sub("", _TAG.sub("", page))
+    if len(han) < 2:
+        return
+    data = han.encode(_UTF32)
+    pairs = len(han) // 2  # the pairs that start at even places; then those at odd places
+    codes.update(memoryview(data)[: 8 * pairs].cast("Q").tolist())
+    codes.update(memoryview(data)[4 : 4 + 8 * ((len(han) - 1) // 2)].cast("Q").tolist())
+
+
+def pairs_of_codes(codes: Iterable[int]) -> set[str]:
+    """The pairs that :func:`add_pair_codes` numbered, as two-character strings."""
+    return {code.to_bytes(8, sys.byteorder).decode(_UTF32) for code in codes}
+
+
+def code_of(pair: str) -> int:
+    """The number :func:`add_pair_codes` gives ``pair`` (two characters)."""
+    return int.from_bytes(pair.encode(_UTF32), sys.byteorder)
 
 
 def bucket_of(pair: str, buckets: int) -> int:
@@ -58,23 +92,34 @@ def bucket_of(pair: str, buckets: int) -> int:
     return (ord(pair[0]) * MULTIPLIER + ord(pair[1])) % buckets
 
 
-def route_files(shards: Sequence[str], pairs: Mapping[str, set[str]]) -> tuple[int, dict[str, bytes]]:
+def route_files(shards: Sequence[str], pairs: Mapping[str, Iterable[str]]) -> tuple[int, dict[str, bytes]]:
     """The number of buckets and the bucket files (``"17.pf_route"`` -> bytes) for the shards, in their listed order.
 
     ``pairs`` gives each shard's pairs (a shard missing from it holds none). The same
     inputs give the same bytes: pairs and shard lists are written sorted.
     """
-    holders: dict[str, list[int]] = {}
+    return route_codes(shards, {name: {code_of(pair) for pair in found} for name, found in pairs.items()})
+
+
+def route_codes(shards: Sequence[str], codes: Mapping[str, Iterable[int]]) -> tuple[int, dict[str, bytes]]:
+    """:func:`route_files` for pairs numbered by :func:`add_pair_codes` (what the index stage collects)."""
+    holders: dict[int, int] = {}  # pair -> its shards, one bit per shard number
     for number, name in enumerate(shards):
-        for pair in pairs.get(name, ()):
-            holders.setdefault(pair, []).append(number)
+        bit, holding = 1 << number, holders.get
+        for code in codes.get(name, ()):
+            holders[code] = holding(code, 0) | bit
     buckets = max(1, -(-PAIR_BYTES * len(holders) // BUCKET_BYTES))
-    grouped: list[dict[str, list[str]]] = [{} for _ in range(buckets)]
-    for pair, numbers in holders.items():
-        grouped[bucket_of(pair, buckets)].setdefault(",".join(map(str, numbers)), []).append(pair)
+    keys: dict[int, str] = {}  # shards (bits) -> their numbers as a bucket writes them ("0,3")
+    grouped: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
+    for code, held in holders.items():
+        key = keys.get(held)
+        if key is None:
+            key = keys[held] = ",".join(str(n) for n in range(held.bit_length()) if held >> n & 1)
+        first, second = code >> _FIRST & 0xFFFFFFFF, code >> _SECOND & 0xFFFFFFFF
+        grouped[(first * MULTIPLIER + second) % buckets].setdefault(key, []).append(code)  # bucket_of, inline
     files = {}
     for number, groups in enumerate(grouped):
-        data = {key: "".join(sorted(found)) for key, found in sorted(groups.items())}
+        data = {key: "".join(sorted(pairs_of_codes(found))) for key, found in sorted(groups.items())}
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
         files[f"{number}{SUFFIX}"] = gzip.compress(SIGNATURE + text, 9, mtime=0)  # no time: the same bytes again
     return buckets, files
@@ -114,33 +159,39 @@ def separate_han(page: str) -> str:
     (``</h1>\\n<p>``) none is needed, and none is put, so that Pagefind still marks where
     a heading ends.
     """
-    parts: list[str] = []
-    done = 0
-    last = ""  # the last character of text before the current run
-    for kept in _KEEP.finditer(page):
-        text = page[done : kept.start()]
-        parts.append(_separate(text, last))
-        last = text[-1:] or last
-        parts.append(kept.group())
-        done = kept.end()
-    parts.append(_separate(page[done:], last))
-    return "".join(parts)
+    return _Separator(page).text
 
 
-def _separate(text: str, before: str) -> str:
-    """``text`` with a boundary between Chinese characters, and between one and a neighbour that is not a space;
-    at its start only when ``before`` (the text before the tag) ends in a Chinese character."""
-    cut = _HAN_RUN.sub(_separate_run, text)
-    if _HAN_CHAR.match(cut[:1]) and _HAN_CHAR.match(before):
-        return BOUNDARY + cut
-    return cut
+class _Separator:
+    """One pass of :func:`separate_han` over a page: a regular expression finds, in order, each kept element or
+    sequence of tags (left as they are) and each run of Chinese characters (joined by boundaries, and parted from
+    a neighbour that is not a space), so that Python runs once per run of characters or of tags, not once per
+    character or per piece of text."""
 
+    def __init__(self, page: str) -> None:
+        self.page = page
+        self.text_from = 0  # where the current piece of text starts: the end of the last tag
+        self.last = ""  # the last character of text before the current piece, across tags
+        self.text = _PIECE.sub(self._piece, page)
 
-def _separate_run(match: re.Match[str]) -> str:
-    text, start, end = match.string, match.start(), match.end()
-    run = BOUNDARY.join(match.group())
-    if start > 0 and not text[start - 1].isspace() and text[start - 1] != BOUNDARY:
-        run = BOUNDARY + run
-    if end < len(text) and not text[end].isspace() and text[end] != BOUNDARY:
-        run += BOUNDARY
-    return run
+    def _piece(self, match: re.Match[str]) -> str:
+        page, start, end = self.page, match.start(), match.end()
+        if match.lastgroup != "run":  # a kept element, or tags
+            if start > self.text_from:
+                self.last = page[start - 1]
+            gap = match.group("gap")
+            if gap:
+                self.last = gap[-1]
+            self.text_from = end
+            return match.group()
+        run = BOUNDARY.join(match.group())
+        if start > self.text_from:
+            if not page[start - 1].isspace() and page[start - 1] != BOUNDARY:
+                run = BOUNDARY + run
+        elif start > 0 and _HAN_CHAR.match(self.last):  # text after a tag, and the text before it ends in one
+            run = BOUNDARY + run
+        if end < len(page):
+            after = page[end]
+            if not after.isspace() and after != BOUNDARY and not (after == "<" and _KEEP.match(page, end)):
+                run += BOUNDARY
+        return run

@@ -326,3 +326,37 @@ def test_relevance_search_finds_documents_in_every_shard(page: Page, example_url
     years = sorted(d[0] for d in dates_of(page.locator("#cw-search-results .meta").all_inner_texts()))
     assert years == [2025, 2026], found  # one of each year's shard …
     assert "/about/" in found  # … and the standalone page, in the undated shard
+
+
+def test_a_keystroke_loads_the_route_and_the_years_it_names_before_the_search(page: Page, example_url: str) -> None:
+    requested: list[str] = []
+    page.goto(example_url + "search/")
+    page.locator("#cw-search-q").focus()
+    page.wait_for_load_state("networkidle")
+    page.on("request", lambda request: requested.append(urlparse(request.url).path))
+    page.evaluate("() => { window.setTimeout = () => 0; }")  # the pause never ends: no search runs
+    page.locator("#cw-search-q").press_sequentially("产品质量", delay=20)  # in one essay, of 2025
+    page.wait_for_timeout(1500)
+    assert any(path.startswith("/pagefind/routes/") for path in requested), requested
+    assert any(path.startswith("/pagefind/2025/pagefind.") and path.endswith(".pf_meta") for path in requested)
+    assert not [path for path in requested if path.endswith((".pf_index", ".pf_fragment"))]  # left to the search
+    assert page.locator("#cw-search-status").text_content() == ""
+
+
+def test_a_word_committed_at_once_is_searched_without_the_pause(page: Page, example_url: str) -> None:
+    page.goto(example_url + "search/")
+    box = page.locator("#cw-search-q")
+    box.focus()
+    page.wait_for_load_state("networkidle")
+    page.evaluate(
+        "() => { window.__timeouts = []; const set = window.setTimeout; "
+        "window.setTimeout = (f, ms, ...a) => { window.__timeouts.push(ms); return set(f, ms, ...a); }; }"
+    )
+    page.keyboard.insert_text("产品质量")  # as an input method commits a word: one input event
+    expect(page.locator("#cw-search-status")).to_contain_text("找到")
+    assert results(page) == ["/essays/sun-liqun-battery/"]
+    assert page.evaluate("window.__timeouts")[:1] == [0]
+    box.fill("")
+    box.press_sequentially("产品", delay=20)  # key by key: the pause after the last key
+    expect(page.locator("#cw-search-status")).to_contain_text("产品")
+    assert 60 in page.evaluate("window.__timeouts")

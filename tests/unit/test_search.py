@@ -262,7 +262,7 @@ def test_the_files_do_not_depend_on_how_many_shards_are_indexed_at_once(tmp_path
 def test_at_most_jobs_pagefind_processes_run_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     running, most = 0, 0
 
-    async def fake(documents: Any, config: Any = None) -> dict[str, bytes]:
+    async def fake(documents: Any, config: Any = None, pairs: Any = None) -> dict[str, bytes]:
         nonlocal running, most
         running += 1
         most = max(most, running)
@@ -429,3 +429,65 @@ def test_each_document_page_goes_to_the_shard_of_its_year(config: SiteConfig) ->
         "about/index.html": UNDATED,
         "submit/index.html": UNDATED,
     }  # listing pages (tracks, tags, the home page) show no one document: the search stage decides those
+
+
+THEMED_PAGE = (
+    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>碳纤维 - 潮闻</title>'
+    '<meta name="description" content="摘要"></head><body><header><nav aria-label="主导航"><a href="/">首页</a>'
+    '</nav></header><main><nav class="crumbs"><a href="/">首页</a></nav>'
+    '<article class="doc" data-pagefind-body><header><h1 data-pagefind-weight="10" data-pagefind-meta="title:碳纤维">'
+    '碳纤维</h1><p class="meta" data-pagefind-ignore><span data-pagefind-filter="kind" data-pagefind-meta="kind">'
+    '学员心得</span><span data-pagefind-meta="author"><a href="/authors/a/">赵海峰</a></span>'
+    '<time data-pagefind-sort="date:2025-01-02">2025年1月2日</time></p></header><div class="prose">'
+    '<h2 id="回收">回收</h2><p>碳纤维回收，AGV 小车<a href="/x/">链接</a>。</p><div><div>嵌套</div></div></div>'
+    '<div class="doc-tags" data-pagefind-ignore><a href="/tags/t/">标签</a></div></article>'
+    '<section class="related" data-pagefind-ignore><h2>同赛道推荐</h2><a href="/b/">别的文章</a></section></main>'
+    "<footer><p>© 潮闻</p></footer></body></html>"
+)
+
+
+def test_pagefind_gets_only_the_part_of_a_page_it_reads_and_makes_the_same_files(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    part = search.indexed_part(THEMED_PAGE)
+    assert "主导航" not in part and "别的文章" not in part and "© 潮闻" not in part
+    assert part.startswith('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>碳纤维 - 潮闻</title>')
+    assert "<div><div>嵌套</div></div></div>" in part and part.endswith("</article></body></html>")
+    cut = _run(run_pagefind([("/a/", THEMED_PAGE), ("/b/", html("乙", "第二篇").decode())]))
+    monkeypatch.setattr(search, "indexed_part", lambda page: page)
+    whole = _run(run_pagefind([("/a/", THEMED_PAGE), ("/b/", html("乙", "第二篇").decode())]))
+    assert cut == whole
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        '<html lang="zh-CN"><head><meta data-pagefind-meta="image[content]" content="/a.png"></head>'
+        "<body><article data-pagefind-body><p>正文</p></article></body></html>",  # metadata outside
+        '<html lang="zh-CN"><body><article data-pagefind-body><p>正文</p></body></html>',  # never closed
+        '<html lang="zh-CN"><body><article data-pagefind-body><!-- <article> --><p>正文</p></article></body></html>',
+        '<html lang="zh-CN"><body data-pagefind-body><p>正文</p></body></html>',
+        '<html lang="zh-CN"><body><p>没有标记</p></body></html>',
+    ],
+)
+def test_a_page_that_is_not_plain_enough_to_cut_goes_to_pagefind_whole(page: str) -> None:
+    assert search.indexed_part(page) == page
+
+
+def test_each_marked_element_is_kept_in_order() -> None:
+    page = (
+        '<html lang="zh-CN"><body><div data-pagefind-body>甲<div data-pagefind-body>乙</div></div><p>外</p>'
+        "<section data-pagefind-body>丙</section></body></html>"
+    )
+    part = search.indexed_part(page)
+    assert "外" not in part and "<div data-pagefind-body>甲<div data-pagefind-body>乙</div></div><section" in part
+
+
+def test_pairs_of_characters_are_read_from_the_text_only() -> None:
+    from chaowen import search_router
+
+    pairs = search_router.page_pairs(['<p title="属性">水獭<b>出</b>没</p>', "<p>\U00020000水 a 鼠</p>"])
+    assert pairs == {"水獭", "獭出", "出没", "\U00020000水", "水鼠"}  # across other text, as the router needs
+    codes: set[int] = set()
+    search_router.add_pair_codes("<p>水獭水獭</p>", codes)
+    assert search_router.pairs_of_codes(codes) == {"水獭", "獭水"}

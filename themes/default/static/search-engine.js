@@ -10,6 +10,7 @@ const UNDATED = "undated";
 const ROUTES = "routes";
 const ENGINE = "engine";
 const MULTIPLIER = 1000003;  // as chaowen/search_router.py buckets a pair
+const PREFETCH = 3;  // the most shards a keystroke opens before its search (see prefetch)
 const HAN = /\p{Script=Han}/u;
 const WORD = /[\p{L}\p{N}]/u;
 
@@ -76,6 +77,7 @@ async function searchShard(pagefind, terms, options) {
 
 /* An engine over the index in the folder `root` (an absolute URL ending in "/pagefind/"), for pages in
    `language`. search(ticket, term, options, count, stale) -> {total, pages}; more(ticket, from, count) -> {pages};
+   prefetch(term) starts loading the route and the years that search will need, and answers nothing;
    a page is {url, meta, excerpt}. Only the results shown are unpacked (Pagefind's data()). A search stops, with no
    pages, between its steps once stale() (optional) says a newer search was asked for, or a newer ticket came. */
 export function createEngine(root, language) {
@@ -109,12 +111,23 @@ export function createEngine(root, language) {
     return { total: results.length, pages: await pages(results.slice(0, count), terms) };
   }
 
+  /* Start loading what a search for `term` will need, without searching: the route buckets of its pairs of
+     characters and, when they name at most PREFETCH shards, those shards' entry and metadata. The search page
+     calls it on every keystroke, so that these round trips run while the reader types and during the pause
+     before the search. The index chunks are left to the search: a word still being typed (碳纤 of 碳纤维) would
+     load the chunks of years the word is not in, and a pair common to many years would open them all. */
+  async function prefetch(term) {
+    const { names, open, router } = await load();
+    const holding = await route(router, queryTerms(term));
+    if (holding && holding.size <= PREFETCH) await Promise.all(names.filter((n) => holding.has(n)).map(open));
+  }
+
   async function more(ticket, from, count) {
     const chosen = ticket === current.ticket ? current.results.slice(from, from + count) : [];
     return { pages: await pages(chosen, current.terms) };
   }
 
-  return { load, search, more };
+  return { load, search, more, prefetch };
 }
 
 /* The list of shards, a function that opens one (once), and the router. With a router, shards are opened when a

@@ -41,7 +41,8 @@
   var RETRY = {};  // thrown when the worker could not start: ask the main-thread engine instead
 
   // An engine answers search(ticket, term, options, count) with {total, pages} and more(ticket, from, count)
-  // with {pages}; a page is {url, meta, excerpt}.
+  // with {pages}; a page is {url, meta, excerpt}. prefetch(term) starts loading the route and years that search
+  // will need and answers nothing.
   function inWorker(url) {
     var worker = new Worker(url, { type: "module" });
     var waiting = {};
@@ -74,7 +75,10 @@
       search: function (ticket, term, opts, count) {
         return ask({ type: "search", ticket: ticket, term: term, options: opts, count: count });
       },
-      more: function (ticket, from, count) { return ask({ type: "more", ticket: ticket, from: from, count: count }); }
+      more: function (ticket, from, count) { return ask({ type: "more", ticket: ticket, from: from, count: count }); },
+      prefetch: function (term) {
+        worker.postMessage({ type: "prefetch", engine: engineUrl, index: index, language: language, term: term });
+      }
     };
   }
 
@@ -90,7 +94,10 @@
       search: function (ticket, term, opts, count) {
         return started().then(function (e) { return e.search(ticket, term, opts, count); });
       },
-      more: function (ticket, from, count) { return started().then(function (e) { return e.more(ticket, from, count); }); }
+      more: function (ticket, from, count) { return started().then(function (e) { return e.more(ticket, from, count); }); },
+      prefetch: function (term) {
+        started().then(function (e) { return e.prefetch(term); }).catch(function () {});
+      }
     };
   }
 
@@ -202,15 +209,21 @@
   // A short pause after each keystroke, so that a word typed letter by letter is searched once; nothing while an
   // input method is still composing (pinyin letters are not the query), the search starts when it commits. A lone
   // Chinese character waits longer: it is searched in every year's index (there is no pair of characters to look
-  // up in the router), and is most often the first character of a word still being typed.
+  // up in the router), and is most often the first character of a word still being typed. Text that comes whole
+  // (an input method's word, a paste) is searched at once. Meanwhile, from the keystroke on, the engine loads what
+  // the search will need (the route of its pairs of characters, and the few years it names).
   var LONE = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$/;
   var timer = 0;
-  function soon() {
+  function soon(whole) {
+    var term = input.value.trim();
     clearTimeout(timer);
-    timer = setTimeout(run, LONE.test(input.value.trim()) ? 300 : 60);
+    if (term && !LONE.test(term)) searcher().prefetch(term);
+    timer = setTimeout(run, LONE.test(term) ? 300 : whole ? 0 : 60);
   }
-  input.addEventListener("input", function (event) { if (!event.isComposing) soon(); });
-  input.addEventListener("compositionend", soon);
+  input.addEventListener("input", function (event) {
+    if (!event.isComposing) soon(typeof event.data === "string" && Array.from(event.data).length > 1);
+  });
+  input.addEventListener("compositionend", function () { soon(true); });
   input.addEventListener("focus", function () { searcher().load().catch(function () {}); }, { once: true });
   [track, kind, order].forEach(function (select) { select.addEventListener("change", run); });
   form.addEventListener("submit", function (event) {
