@@ -28,6 +28,7 @@ editor to an image editor to do the same. SVG, GIF and animated WebP or PNG are 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import multiprocessing
@@ -37,7 +38,7 @@ import shutil
 import tempfile
 import warnings
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,7 +46,7 @@ from typing import Any, Final
 
 import orjson
 import PIL
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError, features
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError, features
 
 from .errors import Problem, Severity
 from .messages import say
@@ -106,23 +107,39 @@ class Survey:
     keys: Mapping[str, str]  # a picture's source -> its key (the cache folder of its variants)
 
 
-def probe(data: bytes, suffix: str) -> Probe:
-    """Header, orientation, and a decode at reduced scale: finds corrupt, truncated and oversized images."""
+@contextlib.contextmanager
+def _strict() -> Iterator[None]:
+    """Decode with Pillow's checks on: a decompression bomb's warning raises, a truncated file is an error.
+
+    ``ImageFile.LOAD_TRUNCATED_IMAGES`` is global, and WeasyPrint (the print edition) turns it
+    on when imported: in the same process, a truncated photo would then be published with a
+    grey band instead of being reported. It is restored afterwards, for WeasyPrint.
+    """
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                fmt = image.format or ""
-                if fmt not in ("JPEG", "PNG", "WEBP", "MPO"):
-                    return Probe(fault="image_corrupt", detail=fmt)
-                width, height = image.size
-                if image.getexif().get(_ORIENTATION, 1) in _ROTATED:
-                    width, height = height, width
-                if getattr(image, "n_frames", 1) > 1 and fmt != "MPO":  # an animated WebP or PNG: copied, like a GIF
-                    return Probe(width, height, fmt, fault=ANIMATED)
-                alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-                image.draft("RGB", (max(1, image.size[0] // 8), max(1, image.size[1] // 8)))
-                image.load()
+            yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
+def probe(data: bytes, suffix: str) -> Probe:
+    """Header, orientation, and a decode at reduced scale: finds corrupt, truncated and oversized images."""
+    try:
+        with _strict(), Image.open(io.BytesIO(data)) as image:
+            fmt = image.format or ""
+            if fmt not in ("JPEG", "PNG", "WEBP", "MPO"):
+                return Probe(fault="image_corrupt", detail=fmt)
+            width, height = image.size
+            if image.getexif().get(_ORIENTATION, 1) in _ROTATED:
+                width, height = height, width
+            if getattr(image, "n_frames", 1) > 1 and fmt != "MPO":  # an animated WebP or PNG: copied, like a GIF
+                return Probe(width, height, fmt, fault=ANIMATED)
+            alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+            image.draft("RGB", (max(1, image.size[0] // 8), max(1, image.size[1] // 8)))
+            image.load()
     except Image.DecompressionBombError as error:
         return Probe(fault="image_bomb", detail=str(error))
     except Image.DecompressionBombWarning as error:
@@ -312,8 +329,7 @@ class _Job:
 def _encode(job: _Job) -> tuple[str, str]:
     """Write the variants of one image; ("", "") or the fault's key and detail."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with _strict():
             image, icc = _upright(Path(job.path), job.picture)
             folder = Path(job.folder)
             folder.mkdir(parents=True, exist_ok=True)

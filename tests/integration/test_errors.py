@@ -281,7 +281,7 @@ def test_usage_errors_name_the_value_and_the_fix(tmp_path: Path, monkeypatch: py
         ("new", "nope", "标题"): "错误 类型：“nope” 不是可选的值，可选：issue、minutes、essay、page",
         ("new", "essay"): "错误 缺少标题（标题；文件名取自标题的拼音）",
         ("build", "--jobs", "0"): "错误 --jobs：“0” 应为不小于 1 的整数",
-        ("build", "--nope"): "错误 没有 --nope 这个选项（是否想写 “--no-cache”？）",
+        ("build", "--nope"): "错误 没有 --nope 这个选项（是否想写 “--no-cache、--no-print”？）",
         ("build", "--drafts=yes"): "错误 --drafts 是开关，后面不能跟值",
         ("build", "--site"): "错误 --site 后面要跟一个值（目录）",
         ("bild",): "错误 没有 “bild” 这个命令（是否想写 “build”？）",

@@ -48,6 +48,19 @@ def test_probe_reads_the_size_upright_and_names_what_is_wrong() -> None:
     assert (found.width, found.fault, found.detail) == (10, "image_wrong_type", "PNG")
 
 
+def test_a_truncated_photo_is_found_even_after_a_library_lets_pillow_load_truncated_files() -> None:
+    """WeasyPrint (the print edition) sets Pillow's global LOAD_TRUNCATED_IMAGES when imported."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        assert probe(phone_jpeg(400, 300, noise=0)[:1500], ".jpg").fault == "image_truncated"
+        assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # given back as it was found
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def test_images_settings_have_defaults_and_bad_values_are_named(tmp_path: Path) -> None:
     (tmp_path / "chaowen.yaml").write_text(CONFIG_YAML, "utf-8")
     assert load_config(tmp_path).images == ImageSettings()
