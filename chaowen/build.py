@@ -105,7 +105,7 @@ class BuildResult:
     index_bytes: int = 0  # size of the search index files
     shards_indexed: tuple[str, ...] = ()  # search shards made in this build (the others were kept)
     foreign: int = 0  # files and folders in the output folder that chaowen did not write (left in place)
-    images: int = 0  # raster images encoded (the others' variants came from the cache)
+    images: int = 0  # raster images whose variants were made for this site (the others came from its cache)
     prints: int = 0  # PDFs of the print edition
     prints_made: int = 0  # of those, typeset in this build (the others were stored)
     notices: tuple[Text, ...] = ()  # what was skipped and how to get it (the print edition without WeasyPrint)

@@ -258,11 +258,15 @@ class ImageStage:
     def encode(self, survey: Survey, settings: ImageSettings, jobs: int | None) -> list[Fault]:
         """Make every variant file the cache lacks, ``jobs`` images at a time; the faults found decoding."""
         todo = []
+        copied = 0
         for source, picture in survey.pictures.items():
             if self.fresh or not all(survey.files[v.path].is_file() for v in picture.variants):
                 folder = survey.files[picture.variants[0].path].parent
+                if not self.fresh and _copy_made(survey.keys[source], folder, picture):
+                    copied += 1
+                    continue
                 todo.append(_Job(source, str(survey.sources[source]), str(folder), picture, settings.quality))
-        self.encoded = len(todo)
+        self.encoded = len(todo) + copied
         workers = min(len(todo), jobs if jobs is not None else (os.cpu_count() or 1))
         if workers <= 1:
             results = list(map(_encode, todo))
@@ -271,6 +275,9 @@ class ImageStage:
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 results = list(pool.map(_encode, todo))
         self.fresh = False  # made anew once; the next build of this builder may use them
+        for job, (key, _) in zip(todo, results, strict=True):
+            if not key:
+                _remember_made(survey.keys[job.source], Path(job.folder), job.picture)
         return [Fault(job.source, key, detail) for job, (key, detail) in zip(todo, results, strict=True) if key]
 
     # ---------------------------------------------------------------- the memo on disk
@@ -314,6 +321,36 @@ def _write_atomic(path: Path, data: bytes) -> None:
     scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     scratch.write_bytes(data)
     os.replace(scratch, path)
+
+
+# Variant files made in this process, by picture key (a digest of the image's bytes, the settings and this
+# code): another site folder with the same photo (the dev server's preview, a copy of the example journal)
+# gets them written without decoding and encoding the photo again. Bounded; the oldest go first.
+_MADE: dict[str, dict[str, bytes]] = {}
+_MADE_LIMIT = 48 * 1024 * 1024
+
+
+def _copy_made(key: str, folder: Path, picture: Picture) -> bool:
+    made = _MADE.get(key)
+    names = [posixpath.basename(v.path) for v in picture.variants]
+    if made is None or not all(name in made for name in names):
+        return False
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        _write_atomic(folder / name, made[name])
+    return True
+
+
+def _remember_made(key: str, folder: Path, picture: Picture) -> None:
+    try:
+        made = {
+            posixpath.basename(v.path): (folder / posixpath.basename(v.path)).read_bytes() for v in picture.variants
+        }
+    except OSError:
+        return
+    _MADE[key] = made
+    while len(_MADE) > 1 and sum(len(b) for files in _MADE.values() for b in files.values()) > _MADE_LIMIT:
+        del _MADE[next(iter(_MADE))]
 
 
 # --------------------------------------------------------------------------- encoding (in a worker)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageCms
 
+from chaowen import images as images_module
 from chaowen.build import BuildOptions, BuildResult, build
 from chaowen.errors import BuildError
 from tests.conftest import CONFIG_YAML, NOW, SiteFactory
@@ -129,6 +131,26 @@ def test_a_rebuild_encodes_only_the_image_that_changed(make_site: SiteFactory) -
     assert page(root) != before, "the page names the new variants"
     assert len(list((root / "output/images").glob("hall-*"))) == 6, "the old variants are gone"
     assert run(root, clean=True).images == 2, "--clean makes everything anew"
+
+
+def test_a_second_site_with_the_same_photo_gets_its_variants_without_decoding_it_again(
+    make_site: SiteFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Variants made in this process are written for another site folder (a preview, a copy) from memory."""
+    street = photo(seed=7)  # the same bytes in both sites
+    first = make_site(site_files(**{"street.jpg": street, "hall.jpg": photo(seed=8)}))
+    assert run(first).images == 2
+    decoded: list[str] = []
+    real_encode = images_module._encode
+    monkeypatch.setattr(images_module, "_encode", lambda job: decoded.append(job.source) or real_encode(job))
+    second = tmp_path / "second"  # a copy of its sources, without its output or cache
+    shutil.copytree(first, second, ignore=shutil.ignore_patterns(".chaowen-cache", "output"))
+    (second / "content/images/hall.jpg").write_bytes(photo(seed=9))
+    assert run(second).images == 2  # both made for this site's cache ...
+    assert decoded == ["images/hall.jpg"]  # ... only the photo the first site did not have decoded and encoded
+    made_first = {n: d for n, d in _snapshot(first / "output/images").items() if n.startswith("street-")}
+    made_second = {n: d for n, d in _snapshot(second / "output/images").items() if n.startswith("street-")}
+    assert made_first and made_second == made_first
 
 
 def test_changed_settings_encode_again(make_site: SiteFactory) -> None:
