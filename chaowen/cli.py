@@ -18,7 +18,7 @@ import click
 
 from . import __version__, messages, usage
 from .errors import BuildError, Problem, sort_problems
-from .model import Kind
+from .model import Kind, SiteConfig, TrackConfig
 
 if TYPE_CHECKING:
     from .build import BuildResult
@@ -186,6 +186,32 @@ _OPTIONS_OF_KIND: dict[Kind, frozenset[str]] = {
 }
 
 
+def _check_kind_options(chosen: Kind, language: str, **values: object) -> None:
+    """A usage error for an option given that ``chosen`` does not take (``new`` and ``import``)."""
+    allowed = _OPTIONS_OF_KIND[chosen]
+    for option, value in values.items():
+        if value is not None and option not in allowed:
+            label = chosen.label if messages.is_chinese(language) else chosen.value
+            raise usage.Worded(messages.text("option_not_for_kind", language, kind=label, option=option))
+
+
+def _config_and_track(site: Path, track: str | None, language: str) -> tuple[SiteConfig, TrackConfig | None]:
+    """The site's configuration and the track named by ``--track`` (by key or name); exits on a problem."""
+    from .config import load_config
+    from .scaffold import find_track
+
+    try:
+        config = load_config(site)
+    except BuildError as error:
+        _fail(error.problems, language)
+    if track is None:
+        return config, None
+    track_config, problem = find_track(config, track)
+    if problem is not None:
+        _fail([problem], config.language)
+    return config, track_config
+
+
 @main.command()
 @click.argument("kind", type=usage.Choice(_KIND_NAMES))
 @click.argument("title")
@@ -195,28 +221,15 @@ _OPTIONS_OF_KIND: dict[Kind, frozenset[str]] = {
 @site_option
 def new(kind: str, title: str, track: str | None, author: str | None, issue: int | None, site: Path) -> None:
     """Create one document from its kind's scaffold and print its path; never overwrites a file."""
-    from .config import load_config
-    from .scaffold import document_file, find_track, issue_numbers
+    from .scaffold import document_file, issue_numbers
 
     chosen = Kind(kind)
     language = _language(site)
-    allowed = _OPTIONS_OF_KIND[chosen]
-    for option, value in (("track", track), ("author", author), ("issue", issue)):
-        if value is not None and option not in allowed:
-            label = chosen.label if messages.is_chinese(language) else chosen.value
-            raise usage.Worded(messages.text("option_not_for_kind", language, kind=label, option=option))
+    _check_kind_options(chosen, language, track=track, author=author, issue=issue)
     if not title.strip():
         raise usage.Worded(messages.text("empty_value", language, field="title"))
-    try:
-        config = load_config(site)
-    except BuildError as error:
-        _fail(error.problems, language)
+    config, track_config = _config_and_track(site, track, language)
     language = config.language
-    track_config = None
-    if track is not None:
-        track_config, problem = find_track(config, track)
-        if problem is not None:
-            _fail([problem], language)
     numbers = issue_numbers(config) if chosen is Kind.ISSUE or issue is not None else {}
     today = datetime.now(ZoneInfo(config.timezone)).date()
     new_file, problems = document_file(
@@ -252,28 +265,15 @@ def import_(
     files: tuple[Path, ...], kind: str, track: str | None, author: str | None, issue: int | None, site: Path
 ) -> None:
     """Import Word documents as Markdown documents; prints each new path and a summary; never overwrites."""
-    from .config import load_config
     from .importer import ImportOptions, import_word, word_files
     from .pandoc import find_pandoc
-    from .scaffold import find_track, issue_numbers
+    from .scaffold import issue_numbers
 
     chosen = Kind(kind)
     language = _language(site)
-    allowed = _OPTIONS_OF_KIND[chosen]
-    for option, value in (("track", track), ("author", author), ("issue", issue)):
-        if value is not None and option not in allowed:
-            label = chosen.label if messages.is_chinese(language) else chosen.value
-            raise usage.Worded(messages.text("option_not_for_kind", language, kind=label, option=option))
-    try:
-        config = load_config(site)
-    except BuildError as error:
-        _fail(error.problems, language)
+    _check_kind_options(chosen, language, track=track, author=author, issue=issue)
+    config, track_config = _config_and_track(site, track, language)
     language = config.language
-    track_config = None
-    if track is not None:
-        track_config, problem = find_track(config, track)
-        if problem is not None:
-            _fail([problem], language)
     engine = find_pandoc()
     if isinstance(engine, Problem):
         _fail([engine], language)
