@@ -5,7 +5,9 @@ Three memos, each valid only for the exact inputs it was made from:
 * documents: a file's validated front matter, keyed by the hash of its bytes
   (the body is cut from the file again on use, which is cheap);
 * markup: what a document's Markdown produced, keyed by its bytes, the Markdown
-  configuration, the base path and the URLs of every target it links to;
+  configuration, the base path and the URLs of every target it links to (one row
+  per document in the SQLite file ``markup.sqlite``: thousands of small files cost
+  a cold build seconds of file-system time, one database a fraction of one);
 * manifest: for each output file of the last build, the key of the inputs it was
   rendered from, so an unchanged page is neither rendered nor rewritten;
 * links: for each output folder, what the link pass found on each page of the
@@ -28,10 +30,13 @@ dropped on save, so the cache stays the size of the site.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
 import os
+import re
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +63,8 @@ from .manifest import (
 from .model import Brief, Document, Heading, Markup
 
 CACHE_DIR = ".chaowen-cache"
-FORMAT = 4
+FORMAT = 5
+MARKUP_STORE = "markup.sqlite"
 MANIFESTS_KEPT = 4
 
 
@@ -162,6 +168,7 @@ class BuildCache:
     _on_disk: bytes = field(default=b"", repr=False)
     # output id -> its manifest as read, and its JSON then: an unchanged manifest is not encoded again
     _manifests_read: dict[str, tuple[dict[str, PageEntry], Any]] = field(default_factory=dict, repr=False)
+    _markup_store: MarkupStore | None = field(default=None, repr=False)
 
     # -------------------------------------------------------------------- disk
     def load(self) -> None:
@@ -235,7 +242,7 @@ class BuildCache:
         return self.folder / "links" / f"{output_id}.json"
 
     def markup(self, source: str) -> Markup | None:
-        """The cached markup of ``source``, read from its file on first use; None when unusable."""
+        """The cached markup of ``source``, read from the store on first use; None when unusable."""
         entry = self.markups.get(source)
         if entry is None:
             return None
@@ -243,38 +250,42 @@ class BuildCache:
             return entry.markup
         if self.folder is None:
             return None
-        data = _read_json(self.folder / "markup" / f"{digest(source)}.json")
         try:
-            if not isinstance(data, dict) or data.get("key") != _file_key(entry):
+            data = _parse_json(self._store().read(digest(source), _file_key(entry)))
+            if not isinstance(data, dict):
                 raise ValueError("stale or foreign")
-            markup = markup_from_json(data["markup"])
+            markup = markup_from_json(data)
         except (KeyError, TypeError, ValueError, AttributeError):
             del self.markups[source]
             return None
         self.markups[source] = MarkupEntry(entry.key, entry.targets, entry.problems, entry.brief, markup)
         return markup
 
+    def _store(self) -> MarkupStore:
+        assert self.folder is not None
+        if self._markup_store is None or self._markup_store.path.parent != self.folder:
+            self._markup_store = MarkupStore(self.folder / MARKUP_STORE)
+        return self._markup_store
+
     def save(self, live_sources: set[str], live_digests: set[str]) -> None:
         """Write the memos, keeping only entries of documents that still exist."""
         if self.folder is None:
             return
-        markup_dir = self.folder / "markup"
-        markup_dir.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.documents = {d: v for d, v in self.documents.items() if d in live_digests}
         self.markups = {s: e for s, e in self.markups.items() if s in live_sources}
         self.stats = {s: st for s, st in self.stats.items() if st.digest in self.documents}
         self.metas = {s: m for s, m in self.metas.items() if m[0] in live_digests}
-        wanted = {f"{digest(s)}.json" for s in self.markups}
-        for source, entry in self.markups.items():
-            if entry.markup is None:  # never loaded, so its file is the one on disk
-                continue
-            path = markup_dir / f"{digest(source)}.json"
-            key = _file_key(entry)
-            if not _has_key(path, key):
-                _write_json(path, {"key": key, "markup": markup_to_json(entry.markup)})
-        for stale in markup_dir.iterdir():
-            if stale.name not in wanted:
-                stale.unlink(missing_ok=True)
+        rows = {  # never-loaded entries are the ones in the store already
+            digest(source): (_file_key(entry), entry.markup)
+            for source, entry in self.markups.items()
+            if entry.markup is not None
+        }
+        self._store().save(
+            {name: (key, orjson.dumps(markup_to_json(markup))) for name, (key, markup) in rows.items()},
+            {digest(source) for source in self.markups},
+        )
+        _remove_legacy_markup_files(self.folder)
         # One manifest per output folder; the dev server's throwaway preview folders would
         # otherwise add one per session. The most recently written few are kept.
         for stale_id in list(self.manifests)[:-MANIFESTS_KEPT]:
@@ -334,11 +345,6 @@ def _file_key(entry: MarkupEntry) -> str:
     return digest(entry.key, *(f"{t}\x00{u}" for t, u in sorted(entry.targets.items())))
 
 
-def _has_key(path: Path, key: str) -> bool:
-    """Whether the entry file on disk is already this version (cheap check of its start)."""
-    return _starts_with(path, f'{{"key":"{key}"')
-
-
 def _starts_with(path: Path, start: str) -> bool:
     try:
         with path.open("rb") as handle:
@@ -374,3 +380,82 @@ def _write_bytes(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)
+
+
+# ------------------------------------------------------------------------- the markup store
+class MarkupStore:
+    """Rendered documents in one SQLite file: a row per document (name: digest of its source),
+    with the key it was made under and its JSON.
+
+    A row is only used under the key its entry expects, so a stale or forged row is a miss,
+    and a damaged file is an empty store (it is made again on save). The connection is
+    opened per process: the render pool forks, and a SQLite connection must not cross a fork.
+    Nothing is synced to disk: a cache lost to a power cut is rebuilt, never trusted wrongly.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection: tuple[int, sqlite3.Connection] | None = None
+
+    def read(self, name: str, key: str) -> bytes | None:
+        """The JSON stored under ``name`` if it was made under ``key``; None otherwise."""
+        if not self.path.exists():
+            return None
+        try:
+            row = self._connect().execute("SELECT data FROM markup WHERE name = ? AND key = ?", (name, key)).fetchone()
+        except sqlite3.Error:
+            return None
+        return bytes(row[0]) if row is not None else None
+
+    def save(self, rows: dict[str, tuple[str, bytes]], keep: set[str]) -> None:
+        """Store ``rows`` (name -> key, JSON) not already stored under that key; drop the rows not in ``keep``."""
+        for attempt in range(2):
+            try:
+                self._save(rows, keep)
+                return
+            except sqlite3.DatabaseError:
+                if attempt:
+                    raise
+                self._discard()  # not a database (damaged, or cut short): start a new one
+
+    def _save(self, rows: dict[str, tuple[str, bytes]], keep: set[str]) -> None:
+        connection = self._connect()
+        stored = dict(connection.execute("SELECT name, key FROM markup").fetchall())
+        changed = [(name, key, data) for name, (key, data) in rows.items() if stored.get(name) != key]
+        gone = [(name,) for name in stored if name not in keep]
+        if changed or gone:
+            with connection:
+                connection.executemany("INSERT OR REPLACE INTO markup (name, key, data) VALUES (?, ?, ?)", changed)
+                connection.executemany("DELETE FROM markup WHERE name = ?", gone)
+
+    def _connect(self) -> sqlite3.Connection:
+        pid = os.getpid()
+        if self._connection is None or self._connection[0] != pid:
+            connection = sqlite3.connect(self.path, timeout=30)
+            connection.execute("PRAGMA synchronous = OFF")
+            connection.execute("CREATE TABLE IF NOT EXISTS markup (name TEXT PRIMARY KEY, key TEXT, data BLOB)")
+            self._connection = (pid, connection)
+        return self._connection[1]
+
+    def _discard(self) -> None:
+        if self._connection is not None and self._connection[0] == os.getpid():
+            self._connection[1].close()
+        self._connection = None
+        for suffix in ("", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+
+_LEGACY_MARKUP_FILE = re.compile(r"[0-9a-f]{32}\.json|\.[0-9a-f]{32}\.json\.\d+\.tmp")
+
+
+def _remove_legacy_markup_files(folder: Path) -> None:
+    """Remove the one-file-per-document markup cache that earlier versions wrote (``markup/``):
+    only files named as they named them, and the folder if that empties it."""
+    legacy = folder / "markup"
+    if not legacy.is_dir():
+        return
+    for entry in legacy.iterdir():
+        if _LEGACY_MARKUP_FILE.fullmatch(entry.name) and entry.is_file():
+            entry.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # something else is in it: not ours to remove
+        legacy.rmdir()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from chaowen.build import Builder, BuildOptions, build
+from chaowen.cache import MARKUP_STORE
 from tests.conftest import NOW, REPO
 
 ESSAY = "content/essays/wang-xiaoming-iot.md"
@@ -177,29 +180,48 @@ def test_template_edit_rerenders_only_pages_using_it(site: Path) -> None:
 
 def test_corrupt_cache_is_ignored(site: Path, tmp_path: Path) -> None:
     cache = site / ".chaowen-cache"
-    for path in cache.rglob("*.json"):
+    damaged = [*cache.rglob("*.json"), cache / MARKUP_STORE]
+    for path in damaged:
         path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
     result = build(BuildOptions(site_root=site, jobs=1), now=NOW)
     assert result.markdown > 0
     clean_out = tmp_path / "clean"
     build(BuildOptions(site_root=site, output=clean_out, clean=True, cache=False, jobs=1), now=NOW)
     assert files(site / "output") == files(clean_out)
+    assert markup_rows(site), "the damaged markup store was made again"
+
+
+def markup_rows(site: Path) -> dict[str, str]:
+    with contextlib.closing(sqlite3.connect(site / ".chaowen-cache" / MARKUP_STORE)) as db:
+        return dict(db.execute("SELECT name, key FROM markup").fetchall())
 
 
 def test_foreign_cache_entry_is_not_trusted(site: Path) -> None:
-    entries = sorted((site / ".chaowen-cache/markup").glob("*.json"))
-    assert entries
-    for entry in entries:
-        entry.write_text('{"key": "forged", "markup": {"html": "<p>HACKED</p>"}}', encoding="utf-8")
+    assert markup_rows(site)
+    forged = '{"html": "<p>HACKED</p>", "toc": [], "summary": "", "chars": 1, "minutes": 1, "links": []}'
+    with contextlib.closing(sqlite3.connect(site / ".chaowen-cache" / MARKUP_STORE)) as db, db:
+        db.execute("UPDATE markup SET key = 'forged', data = ?", (forged.encode(),))
     build(BuildOptions(site_root=site, clean=False, jobs=1), now=NOW)
     assert not any(b"HACKED" in data for data in files(site / "output").values())
 
 
 def test_cache_drops_deleted_documents(site: Path) -> None:
-    before = len(list((site / ".chaowen-cache/markup").glob("*.json")))
+    before = len(markup_rows(site))
     delete_essay(site)
     build(BuildOptions(site_root=site, jobs=1), now=NOW)
-    assert len(list((site / ".chaowen-cache/markup").glob("*.json"))) == before - 1
+    assert len(markup_rows(site)) == before - 1
+
+
+def test_legacy_markup_files_are_removed_and_foreign_ones_kept(site: Path) -> None:
+    legacy = site / ".chaowen-cache" / "markup"
+    legacy.mkdir()
+    old = legacy / f"{'a' * 32}.json"
+    old.write_text('{"key": "x", "markup": {}}', encoding="utf-8")
+    mine = legacy / "notes.txt"
+    mine.write_text("the user's", encoding="utf-8")
+    build(BuildOptions(site_root=site, jobs=1), now=NOW)
+    assert not old.exists()
+    assert mine.read_text(encoding="utf-8") == "the user's"
 
 
 def test_parallel_build_equals_single_process(site: Path, tmp_path: Path) -> None:
