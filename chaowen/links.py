@@ -55,7 +55,8 @@ class _Parsed:
 # A scanner for start tags instead of html.parser: it reads the attributes that
 # matter here ten times faster, which is most of check's time on a large site.
 # Comments and the text of script/style (which may contain "<a href") are skipped.
-_SKIPPED = re.compile(r"<!--.*?-->|(<(script|style)\b[^>]*>).*?</\2\s*>", re.S | re.I)
+# "<" first, outside the alternatives, lets the regex engine jump from "<" to "<": 8x faster.
+_SKIPPED = re.compile(r"<(?:!--.*?-->|((script|style)\b[^>]*>).*?</\2\s*>)", re.S | re.I)
 _START_TAG = re.compile(  # only tags with an attribute that matters: the regex engine skips the rest
     r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*?\b(?:href|src|srcset|action|poster|data|id|name|content)\s*=[^<>]*?)/?>"
 )
@@ -65,7 +66,7 @@ _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s
 def _parse(text: str) -> _Parsed:
     """Links (with entities decoded) and element ids of an HTML document."""
     result = _Parsed()
-    text = _SKIPPED.sub(lambda m: m.group(1) or "", text)
+    text = _SKIPPED.sub(lambda m: f"<{m.group(1)}" if m.group(1) else "", text)
     for tag_match in _START_TAG.finditer(text):
         links, ids = _tag(tag_match.group(1), tag_match.group(2))
         result.links.extend(links)
