@@ -14,7 +14,9 @@ that render the same set of pages chaowen renders:
 - ``tracks/<key>/`` paginated by 10 (``per_page``), with a feed per track;
 - ``atom.xml`` (Hugo: ``index.xml``), ``sitemap.xml``, ``robots.txt``.
 
-Hugo gets taxonomies (tags, authors, tracks, and years for the archive) and goldmark's defaults; Eleventy gets
+Hugo gets taxonomies (tags, authors, tracks, and years for the archive) and goldmark's defaults, and its
+document pages carry ``data-pagefind-body`` as chaowen's do, so that Pagefind run on Hugo's output indexes the
+same pages chaowen's search index holds (the benchmark's Hugo + Pagefind row); Eleventy gets
 Nunjucks layouts, collections built in its config and pagination over them, and
 markdown-it's defaults (the body is not run through a template language first,
 as in Hugo and chaowen). Used by ``run.py``; runnable alone to inspect the sites.
@@ -188,7 +190,7 @@ HUGO_LAYOUTS = {
 <li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <time>{{ .Date.Format "2006-01-02" }}</time></li>
 """,
     "_default/single.html": """\
-{{ define "main" }}<article>
+{{ define "main" }}<article data-pagefind-body>
 <h1>{{ .Title }}</h1>
 <p><time>{{ .Date.Format "2006-01-02" }}</time>
 {{ range .GetTerms "tracks" }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
