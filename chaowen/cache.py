@@ -164,6 +164,8 @@ class BuildCache:
     links: dict[str, LinkMemo] = field(default_factory=dict)  # output id -> the last link pass there
     # source -> (its bytes' digest, reads.document_meta of its document): worked out once per document
     metas: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # a digest of the template files -> each template's fingerprint (theme.template_fingerprints), the last only
+    templates: dict[str, dict[str, str]] = field(default_factory=dict)
     # index.json as read or written: a build that changed nothing does not rewrite it
     _on_disk: bytes = field(default=b"", repr=False)
     # output id -> its manifest as read, and its JSON then: an unchanged manifest is not encoded again
@@ -202,6 +204,10 @@ class BuildCache:
             }
             self.links = {_str(output_id): link_memo_from_json(memo) for output_id, memo in data["links"].items()}
             self.metas = {_str(source): (_str(d), _str(meta)) for source, (d, meta) in data["metas"].items()}
+            self.templates = {
+                _str(key): {_str(name): _str(value) for name, value in prints.items()}
+                for key, prints in data["templates"].items()
+            }
             self._on_disk = raw or b""
         except (LookupError, TypeError, ValueError, AttributeError):
             self.documents.clear()
@@ -211,6 +217,7 @@ class BuildCache:
             self.stats.clear()
             self.links.clear()
             self.metas.clear()
+            self.templates.clear()
             self._manifests_read.clear()
 
     def meta(self, document: Document, compute: Callable[[Document], str]) -> str:
@@ -311,6 +318,7 @@ class BuildCache:
                 "stats": {s: [st.mtime_ns, st.size, st.inode, st.digest, st.read_ns] for s, st in self.stats.items()},
                 "links": {o: link_memo_to_json(memo) for o, memo in self.links.items()},
                 "metas": self.metas,
+                "templates": self.templates,
             },
         )
         if index != self._on_disk:  # a build that changed nothing leaves the file alone

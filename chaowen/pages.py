@@ -13,6 +13,7 @@ fingerprints that are still valid for the next build (the dev server's).
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import sys
 import time
@@ -86,9 +87,15 @@ class PageStage:
     """Renders the pages of a site again and again, reusing what did not change."""
 
     hash_static: bool = True  # a content hash in stylesheet URLs (off in the preview)
-    # the document views of the last build: source -> view, its reads, their values' digest then
-    _views: dict[str, tuple[ItemView, frozenset[str], str]] = field(default_factory=dict)
-    _templates: tuple[tuple[tuple[str, int, int], ...], dict[str, str]] = ((), {})
+    # the document views of the last build: source -> view, its reads
+    _views: dict[str, tuple[ItemView, frozenset[str]]] = field(default_factory=dict)
+    _templates: tuple[str, dict[str, str]] = ("", {})  # the key of the template files, their fingerprints
+    # The last build's manifest, and what each read of its pages and views was worth then
+    # (Values.lines). When the next build starts from that manifest (the dev server's), the
+    # reads whose value changed are found once, and a page or view is still valid when it
+    # read none of them: no digest of every page's values, which read 4,000 documents each
+    # on an archive page.
+    _last: tuple[Mapping[str, PageEntry], Mapping[str, bytes]] | None = None
 
     def run(
         self,
@@ -120,12 +127,26 @@ class PageStage:
         values = Values(
             site, _document_values(site, cache), {STATIC: repr(sorted(urls.items()))}, _document_metas(cache)
         )
-        still_valid = {s: (view, r) for s, (view, r, state) in self._views.items() if values.state(r) == state}
+        changed = values.changed(self._last[1]) if self._last is not None and self._last[0] is target.previous else None
+        if changed is None:  # the views' reads were worth something in a build whose values are not known here
+            self._views = {}
+        still_valid = {
+            s: (view, r) for s, (view, r) in self._views.items() if changed is not None and changed.isdisjoint(r)
+        }
         renderer = Renderer(site, markups.__getitem__, env, urls, briefs.__getitem__ if briefs else None, still_valid)
         outputs, manifest, scans, problems, rendered = self._render(
-            site, renderer, values, self._template_fingerprints(env, theme), target, sink, progress, jobs
+            site,
+            renderer,
+            values,
+            changed,
+            self._template_fingerprints(env, theme, cache),
+            target,
+            sink,
+            progress,
+            jobs,
         )
-        self._views = {s: (view, r, values.state(r)) for s, (view, r) in renderer.views.items()}
+        self._views = dict(renderer.views)
+        self._last = (manifest, values.lines)
         if problems:  # a page that failed to render would make every link to it look broken
             return Pages(outputs, copies, rendered, manifest, problems, None)
         found, memo = self._links(site, markups, cache, target, outputs, copies, scans, clean, more)
@@ -136,6 +157,7 @@ class PageStage:
         site: Site,
         renderer: Renderer,
         values: Values,
+        changed: set[str] | None,
         templates: Mapping[str, str],
         target: Target,
         sink: Sink,
@@ -145,10 +167,14 @@ class PageStage:
         """Render the pages whose inputs changed into ``sink``; the others are kept from the previous
         output. Returns every page without its bytes (content None), their manifest, the scans of
         the pages rendered now, the problems of the pages that could not be rendered, and how many
-        pages were rendered."""
+        pages were rendered.
+
+        ``changed``: the reads whose value changed since the build that made ``target.previous``,
+        when this stage made it (a kept page's state is then its old one); None: compare states."""
         outputs: list[Output] = []
         manifest: dict[str, PageEntry] = {}
         todo: list[tuple[PageSpec, str]] = []
+        folder = os.fspath(target.folder)
         for spec in site.pages:
             path = output_file(spec.path)
             base_key = digest(templates.get(spec.template, ""), spec.path, spec.template, repr(spec.data))
@@ -156,8 +182,8 @@ class PageStage:
             if (
                 old is not None
                 and old.base == base_key
-                and old.state == values.state(old.reads)
-                and _unchanged_file(target.folder / path, old.size)
+                and (changed.isdisjoint(old.reads) if changed is not None else old.state == values.state(old.reads))
+                and _unchanged_file(f"{folder}/{path}", old.size)
             ):
                 sink.put(Output(path, None))
                 outputs.append(Output(path, None))
@@ -183,16 +209,17 @@ class PageStage:
         progress("render", len(todo), len(todo))
         return outputs, manifest, scans, list(problems.values()), len(todo)
 
-    def _template_fingerprints(self, env: jinja2.Environment, theme: Theme) -> dict[str, str]:
-        """Template fingerprints, worked out again only when a template file changed."""
-        stamp = tuple(
-            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
-            for folder in theme.template_dirs
-            for p in sorted(folder.rglob("*"))
-            if p.is_file()
-        )
-        if self._templates[0] != stamp:
-            self._templates = (stamp, template_fingerprints(env))
+    def _template_fingerprints(self, env: jinja2.Environment, theme: Theme, cache: BuildCache) -> dict[str, str]:
+        """Template fingerprints, worked out again only when a template file changed.
+
+        Working them out parses every template (a quarter of a second); the cache keeps
+        them under a digest of the template files' bytes, for the next process.
+        """
+        key = _templates_key(theme)
+        if self._templates[0] != key:
+            known = cache.templates.get(key)
+            self._templates = (key, known if known is not None else template_fingerprints(env))
+            cache.templates = {key: self._templates[1]}
         return self._templates[1]
 
     def _links(
@@ -250,9 +277,20 @@ class PageStage:
         return report(site, markups, broken, files), LinkMemo(stamp, files_key, broken, scans)
 
 
-def _unchanged_file(path: Path, size: int) -> bool:
+def _templates_key(theme: Theme) -> str:
+    """A digest of every file of the theme's template folders: name, place and bytes."""
+    parts = [
+        f"{rank}/{path.relative_to(folder).as_posix()}\x00{hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()}"
+        for rank, folder in enumerate(theme.template_dirs)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    ]
+    return digest(*parts)
+
+
+def _unchanged_file(path: str, size: int) -> bool:
     try:
-        return path.stat().st_size == size
+        return os.stat(path).st_size == size
     except OSError:
         return False
 

@@ -171,14 +171,29 @@ class Values:
         try:  # the common case, every read already worth something in this build: one pass in C
             joined = b"".join(map(lines.__getitem__, ordered))
         except KeyError:
-            for read in ordered:
-                if read not in lines:
-                    # Each read and its value hashed once per build: a page's state then hashes
-                    # short digests, not the values again (an archive page reads 4,000 documents).
-                    line = f"{read}\n{self.of(read)}".encode("utf-8", "surrogatepass")
-                    lines[read] = hashlib.blake2b(line, digest_size=12).digest()
-            joined = b"".join(map(lines.__getitem__, ordered))
+            joined = b"".join(map(self.line, ordered))
         return hashlib.blake2b(joined, digest_size=16).hexdigest()
+
+    def line(self, read: str) -> bytes:
+        """A short digest of ``read`` and its value, worked out once per build.
+
+        A page's state hashes these, not the values again (an archive page reads 4,000 documents).
+        """
+        line = self._lines.get(read)
+        if line is None:
+            text = f"{read}\n{self.of(read)}".encode("utf-8", "surrogatepass")
+            line = self._lines[read] = hashlib.blake2b(text, digest_size=12).digest()
+        return line
+
+    @property
+    def lines(self) -> Mapping[str, bytes]:
+        """Every read worked out in this build so far, with its :meth:`line`."""
+        return self._lines
+
+    def changed(self, before: Mapping[str, bytes]) -> set[str]:
+        """The reads of ``before`` (another build's :attr:`lines`) whose value is not the same now."""
+        line = self.line
+        return {read for read, old in before.items() if line(read) != old}
 
     def of(self, read: str) -> str:
         value = self._memo.get(read)

@@ -428,9 +428,10 @@ def _survey(output: Path, owned: frozenset[str]) -> dict[str, str]:
     folders = _parents(owned)
     tree: dict[str, str] = {}
     pending = [""]
+    top = os.fspath(output)  # strings, not Paths: a Path join per folder was a third of the walk
     while pending:
         folder = pending.pop()
-        with os.scandir(output / folder if folder else output) as entries:
+        with os.scandir(f"{top}/{folder}" if folder else top) as entries:
             for entry in entries:
                 path = f"{folder}/{entry.name}" if folder else entry.name
                 if entry.is_symlink():
