@@ -393,6 +393,10 @@ class Contexts:
         return self._memo("stats", "", lambda: site_stats(self.site))
 
     def _track_numbers(self, key: str, latest: int = 0) -> TrackNumbers:
+        """A track's figures: once per build (each of a track's hundreds of pages shows them)."""
+        return self._memo("track_numbers", f"{key} {latest}", lambda: self._make_track_numbers(key, latest))
+
+    def _make_track_numbers(self, key: str, latest: int) -> TrackNumbers:
         sources = self.site.by_track.get(key, ())
         tally = track_tally(self.site, key)
         shown = tuple(s for s in sources if self.site.documents[s].kind is not Kind.ISSUE)[:latest]
