@@ -43,6 +43,7 @@ from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE, STX, Registry
 from .cjk import count_chars, cut_summary, join_cjk_breaks, reading_minutes
 from .errors import Problem, Severity
 from .gfm import GfmExtension, GfmLinksExtension, may_have_bare_links
+from .inline import inline_processor
 from .limits import MAX_DEPTH, check_limits
 from .lists import ListLayoutPreprocessor
 from .messages import Text, is_chinese, say
@@ -209,6 +210,8 @@ def _build_engine(chinese: bool, bare_links: bool) -> _Engine:
     )
     # Same parser, with parseChunk working through the block list in pieces (see class).
     md.parser.__class__ = _ChunkedBlockParser
+    # Same inline processor, trying a pattern only on texts that hold what it needs (inline.py).
+    md.treeprocessors.register(inline_processor(md), "inline", 20)
     _freeze(md.inlinePatterns)
     _freeze(md.parser.blockprocessors)  # iterated for every block
     return _Engine(md, finisher)
