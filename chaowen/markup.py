@@ -210,6 +210,9 @@ def _build_engine(chinese: bool, bare_links: bool) -> _Engine:
     )
     # Same parser, with parseChunk working through the block list in pieces (see class).
     md.parser.__class__ = _ChunkedBlockParser
+    md.__class__ = _Markdown  # the block-level test remembered per tag (see class)
+    assert isinstance(md, _Markdown)
+    md.block_level = {}
     # Same inline processor, trying a pattern only on texts that hold what it needs (inline.py).
     md.treeprocessors.register(inline_processor(md), "inline", 20)
     _freeze(md.inlinePatterns)
@@ -240,6 +243,25 @@ class _ChaowenExtension(Extension):
         self.finisher.md = md
         # After unescape (0): text holds real characters, only stash placeholders remain.
         md.treeprocessors.register(self.finisher, "chaowen", -1)
+
+
+class _Markdown(markdown.Markdown):
+    """Python-Markdown with :meth:`is_block_level` remembered per tag.
+
+    The engine asks it a few hundred times per document (prettify, attr_list, the raw-HTML
+    parser), each time lower-casing the tag and searching the list of block-level tags.
+    Extensions add to that list when they are registered, before the engine renders; the
+    answers are remembered from the first document on."""
+
+    block_level: dict[str, bool]  # tag -> answer; set empty when the class is given
+
+    def is_block_level(self, tag: Any) -> bool:
+        if not isinstance(tag, str):
+            return False
+        answer = self.block_level.get(tag)
+        if answer is None:
+            answer = self.block_level[tag] = super().is_block_level(tag)
+        return answer
 
 
 class _ChunkedBlockParser(BlockParser):
