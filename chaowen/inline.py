@@ -79,10 +79,11 @@ class InlineProcessor(treeprocessors.InlineProcessor):
 
     def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
-        self._needs: list[Needs | None] = []
+        self._needs: list[Needs | str | None] = []
 
     def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
-        self._needs = [needs_of(pattern) for pattern in self.md.inlinePatterns]  # the same registry
+        # The same registry; a need of one string is kept as that string, checked without a call.
+        self._needs = [_simplest(needs_of(pattern)) for pattern in self.md.inlinePatterns]
         return super().run(tree, ancestors)
 
     # Python-Markdown's private ``__handleInline`` (name-mangled), with the check added; the
@@ -97,7 +98,7 @@ class InlineProcessor(treeprocessors.InlineProcessor):
         count = len(patterns)
         while patternIndex < count:
             need = needs[patternIndex]
-            if need is not None and not _may_match(need, data):
+            if need is not None and (need not in data if isinstance(need, str) else not _may_match(need, data)):
                 # The expression would find nothing: on to the next pattern, from the text's start,
                 # as the engine goes on after no match (also when this pattern matched before).
                 patternIndex += 1
@@ -107,6 +108,12 @@ class InlineProcessor(treeprocessors.InlineProcessor):
             if not matched:
                 patternIndex += 1
         return data
+
+
+def _simplest(needs: Needs | None) -> Needs | str | None:
+    if needs is not None and len(needs) == 1 and len(needs[0]) == 1:
+        return needs[0][0]
+    return needs
 
 
 def _may_match(need: Needs, data: str) -> bool:
