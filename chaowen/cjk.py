@@ -31,6 +31,13 @@ _CJK_CHAR = re.compile(f"[{_CJK}]")
 # Punctuation set full-width in Chinese text: joins when the other side is CJK.
 _WIDE_PUNCT = frozenset("“”‘’—…·")
 _BREAK = re.compile(r"[ \t]*\n[ \t]*")
+# The breaks _joins keeps, found by the expression alone: what _BREAK finds between two
+# characters that join. A break found by _BREAK starts after a character that is no space
+# or tab, so a look-behind at a CJK or wide character finds the same breaks.
+_JOINED_BREAK = re.compile(
+    f"(?:(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}{''.join(sorted(_WIDE_PUNCT))}]))"
+    f"|(?:(?<=[{''.join(sorted(_WIDE_PUNCT))}])[ \t]*\n[ \t]*(?=[{_CJK}]))"
+)
 _BARRIER = "\x00"  # stands for block boundaries and code, which are never joined across
 _Slot = tuple[etree.Element, bool]  # an element and whether the slot is its tail (else its text)
 
@@ -84,11 +91,7 @@ def _delete_breaks(parts: list[str], slots: list[_Slot | None]) -> None:
     joined = "".join(parts)
     if "\n" not in joined:
         return
-    cuts = [
-        (m.start(), m.end())
-        for m in _BREAK.finditer(joined)
-        if m.start() > 0 and m.end() < len(joined) and _joins(joined[m.start() - 1], joined[m.end()])
-    ]
+    cuts = [m.span() for m in _JOINED_BREAK.finditer(joined)]
     if not cuts:
         return
     # Parts and cuts are both in document order: one pointer walks the cuts (a cut
