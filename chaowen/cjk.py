@@ -31,13 +31,9 @@ _CJK_CHAR = re.compile(f"[{_CJK}]")
 # Punctuation set full-width in Chinese text: joins when the other side is CJK.
 _WIDE_PUNCT = frozenset("“”‘’—…·")
 _BREAK = re.compile(r"[ \t]*\n[ \t]*")
-# The breaks _joins keeps, found by the expression alone: what _BREAK finds between two
-# characters that join. A break found by _BREAK starts after a character that is no space
-# or tab, so a look-behind at a CJK or wide character finds the same breaks.
-_JOINED_BREAK = re.compile(
-    f"(?:(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}{''.join(sorted(_WIDE_PUNCT))}]))"
-    f"|(?:(?<=[{''.join(sorted(_WIDE_PUNCT))}])[ \t]*\n[ \t]*(?=[{_CJK}]))"
-)
+# A newline with the spaces after it, before a character that may join: the only breaks
+# that can be deleted, found by a search that skips to each newline.
+_NEWLINE_BEFORE_JOINING = re.compile(f"\n[ \t]*(?=[{_CJK}{''.join(sorted(_WIDE_PUNCT))}])")
 _BARRIER = "\x00"  # stands for block boundaries and code, which are never joined across
 _Slot = tuple[etree.Element, bool]  # an element and whether the slot is its tail (else its text)
 
@@ -91,7 +87,7 @@ def _delete_breaks(parts: list[str], slots: list[_Slot | None]) -> None:
     joined = "".join(parts)
     if "\n" not in joined:
         return
-    cuts = [m.span() for m in _JOINED_BREAK.finditer(joined)]
+    cuts = _breaks_to_delete(joined)
     if not cuts:
         return
     # Parts and cuts are both in document order: one pointer walks the cuts (a cut
@@ -113,6 +109,19 @@ def _delete_breaks(parts: list[str], slots: list[_Slot | None]) -> None:
             index += 1
         if inside:
             _cut_slot(slot, part, inside)
+
+
+def _breaks_to_delete(joined: str) -> list[tuple[int, int]]:
+    """Spans of the breaks (_BREAK: a newline with the spaces and tabs around it) whose
+    neighbours join. Only newlines followed by a character that may join are looked at."""
+    cuts = []
+    for match in _NEWLINE_BEFORE_JOINING.finditer(joined):
+        start = match.start()
+        while start and joined[start - 1] in " \t":
+            start -= 1
+        if start and _joins(joined[start - 1], joined[match.end()]):
+            cuts.append((start, match.end()))
+    return cuts
 
 
 def _cut_slot(slot: _Slot, part: str, cuts: list[tuple[int, int]]) -> None:
