@@ -330,3 +330,28 @@ def test_inline_patterns_by_position_follow_registration() -> None:
     assert patterns[0] is extra and next(iter(patterns)) is extra
     patterns.deregister("ins")
     assert extra not in [patterns[i] for i in range(len(patterns))]
+
+
+def test_code_blocks_are_the_same_with_the_empty_python_style(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine gives Pygments a style without token styles (so no stylesheet is built per
+    block); with classes, the HTML of code blocks is what Pygments' default style gives."""
+    fences = [
+        '```python hl_lines="2"\ndef 调研(x):\n    return x * 2  # 注释\n```',
+        '```json\n{"键": [1, 2.5, true, null]}\n```',
+        '```bash\nfor f in *.md; do echo "$f"; done\n```',
+        "```\n没有语言的代码 <b>&amp;</b>\n```",
+        "```nosuchlanguage\nx = 1\n```",
+        "    缩进的代码块\n    第二行",
+        "- 列表\n\n    ```sql\n    SELECT * FROM t WHERE a > 1;\n    ```",
+    ]
+    body = "\n\n".join(fences)
+    ours = render(body)
+    highlight = {**markup_module._CONFIGS["pymdownx.highlight"], "pygments_style": "default"}
+    monkeypatch.setattr(markup_module, "_CONFIGS", {**markup_module._CONFIGS, "pymdownx.highlight": highlight})
+    markup_module._ENGINES.__dict__.clear()
+    try:
+        theirs = render(body)
+    finally:
+        markup_module._ENGINES.__dict__.clear()  # the next test builds engines with chaowen's style
+    assert '<span class="k">' in ours[0].html
+    assert ours == theirs
