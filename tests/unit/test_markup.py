@@ -355,3 +355,17 @@ def test_code_blocks_are_the_same_with_the_empty_python_style(monkeypatch: pytes
         markup_module._ENGINES.__dict__.clear()  # the next test builds engines with chaowen's style
     assert '<span class="k">' in ours[0].html
     assert ours == theirs
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ("文字 *强调*{: .note} 后面", '<em class="note">强调</em>'),
+        ("## 标题 {#biaoti}", '<h2 id="biaoti">标题</h2>'),
+        ("- 项目\n{: .lead}", '<li class="lead">项目</li>'),
+        ("段落里的 `{代码}` 没有属性", "<code>{代码}</code> 没有属性"),
+    ],
+)
+def test_attribute_lists_still_apply_where_a_brace_is(body: str, fragment: str) -> None:
+    """attr_list runs only on documents with a brace in their text: where there is one, as before."""
+    assert fragment in render(body)[0].html
