@@ -37,6 +37,7 @@ from urllib.parse import unquote
 import markdown
 from markdown.blockparser import BlockParser
 from markdown.extensions import Extension
+from markdown.extensions.admonition import AdmonitionProcessor
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE, STX, Registry
@@ -239,6 +240,8 @@ def _build_engine(chinese: bool, bare_links: bool) -> _Engine:
     # attr_list skips trees without a brace (see class).
     if type(md.treeprocessors["attr_list"]) is AttrListTreeprocessor:
         md.treeprocessors["attr_list"].__class__ = _AttrLists
+    if type(md.parser.blockprocessors["admonition"]) is AdmonitionProcessor:
+        md.parser.blockprocessors["admonition"].__class__ = _Admonitions  # answers most blocks at once
     _freeze(md.inlinePatterns)
     _freeze(md.parser.blockprocessors)  # iterated for every block
     return _Engine(md, finisher)
@@ -319,6 +322,17 @@ class _AttrLists(AttrListTreeprocessor):
     def run(self, doc: etree.Element) -> None:
         if "{" in "".join(doc.itertext()):  # every text and tail of the tree
             super().run(doc)
+
+
+class _Admonitions(AdmonitionProcessor):
+    """The admonition block processor, whose test answers at once for a block that can be
+    neither an admonition (``!!!``) nor the indented content of one. The block parser asks it
+    about every block, and its own test looks for the previous admonition each time."""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        if self.current_sibling is None and "!!!" not in block and not block.startswith(" " * self.tab_length):
+            return False  # what parse_content finds for an unindented block: no sibling
+        return super().test(parent, block)
 
 
 _P = TypeVar("_P")

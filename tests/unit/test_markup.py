@@ -10,7 +10,11 @@ from types import ModuleType
 
 import markdown.inlinepatterns
 import pytest
+from markdown.extensions.admonition import AdmonitionProcessor
+from markdown.extensions.attr_list import AttrListTreeprocessor
+from markdown.extensions.tables import TableProcessor
 
+from chaowen import gfm
 from chaowen import limits as limits_module
 from chaowen import markup as markup_module
 from chaowen.errors import Severity
@@ -369,3 +373,28 @@ def test_code_blocks_are_the_same_with_the_empty_python_style(monkeypatch: pytes
 def test_attribute_lists_still_apply_where_a_brace_is(body: str, fragment: str) -> None:
     """attr_list runs only on documents with a brace in their text: where there is one, as before."""
     assert fragment in render(body)[0].html
+
+
+def test_the_quick_block_and_tree_tests_give_python_markdown_s_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Admonitions, tables and attribute lists answer most blocks and trees at once; the output
+    is what Python-Markdown's own processors give, on documents that use them and that do not."""
+    bodies = [
+        '!!! note "提示"\n    第一段\n\n    第二段\n\n    - 列表\n    - 列表\n\n        列表里的段落\n\n正文',
+        "!!! warning\n    内容\n\n        缩进更深的代码\n\n!!!\n\n    只是缩进的代码",
+        "- 项目\n\n    !!! tip\n        列表里的提示\n\n    继续",
+        "| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n| 单列 |\n|---|\n| 值 |\n\n没有管道的段落\n---",
+        "甲 | 乙\n--- | ---\n1 | 2\n\n段落 {: .x}\n\n## 标题 {#t}\n\n*强调*{: .y}",
+        "普通的段落，没有任何特别的标记。\n\n第二段。",
+    ]
+    ours = [render(body) for body in bodies]
+    monkeypatch.setattr(markup_module, "_Admonitions", AdmonitionProcessor)
+    monkeypatch.setattr(markup_module, "_AttrLists", AttrListTreeprocessor)
+    monkeypatch.setattr(gfm.TableProcessor, "test", TableProcessor.test)
+    markup_module._ENGINES.__dict__.clear()
+    try:
+        theirs = [render(body) for body in bodies]
+        engine = markup_module._engine("zh-CN", False)
+        assert type(engine.md.parser.blockprocessors["admonition"]) is AdmonitionProcessor
+    finally:
+        markup_module._ENGINES.__dict__.clear()
+    assert ours == theirs
