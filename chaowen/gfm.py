@@ -278,6 +278,11 @@ class TableProcessor(_PyMarkdownTableProcessor):
     """``\\|`` in a cell is a pipe, in code spans too (GFM; Typora writes ``\\|`` for a pipe in code).
     The escaped pipes are set aside while the row is split into cells, and put back as pipes."""
 
+    def test(self, parent: etree.Element, block: str) -> bool:
+        # A table's header row has a pipe; without one Python-Markdown's test splits the block's
+        # rows for nothing (it is asked for every block of every document).
+        return "|" in block and super().test(parent, block)
+
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         escaped = "\\|" in blocks[0]
         if escaped:

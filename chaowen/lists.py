@@ -18,6 +18,8 @@ from markdown.preprocessors import Preprocessor
 
 _QUOTE_PREFIX = re.compile(r"(?: {0,3}> ?)+")
 _ITEM = re.compile(r"( *)([-+*]|\d{1,9}\.)( +)(?=\S)")
+# What a line outside lists must start with, besides a digit, to be a list item or a quote.
+_MAY_NEST = frozenset(" >-+*")
 _HR = re.compile(r" {0,3}([-*_])(?: *\1){2,} *$")
 
 
@@ -56,6 +58,16 @@ class ListLayout:
 
     def feed(self, line: str) -> tuple[str, int]:
         """The re-indented line and its nesting depth (lists and quotes)."""
+        first = line[:1]
+        if not self.stack and not self.quote and first not in _MAY_NEST and not first.isdecimal() and "\t" not in line:
+            # Outside lists and quotes, a line that starts with no space, quote, marker or digit
+            # (any decimal digit, as \d) is no item and is returned as it is: the common case,
+            # decided without a match; :meth:`_feed` would give the same.
+            self.blank_before = not line.strip()
+            return line, 0
+        return self._feed(line)
+
+    def _feed(self, line: str) -> tuple[str, int]:
         prefix_match = _QUOTE_PREFIX.match(line)
         prefix = prefix_match.group(0) if prefix_match else ""
         rest = line[len(prefix) :]

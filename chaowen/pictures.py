@@ -82,6 +82,14 @@ _OURS: Final = frozenset({"src", "srcset", "sizes", "width", "height", "loading"
 
 def make_pictures(root: etree.Element, stash: list[str | etree.Element], ctx: Context) -> None:
     """Rewrite the document's images in place (tree and raw HTML stash); warn about missing alt text."""
+    if next(root.iter("img"), None) is not None:  # most documents have none: no walk, no map
+        _tree_pictures(root, ctx)
+    for index, entry in enumerate(stash):
+        if isinstance(entry, str) and "<img" in entry.lower():
+            stash[index] = _RAW_IMG.sub(lambda m: _raw_picture(m.group(0), ctx), entry)
+
+
+def _tree_pictures(root: etree.Element, ctx: Context) -> None:
     by_url = {with_base(ctx.base_path, p.main.path): p for p in ctx.images.values()}
     first = True
     for position, top in enumerate(list(root)):
@@ -106,9 +114,6 @@ def make_pictures(root: etree.Element, stash: list[str | etree.Element], ctx: Co
                     if not title:  # "图：调研现场": the caption says 图, the alt text only what is shown
                         element[-1].set("alt", _CAPTION.sub("", alt))
                     _as_figure(parent, caption)
-    for index, entry in enumerate(stash):
-        if isinstance(entry, str) and "<img" in entry.lower():
-            stash[index] = _RAW_IMG.sub(lambda m: _raw_picture(m.group(0), ctx), entry)
 
 
 def _blank(*texts: str | None) -> bool:

@@ -26,15 +26,19 @@ CODE_TAGS: Final = frozenset({"pre", "code", "script", "style", "kbd", "samp"})
 def walk(root: etree.Element) -> Iterator[tuple[etree.Element, bool]]:
     """Document order without recursion (emphasis can nest thousands deep):
     (element, False) on entering it, (element, True) after its children."""
-    stack: list[tuple[etree.Element, int]] = [(root, 0)]
     yield root, False
+    # Each level keeps an iterator over its children, so an element is fetched once, and a
+    # leaf is entered and left without a level of its own (the Markdown stage walks every
+    # document's tree two or three times).
+    stack: list[tuple[etree.Element, Iterator[etree.Element]]] = [(root, iter(root))]
     while stack:
-        element, index = stack[-1]
-        if index < len(element):
-            stack[-1] = (element, index + 1)
-            child = element[index]
+        element, children = stack[-1]
+        for child in children:
             yield child, False
-            stack.append((child, 0))
+            if len(child):
+                stack.append((child, iter(child)))
+                break
+            yield child, True
         else:
             stack.pop()
             yield element, True

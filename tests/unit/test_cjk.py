@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 
 import pytest
 
+from chaowen import cjk
 from chaowen.cjk import SUMMARY_LENGTH, count_chars, cut_summary, join_cjk_breaks, reading_minutes
 from chaowen.markup import render_markdown
 from tests.unit.markdown_helpers import render, text_of, tree
@@ -72,6 +74,17 @@ def test_count_chars_counts_han_characters_and_latin_words() -> None:
     assert count_chars("") == 0
 
 
+def test_count_chars_counts_each_han_character_of_every_block() -> None:
+    """One count per character of the Han blocks (the BMP ones, compatibility ideographs and the
+    supplementary planes), whatever stands between them; nothing else counts as Han."""
+    han = "\u3400\u4dbf\u4e00\u9fff\uf900\ufaff\U00020000\U0003134f调研"
+    others = "\u33ff\u4dc0\ua000\uf8ff\ufb00\U0001ffff\U00031350，。 \n\t—…·ｱ가"
+    text = "".join(h + o for h, o in zip(han, others * 2, strict=False))
+    assert count_chars(text) == len(han)
+    assert count_chars(others) == 0
+    assert count_chars(han + han) == 2 * len(han)
+
+
 def test_chars_count_han_characters_and_latin_words() -> None:
     markup, _ = render("中文字符 and two words, 2024年\n\n```\n不计 code\n```\n")
     assert markup.chars == 4 + 3 + 1 + 1  # 中文字符, and/two/words, 2024, 年
@@ -115,3 +128,25 @@ def test_a_summary_given_in_front_matter_is_not_cut() -> None:
         "正文。\n", source="a.md", display_path="a.md", body_line=1, urls={}, base_path="/", summary=long
     )
     assert markup.summary == long
+
+
+def test_the_breaks_deleted_are_those_between_two_characters_that_join() -> None:
+    """The search for the breaks to delete agrees with the rule it stands for, on every
+    short string of CJK, wide punctuation, Latin, barrier and white-space characters."""
+
+    def by_rule(joined: str) -> list[tuple[int, int]]:
+        return [
+            m.span()
+            for m in cjk._BREAK.finditer(joined)
+            if m.start() > 0 and m.end() < len(joined) and cjk._joins(joined[m.start() - 1], joined[m.end()])
+        ]
+
+    alphabet = "中。a“—\x00 \t\n"
+    checked = 0
+    for length in range(1, 7):
+        for chars in itertools.product(alphabet, repeat=length):
+            joined = "".join(chars)
+            if "\n" in joined:
+                assert cjk._breaks_to_delete(joined) == by_rule(joined), repr(joined)
+                checked += 1
+    assert checked > 100_000

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 from collections import Counter
 from collections.abc import Callable
 from types import ModuleType
@@ -137,3 +139,38 @@ def test_ten_megabyte_document_is_refused_by_its_size_alone(work: Counter[str]) 
     assert work == {}  # not even scanned for fences, nesting or cost
     assert len(problems) == 1 and problems[0].is_error and "MB" in problems[0].message_in("zh-CN")
     assert markup.html == ""
+
+
+def test_the_search_for_deep_lines_finds_what_a_search_per_line_start_finds() -> None:
+    """_MAYBE_DEEP searches after a newline and takes spaces possessively; a multi-line search
+    from every line start, with backtracking, agrees (on lines it answers in reasonable time:
+    a few markers, or enough of them)."""
+    per_line_start = re.compile(
+        rf"^[ \t>]*?[ \t]{{16}}|^(?:[ \t]*(?:>|[-+*]|\d{{1,9}}\.)[ \t]*){{{MAX_DEPTH // 2}}}", re.MULTILINE
+    )
+    rng = random.Random(15)
+    markers = ["> ", "- ", "* ", "+ ", "1. ", "12.", ">", "-", "\t* "]
+    found = 0
+    for _ in range(3000):
+        lines = []
+        for _ in range(rng.randint(1, 4)):
+            indent = "".join(rng.choice(" \t") for _ in range(rng.randint(0, 20)))
+            indent += rng.choice(["", ">", "> >", ">>>"]) + " " * rng.randint(0, 17)
+            if rng.random() < 0.5:
+                marks = "".join(rng.choice([*markers, "x "]) for _ in range(rng.randint(0, 9)))
+            else:
+                marks = "".join(rng.choice(markers) for _ in range(rng.randint(30, 34)))
+            lines.append(indent + marks + rng.choice(["", "正文", " "]))
+        prose = "\n".join(lines)
+        expected = per_line_start.search(prose) is not None
+        assert (limits_module._MAYBE_DEEP.search("\n" + prose) is not None) == expected, prose
+        found += expected
+    assert 300 < found < 2900  # both outcomes are exercised
+
+
+@pytest.mark.parametrize("marker", ["- ", "> ", "1. ", "* "])
+def test_a_line_of_many_markers_that_goes_nowhere_is_checked_at_once(marker: str) -> None:
+    """29 markers and then text: not nested deeply enough. The search backtracked over every way
+    to share the spaces between the markers (minutes for this line); now it is one pass."""
+    assert check_limits(marker * (MAX_DEPTH // 2 - 1) + "x\n") is None
+    assert limits_module._MAYBE_DEEP.search("\n" + marker * 200 + "x") is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from chaowen.limits import MAX_DEPTH
@@ -106,3 +108,30 @@ def test_indented_code_is_not_touched_by_list_handling() -> None:
     root = tree(render("正文\n\n    - 不是列表\n      代码\n")[0].html)
     assert root.find("./ul") is None
     assert text_of(root.find("./div/pre/code")) == "- 不是列表\n  代码\n"
+
+
+def test_the_quick_path_for_plain_lines_changes_nothing() -> None:
+    """feed() answers lines outside lists without the full rules; on random documents of items,
+    quotes, prose, digits (full-width ones too, as \\d matches them), tabs and blank lines,
+    it gives what the full rules (_feed) give, line for line, state included."""
+    rng = random.Random(15)
+    pieces = [
+        "- 项",
+        "  - 子项",
+        "1. 一",
+        "１. 全角",
+        "> 引",
+        "> - 引中项",
+        "正文",
+        "a\tb",
+        "",
+        "    代码",
+        "*强调*",
+        "——",
+    ]
+    for _ in range(3000):
+        lines = [rng.choice(pieces) for _ in range(rng.randint(1, 12))]
+        quick, full = ListLayout(MAX_DEPTH), ListLayout(MAX_DEPTH)
+        for line in lines:
+            assert quick.feed(line) == full._feed(line), lines
+            assert (quick.stack, quick.quote, quick.blank_before) == (full.stack, full.quote, full.blank_before)

@@ -10,7 +10,11 @@ from types import ModuleType
 
 import markdown.inlinepatterns
 import pytest
+from markdown.extensions.admonition import AdmonitionProcessor
+from markdown.extensions.attr_list import AttrListTreeprocessor
+from markdown.extensions.tables import TableProcessor
 
+from chaowen import gfm
 from chaowen import limits as limits_module
 from chaowen import markup as markup_module
 from chaowen.errors import Severity
@@ -330,3 +334,67 @@ def test_inline_patterns_by_position_follow_registration() -> None:
     assert patterns[0] is extra and next(iter(patterns)) is extra
     patterns.deregister("ins")
     assert extra not in [patterns[i] for i in range(len(patterns))]
+
+
+def test_code_blocks_are_the_same_with_the_empty_python_style(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine gives Pygments a style without token styles (so no stylesheet is built per
+    block); with classes, the HTML of code blocks is what Pygments' default style gives."""
+    fences = [
+        '```python hl_lines="2"\ndef 调研(x):\n    return x * 2  # 注释\n```',
+        '```json\n{"键": [1, 2.5, true, null]}\n```',
+        '```bash\nfor f in *.md; do echo "$f"; done\n```',
+        "```\n没有语言的代码 <b>&amp;</b>\n```",
+        "```nosuchlanguage\nx = 1\n```",
+        "    缩进的代码块\n    第二行",
+        "- 列表\n\n    ```sql\n    SELECT * FROM t WHERE a > 1;\n    ```",
+    ]
+    body = "\n\n".join(fences)
+    ours = render(body)
+    highlight = {**markup_module._CONFIGS["pymdownx.highlight"], "pygments_style": "default"}
+    monkeypatch.setattr(markup_module, "_CONFIGS", {**markup_module._CONFIGS, "pymdownx.highlight": highlight})
+    markup_module._ENGINES.__dict__.clear()
+    try:
+        theirs = render(body)
+    finally:
+        markup_module._ENGINES.__dict__.clear()  # the next test builds engines with chaowen's style
+    assert '<span class="k">' in ours[0].html
+    assert ours == theirs
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ("文字 *强调*{: .note} 后面", '<em class="note">强调</em>'),
+        ("## 标题 {#biaoti}", '<h2 id="biaoti">标题</h2>'),
+        ("- 项目\n{: .lead}", '<li class="lead">项目</li>'),
+        ("段落里的 `{代码}` 没有属性", "<code>{代码}</code> 没有属性"),
+    ],
+)
+def test_attribute_lists_still_apply_where_a_brace_is(body: str, fragment: str) -> None:
+    """attr_list runs only on documents with a brace in their text: where there is one, as before."""
+    assert fragment in render(body)[0].html
+
+
+def test_the_quick_block_and_tree_tests_give_python_markdown_s_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Admonitions, tables and attribute lists answer most blocks and trees at once; the output
+    is what Python-Markdown's own processors give, on documents that use them and that do not."""
+    bodies = [
+        '!!! note "提示"\n    第一段\n\n    第二段\n\n    - 列表\n    - 列表\n\n        列表里的段落\n\n正文',
+        "!!! warning\n    内容\n\n        缩进更深的代码\n\n!!!\n\n    只是缩进的代码",
+        "- 项目\n\n    !!! tip\n        列表里的提示\n\n    继续",
+        "| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n| 单列 |\n|---|\n| 值 |\n\n没有管道的段落\n---",
+        "甲 | 乙\n--- | ---\n1 | 2\n\n段落 {: .x}\n\n## 标题 {#t}\n\n*强调*{: .y}",
+        "普通的段落，没有任何特别的标记。\n\n第二段。",
+    ]
+    ours = [render(body) for body in bodies]
+    monkeypatch.setattr(markup_module, "_Admonitions", AdmonitionProcessor)
+    monkeypatch.setattr(markup_module, "_AttrLists", AttrListTreeprocessor)
+    monkeypatch.setattr(gfm.TableProcessor, "test", TableProcessor.test)
+    markup_module._ENGINES.__dict__.clear()
+    try:
+        theirs = [render(body) for body in bodies]
+        engine = markup_module._engine("zh-CN", False)
+        assert type(engine.md.parser.blockprocessors["admonition"]) is AdmonitionProcessor
+    finally:
+        markup_module._ENGINES.__dict__.clear()
+    assert ours == theirs
