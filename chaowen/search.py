@@ -743,12 +743,16 @@ class SearchFeed:
         return sorted(documents)
 
     def take(self, members: Mapping[str, Sequence[str]], names: Iterable[str]) -> dict[str, Future[_Made]]:
-        """The shards among ``names`` begun here from exactly the pages ``members`` gives them."""
+        """The shards among ``names`` begun here from exactly the pages ``members`` gives them; the others
+        begun here are stopped (their index would not be used)."""
         taken = {}
         for name in names:
             begun = self._started.get(name)
             if begun is not None and begun[0] == frozenset(members[name]):
                 taken[name] = begun[1]
+        for name, (_, future) in self._started.items():
+            if name not in taken:
+                future.cancel()
         return taken
 
     def collect(
@@ -761,9 +765,8 @@ class SearchFeed:
 
         Each shard's pairs of Chinese characters go to ``pairs``. Raises what the first shard to fail raised."""
         futures = dict(started)
-        futures.update(
-            {name: self._runner.submit(functools.partial(_given, documents)) for name, documents in todo.items()}
-        )
+        for name in sorted(todo, key=lambda n: (-len(todo[n]), n)):  # biggest first: none starts last and runs alone
+            futures[name] = self._runner.submit(functools.partial(_given, todo[name]))
         made, counts = {}, {}
         for name in sorted(futures, key=lambda n: (n not in started, n)):
             made[name], counts[name], pairs[name] = futures[name].result()

@@ -599,3 +599,19 @@ def test_leaving_a_feed_stops_its_shards(tmp_path: Path) -> None:
             feed.put(page)
         runner = feed._runner
     assert runner._thread is None and all(f.done() for _, f in feed._started.values())
+
+
+def test_a_shard_begun_from_other_pages_than_the_end_counts_is_made_again(tmp_path: Path) -> None:
+    pages, shards = _feed_pages()
+    shards["tags/x/index.html"] = "2026"  # placed, but it marks no text: read without fingerprints, it is not indexed
+    alone = index_site(pages, tmp_path, {}, shards=shards)
+    folder = _Folder()
+    with search.SearchFeed(folder, {}, shards) as feed:
+        for page in pages:
+            feed.put(page)
+        begun = feed._started["2026"][1]
+        fed = index_site(
+            [Output(p.path, None) for p in pages], tmp_path, {}, shards=shards, read=folder.read, feed=feed
+        )
+    assert begun.cancelled() or begun.done()
+    assert fed.outputs == alone.outputs and fed.entries == alone.entries
