@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -39,7 +40,7 @@ from .messages import Text
 from .model import Brief, Document, Markup, Output, Site, SiteConfig
 from .pages import Discard, Pages, PageStage, Sink, Target
 from .printing import STORE, Printed, PrintStage, print_inputs
-from .search import SearchIndex, index_site, search_shards
+from .search import SearchFeed, SearchIndex, index_site, search_shards
 from .site import build_site
 from .theme import Theme, find_theme, make_environment
 from .urls import output_file, remember_slugs, slugify
@@ -325,18 +326,18 @@ class Builder:
         # Pages go to the staging folder as they are rendered (the site's bytes are never
         # all in memory); the output folder changes only in commit(), after everything worked.
         index: SearchIndex | None = None
-        with Staging(output, reuse=reuse) as staging:
+        with Staging(output, reuse=reuse) as staging, self._feed(staging, output, cache, loaded.site) as feed:
             site = loaded.site
             staging.refuse_collisions(
                 [*(output_file(s.path) for s in site.pages), *(a.source for a in site.assets), *printed.outputs]
             )
-            made = self._pages(loaded, cache, output, progress, staging, more)
+            made = self._pages(loaded, cache, output, progress, feed or staging, more)
             warnings = _raise_if_failed(_with_page_problems(problems, made.problems), strict)
             outputs, copies, manifest = made.outputs, made.copies, made.manifest
             timings["render"] = time.perf_counter() - started - sum(timings.values())
             pages_count = len(outputs)
             if self.options.search:
-                index = self._index(outputs, manifest, output, cache, loaded.site, progress, staging)
+                index = self._index(outputs, manifest, output, cache, loaded.site, progress, staging, feed)
                 for item in index.outputs:
                     staging.put(item)
                 outputs.extend(index.outputs)
@@ -426,7 +427,7 @@ class Builder:
         ``more``: files of the output that are neither pages nor copies (the print edition's PDFs)."""
         output_id = self._output_id(output)
         # templates compiled to bytecode are kept in the cache folder, by a build that writes only
-        bytecode = cache.folder / "jinja" if cache.folder and isinstance(sink, Staging) else None
+        bytecode = cache.folder / "jinja" if cache.folder and isinstance(sink, (Staging, SearchFeed)) else None
         return self._stage.run(
             loaded.site,
             loaded.markups,
@@ -450,8 +451,10 @@ class Builder:
         site: Site,
         progress: Progress,
         staging: Staging,
+        feed: SearchFeed | None = None,
     ) -> SearchIndex:
-        """The search step: Pagefind over the rendered pages, a shard per year, each kept while its pages are."""
+        """The search step: Pagefind over the rendered pages, a shard per year, each kept while its pages are;
+        ``feed`` has begun the shards whose pages were all rendered (:meth:`_feed`)."""
         progress("search", 0, 1)
         previous = self._previous(output, cache, staging)
         config = site.config
@@ -466,9 +469,21 @@ class Builder:
             fingerprints={path: f"{e.base} {e.state} {e.size}" for path, e in manifest.items()},
             shards=search_shards(site),
             jobs=self.options.jobs,
+            feed=feed,
         )
         progress("search", 1, 1)
         return index
+
+    def _feed(
+        self, staging: Staging, output: Path, cache: BuildCache, site: Site
+    ) -> AbstractContextManager[SearchFeed | None]:
+        """The sink that indexes each year's search shard beside rendering, once its pages are written (or None,
+        for a build without search: the pages go to ``staging`` as they are)."""
+        if not self.options.search:
+            return nullcontext(None)
+        previous = self._previous(output, cache, staging)
+        shards = search_shards(site)
+        return SearchFeed(staging, previous, shards, relative=site.config.relative_urls, jobs=self.options.jobs)
 
     def _previous(self, output: Path, cache: BuildCache, staging: Sink) -> dict[str, PageEntry]:
         """How the previous build made the files of ``output``, to keep those that would come out the same.

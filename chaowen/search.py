@@ -46,12 +46,14 @@ import functools
 import json
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from types import TracebackType
+from typing import Protocol, cast
 
 import orjson
 from pagefind.index import IndexConfig, PagefindIndex
@@ -148,6 +150,7 @@ def index_site(
     shards: Mapping[str, str] | None = None,
     jobs: int | None = None,
     read: Callable[[str], bytes] | None = None,
+    feed: SearchFeed | None = None,
 ) -> SearchIndex:
     """Index ``pages`` (content None: the file already in ``output``) into Pagefind's files, one bundle per shard.
 
@@ -159,10 +162,12 @@ def index_site(
     equal only for equal bytes) lets that check skip reading the placed pages; without
     it the pages' bytes count. At most ``jobs`` shards (None: one per core) are indexed
     at once. ``read`` gives the bytes of a page whose content is None (default: the
-    file in ``output``; the build reads through its staging folder). Raises BuildError
-    when Pagefind is missing or fails.
+    file in ``output``; the build reads through its staging folder). ``feed``, the
+    :class:`SearchFeed` the pages were rendered into, has already begun the shards whose
+    pages were all in while the others rendered: those are taken from it, and it indexes
+    the rest. Raises BuildError when Pagefind is missing or fails.
     """
-    started = time.perf_counter()
+    began = time.perf_counter()
     reader = read if read is not None else _reader(output)
     executable = get_executable()
     if executable is None or not executable.is_file():
@@ -179,17 +184,26 @@ def index_site(
         files = _kept_index(previous, output, name, keys[name] if refresh else None)
         if files is not None:
             kept[name] = files
-    todo = {name: _documents(pages, paths, reader, relative) for name, paths in members.items() if name not in kept}
+    started = feed.take(members, [name for name in members if name not in kept]) if feed is not None else {}
+    todo = {
+        name: _documents(pages, paths, reader, relative)
+        for name, paths in members.items()
+        if name not in kept and name not in started
+    }
     engine_key = _key(ENGINE, [], executable, relative=False)
     kept_engine = _kept_index(previous, output, ENGINE, engine_key if refresh else None)
-    if kept_engine is None and not todo:
+    if kept_engine is None and not todo and not started:
         todo[ENGINE] = [("/", _EMPTY_PAGE)]  # every shard kept, the engine not: index a page just for its files
     order = shard_order(members)
     found: dict[str, set[int]] = {}  # each shard indexed now: its pairs of Chinese characters, for the router
     routes_key = digest(ROUTES, _code(), *(f"{name}={keys[name]}" for name in order))
     kept_routes = _kept_index(previous, output, ROUTES, routes_key if refresh else None) if len(order) > 1 else None
     try:
-        made = _run_apart(todo, jobs, found) if todo else {}
+        if feed is not None:
+            made, counts = feed.collect(started, todo, found)
+        else:
+            made = _run_apart(todo, jobs, found) if todo else {}
+            counts = {name: len(documents) for name, documents in todo.items()}
     except (OSError, RuntimeError, ValueError) as error:  # the binary failed to start, died or answered nonsense
         reason = str(error) or type(error).__name__
         raise BuildError(
@@ -230,14 +244,14 @@ def index_site(
         prefix = f"{FOLDER}{name}/"
         fresh = [Output(prefix + n, d) for n, d in sorted(made[name].items()) if _own(n)]
         outputs += fresh
-        entries.update({o.path: PageEntry(keys[name], (), str(len(todo[name])), len(o.content or b"")) for o in fresh})
-        count += len(todo[name])
+        entries.update({o.path: PageEntry(keys[name], (), str(counts[name]), len(o.content or b"")) for o in fresh})
+        count += counts[name]
     data = json.dumps(listing).encode() + b"\n"
     outputs.append(Output(SHARDS, data))
     entries[SHARDS] = PageEntry(digest(data.decode()), (), "", len(data))
     size = sum(e.size for e in entries.values())
-    shards_made = tuple(shard_order(name for name in todo if name != ENGINE))
-    return SearchIndex(tuple(outputs), entries, count, size, time.perf_counter() - started, not todo, shards_made)
+    shards_made = tuple(shard_order(name for name in made if name != ENGINE))
+    return SearchIndex(tuple(outputs), entries, count, size, time.perf_counter() - began, not made, shards_made)
 
 
 def _own(name: str) -> bool:
@@ -551,7 +565,16 @@ class _Service(PagefindService):
     """
 
     async def __aenter__(self) -> _Service:
-        await self.launch()
+        # asyncio cannot stop a process half-started: cancelled then (a build that stops early), it would wait
+        # forever for the process to exit. So the start is finished, and the process stopped, before cancelling.
+        launching = asyncio.ensure_future(self.launch())
+        try:
+            await asyncio.shield(launching)
+        except asyncio.CancelledError:
+            await asyncio.gather(launching, return_exceptions=True)
+            if launching.done() and not launching.cancelled() and launching.exception() is None:
+                await self.close()
+            raise
         return self
 
     def post(self, payload: InternalRequestPayload) -> asyncio.Future[InternalResponsePayload]:
@@ -627,3 +650,186 @@ class _Service(PagefindService):
         if self._backend.returncode is None:
             self._backend.terminate()
         await self._backend.wait()
+
+
+class _Staged(Protocol):
+    """What :class:`SearchFeed` hands pages on to: the build's staging folder."""
+
+    @property
+    def existing(self) -> frozenset[str]: ...
+
+    def put(self, page: Output) -> None: ...
+
+    def read(self, path: str) -> bytes: ...
+
+
+_Made = tuple[dict[str, bytes], int, set[int]]  # a shard's files, its number of pages, its pairs for the router
+
+
+class SearchFeed:
+    """The sink the render stage writes into when the build makes a search index: each page goes on to the
+    staging folder, and a year's shard is indexed as soon as its last page is in, beside the rendering of the rest.
+
+    Only a shard that must be made whatever its pages are starts early: one the previous build left no files of
+    (every shard of a clean build). Whether another is kept depends on the fingerprints of its pages, known when
+    all are rendered; :func:`index_site` decides it then, takes the shards begun here (:meth:`take`) and has the
+    rest indexed here too (:meth:`collect`), so its result is the one it gives without a feed. ``undated`` waits
+    for the end as well: any page that marks its text may belong to it.
+
+    The shards are indexed on a thread of their own, each by its own Pagefind process. The thread starts only
+    once a page has been rendered: the render stage decides before that whether to fork its workers, which it
+    does only while this process runs a single thread. Use it as a context manager: leaving it stops what is
+    still running.
+    """
+
+    def __init__(
+        self,
+        staging: _Staged,
+        previous: Mapping[str, PageEntry],
+        shards: Mapping[str, str],
+        *,
+        relative: bool = False,
+        jobs: int | None = None,
+    ) -> None:
+        self._staging = staging
+        self._relative = relative
+        self._runner = _Runner(jobs)
+        executable = get_executable()
+        had = {path[len(FOLDER) :].partition("/")[0] for path in previous if path.startswith(FOLDER)}
+        early = executable is not None and executable.is_file()
+        # output path -> shard, of the pages of the shards that start as soon as their pages are in
+        self._shard_of = {
+            path: name
+            for path, name in shards.items()
+            if early and name != UNDATED and name not in had and path.endswith(".html")
+        }
+        self._missing: dict[str, int] = {}
+        for name in self._shard_of.values():
+            self._missing[name] = self._missing.get(name, 0) + 1
+        self._paths: dict[str, list[str]] = {}
+        self._ready: list[str] = []  # shards whose pages are all in, to start once rendering has begun
+        self._rendering = False
+        self._started: dict[str, tuple[frozenset[str], Future[_Made]]] = {}
+
+    @property
+    def existing(self) -> frozenset[str]:
+        return self._staging.existing
+
+    def put(self, page: Output) -> None:
+        """Stage ``page``; when it is the last page of a shard, start indexing that shard."""
+        self._staging.put(page)
+        name = self._shard_of.pop(page.path, None)
+        if name is not None:
+            self._paths.setdefault(name, []).append(page.path)
+            self._missing[name] -= 1
+            if self._missing[name] == 0:
+                self._ready.append(name)
+        if page.content is not None:
+            self._rendering = True
+        if self._rendering and self._ready:
+            for ready in self._ready:
+                paths = tuple(sorted(self._paths.pop(ready)))
+                documents = functools.partial(self._documents, paths)
+                self._started[ready] = (frozenset(paths), self._runner.submit(documents))
+            self._ready.clear()
+
+    def _documents(self, paths: Sequence[str]) -> Documents:
+        """(result URL, HTML) of the pages at ``paths`` that mark their text, sorted by URL (on the thread)."""
+        documents = []
+        for path in paths:
+            data = self._staging.read(path)
+            if MARKER in data:
+                documents.append((result_url(path, relative=self._relative), data.decode("utf-8")))
+        return sorted(documents)
+
+    def take(self, members: Mapping[str, Sequence[str]], names: Iterable[str]) -> dict[str, Future[_Made]]:
+        """The shards among ``names`` begun here from exactly the pages ``members`` gives them; the others
+        begun here are stopped (their index would not be used)."""
+        taken = {}
+        for name in names:
+            begun = self._started.get(name)
+            if begun is not None and begun[0] == frozenset(members[name]):
+                taken[name] = begun[1]
+        for name, (_, future) in self._started.items():
+            if name not in taken:
+                future.cancel()
+        return taken
+
+    def collect(
+        self,
+        started: Mapping[str, Future[_Made]],
+        todo: Mapping[str, Documents],
+        pairs: MutableMapping[str, set[int]],
+    ) -> tuple[dict[str, dict[str, bytes]], dict[str, int]]:
+        """Index ``todo`` too, and wait for every shard: (name -> its files, name -> its number of pages).
+
+        Each shard's pairs of Chinese characters go to ``pairs``. Raises what the first shard to fail raised."""
+        futures = dict(started)
+        for name in sorted(todo, key=lambda n: (-len(todo[n]), n)):  # biggest first: none starts last and runs alone
+            futures[name] = self._runner.submit(functools.partial(_given, todo[name]))
+        made, counts = {}, {}
+        for name in sorted(futures, key=lambda n: (n not in started, n)):
+            made[name], counts[name], pairs[name] = futures[name].result()
+        return made, counts
+
+    def __enter__(self) -> SearchFeed:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self._runner.close()
+
+
+def _given(documents: Documents) -> Documents:
+    return documents
+
+
+class _Runner:
+    """Indexes shards on a thread of its own running an event loop, at most ``jobs`` Pagefind processes at once."""
+
+    def __init__(self, jobs: int | None) -> None:
+        self._jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._gate: asyncio.Semaphore | None = None
+        self._tasks: set[asyncio.Task[_Made]] = set()
+
+    def submit(self, documents: Callable[[], Documents]) -> Future[_Made]:
+        """Start indexing the shard of ``documents()`` (called on the thread): its files, pages and pairs."""
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+            self._gate = asyncio.Semaphore(self._jobs)
+            self._thread = threading.Thread(target=self._loop.run_forever, name="chaowen-search", daemon=True)
+            self._thread.start()
+        return asyncio.run_coroutine_threadsafe(self._one(documents), self._loop)
+
+    async def _one(self, documents: Callable[[], Documents]) -> _Made:
+        assert self._gate is not None
+        task = cast("asyncio.Task[_Made]", asyncio.current_task())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        async with self._gate:
+            shard = documents()
+            pairs: set[int] = set()
+            files = await run_pagefind(shard, pairs=pairs)
+            return files, len(shard), pairs
+
+    def close(self) -> None:
+        """Stop the shards still running (and their Pagefind processes), then the thread."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+
+        async def cancel_all() -> None:
+            # only the shards' own tasks: each stops what it started (cancelling a process's start would hang)
+            tasks = list(self._tasks)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(cancel_all(), loop).result()
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+        loop.close()
+        self._loop = self._thread = None
