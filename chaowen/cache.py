@@ -32,15 +32,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import importlib.metadata
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import orjson
 
@@ -53,10 +54,13 @@ from .manifest import (
     LinkMemo,
     PageEntry,
     Scans,
+    lines_from_json,
+    lines_to_json,
     link_memo_from_json,
     link_memo_to_json,
     manifest_from_json,
     manifest_to_json,
+    manifest_update,
     scans_from_json,
     scans_to_json,
 )
@@ -164,12 +168,22 @@ class BuildCache:
     links: dict[str, LinkMemo] = field(default_factory=dict)  # output id -> the last link pass there
     # source -> (its bytes' digest, reads.document_meta of its document): worked out once per document
     metas: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # output id -> what each read of its manifest's pages was worth when that manifest was made (reads.Values.lines),
+    # so that a build in a new process finds the reads whose value changed once, not a digest per page
+    lines: dict[str, Mapping[str, bytes]] = field(default_factory=dict)
     # a digest of the template files -> each template's fingerprint (theme.template_fingerprints), the last only
     templates: dict[str, dict[str, str]] = field(default_factory=dict)
     # index.json as read or written: a build that changed nothing does not rewrite it
     _on_disk: bytes = field(default=b"", repr=False)
     # output id -> its manifest as read, and its JSON then: an unchanged manifest is not encoded again
     _manifests_read: dict[str, tuple[dict[str, PageEntry], Any]] = field(default_factory=dict, repr=False)
+    # The JSON of each entry as read (or last written), beside the value it was decoded into: an entry
+    # that is still that very value is saved as that JSON, not encoded again (a rebuild changes a few).
+    _documents_read: dict[str, tuple[tuple[Document, tuple[Problem, ...]], Any]] = field(
+        default_factory=dict, repr=False
+    )
+    _markups_read: dict[str, tuple[MarkupEntry, Any]] = field(default_factory=dict, repr=False)
+    _stats_read: dict[str, tuple[FileStat, Any]] = field(default_factory=dict, repr=False)
     _markup_store: MarkupStore | None = field(default=None, repr=False)
 
     # -------------------------------------------------------------------- disk
@@ -178,30 +192,41 @@ class BuildCache:
         if self.folder is None:
             return
         header = {"format": FORMAT, "code": code_digest(), "settings": self.settings}
-        raw = _read_bytes(self.folder / "index.json")
-        data = _parse_json(raw)
-        if not isinstance(data, dict) or data.get("header") != header:
-            return
+        with _collector_paused():
+            raw = _read_bytes(self.folder / "index.json")
+            data = _parse_json(raw)
+            if isinstance(data, dict) and data.get("header") == header:
+                self._decode(data, raw)
+
+    def _decode(self, data: dict[str, Any], raw: bytes | None) -> None:
         try:
             for entry in data["documents"]:
-                document, problems = document_from_json(entry)
-                self.documents[document.digest] = (document, problems)
+                parsed = document_from_json(entry)
+                self.documents[parsed[0].digest] = parsed
+                self._documents_read[parsed[0].digest] = (parsed, entry)
             for source, entry in data["markups"].items():
                 summary, chars, minutes = entry["brief"]
-                self.markups[_str(source)] = MarkupEntry(
+                markup_entry = self.markups[_str(source)] = MarkupEntry(
                     _str(entry["key"]),
                     {_str(k): (None if v is None else _str(v)) for k, v in entry["targets"].items()},
                     tuple(problem_from_json(p) for p in entry["problems"]),
                     Brief(_str(summary), int(chars), int(minutes)),
                 )
+                self._markups_read[source] = (markup_entry, entry)
             self.slugs = {_str(k): _str(v) for k, v in data["slugs"].items()}
             for output_id, pages in data["manifests"].items():
                 manifest = self.manifests[_str(output_id)] = manifest_from_json(pages)
                 self._manifests_read[_str(output_id)] = (dict(manifest), pages)  # a copy: the build may edit its own
-            self.stats = {
-                _str(source): FileStat(int(m), int(size), int(inode), _str(d), int(read))
-                for source, (m, size, inode, d, read) in data["stats"].items()
-            }
+            for output_id, packed in data.get("lines", {}).items():
+                known = self._manifests_read.get(output_id)
+                if known is not None and (lines := lines_from_json(known[1], packed)) is not None:
+                    self.lines[output_id] = lines
+            for source, entry in data["stats"].items():
+                mtime, size, inode, file_digest, read_ns = entry
+                stat = self.stats[_str(source)] = FileStat(
+                    int(mtime), int(size), int(inode), _str(file_digest), int(read_ns)
+                )
+                self._stats_read[source] = (stat, entry)
             self.links = {_str(output_id): link_memo_from_json(memo) for output_id, memo in data["links"].items()}
             self.metas = {_str(source): (_str(d), _str(meta)) for source, (d, meta) in data["metas"].items()}
             self.templates = {
@@ -218,7 +243,11 @@ class BuildCache:
             self.links.clear()
             self.metas.clear()
             self.templates.clear()
+            self.lines.clear()
             self._manifests_read.clear()
+            self._documents_read.clear()
+            self._markups_read.clear()
+            self._stats_read.clear()
 
     def meta(self, document: Document, compute: Callable[[Document], str]) -> str:
         """``compute(document)`` (:func:`chaowen.reads.document_meta`), kept from an earlier build when the
@@ -298,24 +327,31 @@ class BuildCache:
         for stale_id in list(self.manifests)[:-MANIFESTS_KEPT]:
             del self.manifests[stale_id]
         self.links = {o: memo for o, memo in self.links.items() if o in self.manifests}
+        self.lines = {o: lines for o, lines in self.lines.items() if o in self.manifests}
         self._save_scans()
         header = {"format": FORMAT, "code": code_digest(), "settings": self.settings}
+        self._documents_read = {
+            d: (parsed, _reused(self._documents_read.get(d), parsed, _document_json))
+            for d, parsed in self.documents.items()
+        }
+        self._markups_read = {
+            s: (e, _reused(self._markups_read.get(s), e, _markup_entry_json, _same_entry))
+            for s, e in self.markups.items()
+        }
+        self._stats_read = {s: (st, _reused(self._stats_read.get(s), st, _stat_json)) for s, st in self.stats.items()}
         index = orjson.dumps(
             {
                 "header": header,
-                "documents": [document_to_json(doc, problems) for doc, problems in self.documents.values()],
-                "markups": {
-                    s: {
-                        "key": e.key,
-                        "targets": e.targets,
-                        "problems": [problem_to_json(p) for p in e.problems],
-                        "brief": [e.brief.summary, e.brief.chars, e.brief.minutes],
-                    }
-                    for s, e in self.markups.items()
-                },
+                "documents": [entry for _, entry in self._documents_read.values()],
+                "markups": {s: entry for s, (_, entry) in self._markups_read.items()},
                 "slugs": self.slugs,
-                "manifests": {o: self._manifest_json(o, pages) for o, pages in self.manifests.items()},
-                "stats": {s: [st.mtime_ns, st.size, st.inode, st.digest, st.read_ns] for s, st in self.stats.items()},
+                "manifests": (manifests := {o: self._manifest_json(o, p) for o, p in self.manifests.items()}),
+                "lines": {
+                    o: packed
+                    for o, lines in self.lines.items()
+                    if (packed := lines_to_json(manifests[o], lines)) is not None
+                },
+                "stats": {s: entry for s, (_, entry) in self._stats_read.items()},
                 "links": {o: link_memo_to_json(memo) for o, memo in self.links.items()},
                 "metas": self.metas,
                 "templates": self.templates,
@@ -326,11 +362,14 @@ class BuildCache:
             self._on_disk = index
 
     def _manifest_json(self, output_id: str, pages: dict[str, PageEntry]) -> Any:
-        """The JSON of a manifest: the one read when every entry is still the one read (a no-change build)."""
+        """The JSON of a manifest: the one read when every entry is still the one read (a no-change build),
+        else the entries still the ones read as they were, and the others encoded (:func:`manifest_update`)."""
         read = self._manifests_read.get(output_id)
         if read is not None and read[0].keys() == pages.keys() and all(pages[p] is e for p, e in read[0].items()):
             return read[1]
-        return manifest_to_json(pages)
+        encoded = manifest_to_json(pages) if read is None else manifest_update(read[0], read[1], pages)
+        self._manifests_read[output_id] = (dict(pages), encoded)
+        return encoded
 
     def _save_scans(self) -> None:
         """Write the scans of each link memo whose file is not already this one; drop the others' files."""
@@ -345,6 +384,61 @@ class BuildCache:
         for stale in folder.iterdir():
             if stale.stem not in self.links:
                 stale.unlink(missing_ok=True)
+
+
+_Value = TypeVar("_Value")
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Without the cycle collector: decoding the cache makes some 500,000 objects, none in a cycle, and
+    the collections their number set off (each looking at every object made so far) cost a fifth of it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _reused(
+    read: tuple[_Value, Any] | None,
+    value: _Value,
+    encode: Callable[[_Value], Any],
+    same: Callable[[_Value, _Value], bool] | None = None,
+) -> Any:
+    """The JSON of ``value``: as read when ``value`` is still the value decoded from it, else encoded now."""
+    if read is not None and (read[0] is value or (same is not None and same(read[0], value))):
+        return read[1]
+    return encode(value)
+
+
+def _document_json(parsed: tuple[Document, tuple[Problem, ...]]) -> Any:
+    return document_to_json(*parsed)
+
+
+def _markup_entry_json(entry: MarkupEntry) -> Any:
+    return {
+        "key": entry.key,
+        "targets": entry.targets,
+        "problems": [problem_to_json(p) for p in entry.problems],
+        "brief": [entry.brief.summary, entry.brief.chars, entry.brief.minutes],
+    }
+
+
+def _same_entry(read: MarkupEntry, entry: MarkupEntry) -> bool:
+    """Whether ``entry`` is ``read`` with its markup loaded (:meth:`BuildCache.markup`): the same JSON."""
+    return (
+        entry.key == read.key
+        and entry.targets is read.targets
+        and entry.problems is read.problems
+        and entry.brief is read.brief
+    )
+
+
+def _stat_json(stat: FileStat) -> Any:
+    return [stat.mtime_ns, stat.size, stat.inode, stat.digest, stat.read_ns]
 
 
 def _file_key(entry: MarkupEntry) -> str:

@@ -11,7 +11,14 @@ import orjson
 import pytest
 
 from chaowen.cache import BuildCache
-from chaowen.manifest import PageEntry, manifest_from_json, manifest_to_json
+from chaowen.manifest import (
+    PageEntry,
+    lines_from_json,
+    lines_to_json,
+    manifest_from_json,
+    manifest_to_json,
+    manifest_update,
+)
 from chaowen.model import Document
 
 SEP = "\x1f"
@@ -118,3 +125,54 @@ def test_a_document_meta_is_worked_out_once_and_again_when_its_bytes_change(tmp_
     edited = SimpleNamespace(source="essays/a.md", digest="d2")
     assert again.meta(edited, compute) == "meta of d2"
     assert worked == ["d1", "d2"]
+
+
+def test_a_changed_entry_is_packed_against_the_table_read_and_the_others_keep_their_rows() -> None:
+    encoded = orjson.loads(orjson.dumps(manifest_to_json(PAGES)))
+    before = manifest_from_json(encoded)
+    pages = dict(before)
+    pages["empty.html"] = PageEntry("b3", (f"doc{SEP}essays/a.md",), "s4", 5)  # a read the table has
+    updated = manifest_update(before, encoded, pages)
+    assert updated["reads"] is encoded["reads"]
+    assert updated["pages"]["index.html"] is encoded["pages"]["index.html"]
+    assert manifest_from_json(orjson.loads(orjson.dumps(updated))) == pages
+
+
+def test_a_changed_entry_with_a_read_the_table_lacks_encodes_the_manifest_anew() -> None:
+    encoded = orjson.loads(orjson.dumps(manifest_to_json(PAGES)))
+    before = manifest_from_json(encoded)
+    pages = {path: entry for path, entry in before.items() if path != "index.html"}  # a page gone
+    pages["new.html"] = PageEntry("b4", (f"doc{SEP}essays/new.md",), "s5", 7)
+    updated = manifest_update(before, encoded, pages)
+    assert f"doc{SEP}essays/new.md" in updated["reads"]
+    assert "items" not in updated["reads"]  # anew: the reads no page makes are gone
+    assert manifest_from_json(orjson.loads(orjson.dumps(updated))) == pages
+
+
+def test_the_value_of_each_read_comes_back_with_its_manifest_or_not_at_all() -> None:
+    encoded = manifest_to_json(PAGES)
+    lines = {read: bytes([i]) * 12 for i, read in enumerate(encoded["reads"])}
+    packed = lines_to_json(encoded, lines)
+    assert lines_from_json(encoded, packed) == lines
+    assert lines_to_json(encoded, {read: v for read, v in list(lines.items())[1:]}) is None  # one missing
+    other = manifest_to_json({"p.html": PageEntry("b", ("items",), "s", 1)})
+    assert lines_from_json(other, packed) is None  # another manifest's: does not fit
+
+
+def test_the_values_of_the_reads_are_kept_with_the_manifest_they_made(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path, settings="x")
+    cache.manifests["out"] = dict(PAGES)
+    encoded = manifest_to_json(PAGES)
+    cache.lines["out"] = {read: bytes([i]) * 12 for i, read in enumerate(encoded["reads"])}
+    cache.save(set(), set())
+    again = BuildCache(tmp_path, settings="x")
+    again.load()
+    assert again.lines["out"] == cache.lines["out"]
+    changed = dict(again.manifests["out"])
+    changed["new.html"] = PageEntry("b4", (f"doc{SEP}essays/new.md",), "s5", 7)
+    again.manifests["out"] = changed
+    again.save(set(), set())  # the values of the new page's reads are not known: none are kept
+    third = BuildCache(tmp_path, settings="x")
+    third.load()
+    assert "out" not in third.lines
+    assert third.manifests["out"] == changed
