@@ -352,6 +352,12 @@ class Builder:
         output_id = self._output_id(output)
         cache.manifests.pop(output_id, None)  # re-inserted last: the most recent
         cache.manifests[output_id] = manifest
+        # What the pages' reads were worth, for the next build in another process (the one here has them)
+        last = self._stage._last
+        if last is not None and last[0] is manifest:
+            cache.lines[output_id] = last[1]
+        else:
+            cache.lines.pop(output_id, None)
         if made.links is not None:
             cache.links[output_id] = made.links
         if save_cache:
@@ -428,13 +434,20 @@ class Builder:
         output_id = self._output_id(output)
         # templates compiled to bytecode are kept in the cache folder, by a build that writes only
         bytecode = cache.folder / "jinja" if cache.folder and isinstance(sink, (Staging, SearchFeed)) else None
+        previous = self._previous(output, cache, sink)
+        lines = cache.lines.get(output_id)
+        stage = self._stage
+        if previous and lines is not None and (stage._last is None or stage._last[0] is not previous):
+            # A build in a new process: the cache has what the reads of the previous build's pages were
+            # worth, so the stage finds the reads whose value changed once, as it does in the dev server.
+            stage._last = (previous, lines)
         return self._stage.run(
             loaded.site,
             loaded.markups,
             loaded.briefs,
             loaded.theme,
             cache,
-            Target(output, output_id, self._previous(output, cache, sink), bytecode),
+            Target(output, output_id, previous, bytecode),
             sink,
             progress,
             jobs=self.options.jobs,
