@@ -44,7 +44,7 @@ from .search import SearchFeed, SearchIndex, index_site, search_shards
 from .site import build_site
 from .theme import Theme, find_theme, make_environment
 from .urls import output_file, remember_slugs, slugify
-from .write import Staging, WriteStats, check_output_dir
+from .write import Listings, Staging, WriteStats, check_output_dir
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
 
@@ -139,11 +139,14 @@ class Builder:
     ``hash_static`` adds a
     content hash to stylesheet URLs (off in the preview, so that a stylesheet edit
     changes only the stylesheet and can be swapped without reloading the page).
+    ``keep_listings`` keeps the output folder's listings between builds, so a rebuild
+    lists again only the folders that changed (the dev server's; a single build has no use for them).
     """
 
-    def __init__(self, options: BuildOptions, *, hash_static: bool = True) -> None:
+    def __init__(self, options: BuildOptions, *, hash_static: bool = True, keep_listings: bool = False) -> None:
         self.options = options
         self.hash_static = hash_static
+        self._listings = Listings() if keep_listings else None
         self._cache: BuildCache | None = None
         self._loaded: LoadedSite | None = None
         self._files = DocumentMemo()  # the content stage's cache layer; remembers files between builds
@@ -326,7 +329,10 @@ class Builder:
         # Pages go to the staging folder as they are rendered (the site's bytes are never
         # all in memory); the output folder changes only in commit(), after everything worked.
         index: SearchIndex | None = None
-        with Staging(output, reuse=reuse) as staging, self._feed(staging, output, cache, loaded.site) as feed:
+        with (
+            Staging(output, reuse=reuse, listings=self._listings) as staging,
+            self._feed(staging, output, cache, loaded.site) as feed,
+        ):
             site = loaded.site
             staging.refuse_collisions(
                 [*(output_file(s.path) for s in site.pages), *(a.source for a in site.assets), *printed.outputs]

@@ -94,7 +94,7 @@ class PreviewBuilder:
         )
         # Stylesheet URLs without a content hash: a stylesheet edit then changes the stylesheet
         # alone, and the open tabs swap it in without reloading.
-        self._builder = Builder(build_options, hash_static=False)
+        self._builder = Builder(build_options, hash_static=False, keep_listings=True)
         self._cache_saved = False
 
     def rebuild(self, changes: Batch | None = None) -> BuildResult:

@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 import stat
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,7 +160,7 @@ class Staging:
     when a file the user put in ``output`` is where the build wants to write.
     """
 
-    def __init__(self, output: Path, *, reuse: bool = True) -> None:
+    def __init__(self, output: Path, *, reuse: bool = True, listings: Listings | None = None) -> None:
         self.output = output.absolute()
         owned = owned_files(self.output)
         self.fresh = owned is None and not self.output.exists()  # the staging folder becomes ``output``
@@ -177,7 +178,9 @@ class Staging:
         self._folders: set[str] = set()  # folders of ``output`` seen on disk to be real folders, not links
         # What ``output`` holds, as one walk found it when the build began: the build's paths are
         # checked against it without a system call each.
-        self._tree = {} if self.fresh else _survey(self.output, self.owned)
+        # ``listings``: the folders' listings of an earlier walk in this process (the dev server's
+        # builder keeps one), each used again while the folder's modification time says it is the same.
+        self._tree = {} if self.fresh else _survey(self.output, self.owned, listings)
 
     def __enter__(self) -> Staging:
         return self
@@ -408,6 +411,7 @@ def _running(pid: int) -> bool:
 
 
 _FILE, _FOLDER, _OTHER_FOLDER, _OTHER = "file", "folder", "other folder", "other"
+_LINK, _DIR = "link", "dir"  # as a listing has them, before the walk tells our folders from the user's
 
 
 def _parents(paths: Iterable[str]) -> set[str]:
@@ -421,27 +425,84 @@ def _parents(paths: Iterable[str]) -> set[str]:
     return folders
 
 
-def _survey(output: Path, owned: frozenset[str]) -> dict[str, str]:
+# A folder whose modification time is this close to when it was listed may change again within the
+# same tick of the file system's clock (coarse ones tick every 2 s): its listing is not used again.
+RACY_NS = 2_000_000_000
+
+
+class Listings:
+    """What each folder of an output folder held when last listed, for the next walk of it.
+
+    A folder's modification time changes whenever an entry is added, removed, renamed or
+    replaced in it (a file becoming a link or a folder included), so a folder whose time is
+    the one it had when listed, and was already well in the past then, holds the same entries:
+    a stat instead of a listing. The dev server's builder keeps one across rebuilds.
+    """
+
+    def __init__(self) -> None:
+        self.output = ""
+        # folder (relative, "" the top) -> its mtime (ns), the clock when listed, [(name, kind)]
+        self.folders: dict[str, tuple[int, int, list[tuple[str, str]]]] = {}
+
+    def listing(self, top: str, folder: str) -> list[tuple[str, str]]:
+        """The entries of ``folder``: from the last listing while the folder is unchanged, else listed now."""
+        path = f"{top}/{folder}" if folder else top
+        known = self.folders.get(folder)
+        if known is not None:
+            try:
+                mtime = os.lstat(path).st_mtime_ns
+            except OSError:
+                mtime = -1
+            if mtime == known[0] and mtime < known[1] - RACY_NS:
+                return known[2]
+        listed = time.time_ns()
+        mtime = os.lstat(path).st_mtime_ns
+        entries = _listing(path)
+        self.folders[folder] = (mtime, listed, entries)
+        return entries
+
+
+def _listing(path: str) -> list[tuple[str, str]]:
+    """Each entry of the folder ``path`` and its kind: :data:`_LINK`, :data:`_DIR`, :data:`_FILE`
+    or :data:`_OTHER`; scandir needs no stat per entry to tell."""
+    found: list[tuple[str, str]] = []
+    with os.scandir(path) as entries:
+        for entry in entries:
+            if entry.is_symlink():
+                kind = _LINK
+            elif entry.is_dir(follow_symlinks=False):
+                kind = _DIR
+            else:
+                kind = _FILE if entry.is_file(follow_symlinks=False) else _OTHER
+            found.append((entry.name, kind))
+    return found
+
+
+def _survey(output: Path, owned: frozenset[str], listings: Listings | None = None) -> dict[str, str]:
     """Every entry of ``output`` (relative path -> kind) as one walk finds it, entering only the
     folders that hold a file of ours: a folder of the user's (``.git/``) is listed, not entered.
-    Links, to files or folders, are :data:`_OTHER`; scandir needs no stat per entry to tell."""
+    Links, to files or folders, are :data:`_OTHER`."""
     folders = _parents(owned)
     tree: dict[str, str] = {}
     pending = [""]
     top = os.fspath(output)  # strings, not Paths: a Path join per folder was a third of the walk
+    if listings is not None and listings.output != top:
+        listings.output, listings.folders = top, {}
     while pending:
         folder = pending.pop()
-        with os.scandir(f"{top}/{folder}" if folder else top) as entries:
-            for entry in entries:
-                path = f"{folder}/{entry.name}" if folder else entry.name
-                if entry.is_symlink():
-                    tree[path] = _OTHER
-                elif entry.is_dir(follow_symlinks=False):
-                    tree[path] = _FOLDER if path in folders else _OTHER_FOLDER
-                    if path in folders:
-                        pending.append(path)
+        entries = (
+            listings.listing(top, folder) if listings is not None else _listing(f"{top}/{folder}" if folder else top)
+        )
+        for name, kind in entries:
+            path = f"{folder}/{name}" if folder else name
+            if kind == _DIR:
+                if path in folders:
+                    tree[path] = _FOLDER
+                    pending.append(path)
                 else:
-                    tree[path] = _FILE if entry.is_file(follow_symlinks=False) else _OTHER
+                    tree[path] = _OTHER_FOLDER
+            else:
+                tree[path] = _OTHER if kind == _LINK else kind
     return tree
 
 

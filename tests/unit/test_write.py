@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from chaowen import write as write_module
 from chaowen.errors import BuildError
 from chaowen.model import Output
-from chaowen.write import MANIFEST, Staging, check_output_dir, owned_files, write_site
+from chaowen.write import MANIFEST, Listings, Staging, check_output_dir, owned_files, write_site
 from tests.snapshot import snapshot
 
 
@@ -339,3 +340,65 @@ def test_the_users_folder_the_site_writes_into_keeps_its_files_and_they_are_coun
     assert (out / "extra/deeper/more.txt").read_bytes() == b"theirs"
     assert write_site(out, [Output("index.html", b"i")], {}).foreign == 2
     assert not (out / "extra/page").exists() and (out / "extra/notes.txt").exists()
+
+
+def _age(out: Path) -> None:
+    """Date every folder of ``out`` a minute back: listed now, their listings may be used again."""
+    past = os.stat(out).st_mtime - 60
+    for folder in [out, *(p for p in out.rglob("*") if p.is_dir() and not p.is_symlink())]:
+        os.utime(folder, (past, past))
+
+
+def _commit(out: Path, listings: Listings, pages: list[Output]) -> int:
+    with Staging(out, listings=listings) as staging:
+        for page in pages:
+            staging.put(page)
+        return staging.commit().foreign
+
+
+def test_a_rebuild_lists_again_only_the_folders_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "output"
+    pages = [Output("index.html", b"i"), Output("a/index.html", b"a"), Output("b/index.html", b"b")]
+    write_site(out, pages, {})
+    _age(out)
+    listings = Listings()
+    assert _commit(out, listings, pages) == 0
+    listed: list[str] = []
+    real = write_module._listing
+    monkeypatch.setattr(write_module, "_listing", lambda path: listed.append(path) or real(path))
+    assert _commit(out, listings, pages) == 0
+    assert listed == []  # nothing changed: a stat per folder
+    (out / "b/notes.txt").write_bytes(b"theirs")
+    assert _commit(out, listings, pages) == 1  # the user's file is seen, and left
+    assert listed == [f"{out}/b"]
+    assert (out / "b/notes.txt").read_bytes() == b"theirs"
+
+
+def test_a_page_the_user_replaced_by_a_link_in_an_old_folder_is_seen(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    pages = [Output("index.html", b"i"), Output("a/index.html", b"a")]
+    write_site(out, pages, {})
+    _age(out)
+    listings = Listings()
+    _commit(out, listings, pages)
+    (tmp_path / "elsewhere.html").write_bytes(b"theirs")
+    (out / "a/index.html").unlink()
+    (out / "a/index.html").symlink_to(tmp_path / "elsewhere.html")
+    with pytest.raises(BuildError):
+        _commit(out, listings, [Output("index.html", b"i"), Output("a/index.html", b"a2")])
+    assert (tmp_path / "elsewhere.html").read_bytes() == b"theirs"
+
+
+def test_listings_of_a_folder_listed_just_after_a_change_are_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "output"
+    pages = [Output("index.html", b"i"), Output("a/index.html", b"a")]
+    write_site(out, pages, {})  # folders modified just now: a change within the clock's tick could hide
+    listings = Listings()
+    _commit(out, listings, pages)
+    listed: list[str] = []
+    real = write_module._listing
+    monkeypatch.setattr(write_module, "_listing", lambda path: listed.append(path) or real(path))
+    _commit(out, listings, pages)
+    assert sorted(listed) == sorted([str(out), f"{out}/a"])
