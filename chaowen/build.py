@@ -359,9 +359,9 @@ class Builder:
         cache.manifests.pop(output_id, None)  # re-inserted last: the most recent
         cache.manifests[output_id] = manifest
         # What the pages' reads were worth, for the next build in another process (the one here has them)
-        last = self._stage._last
-        if last is not None and last[0] is manifest:
-            cache.lines[output_id] = last[1]
+        lines = self._stage.lines_of(manifest)
+        if lines is not None:
+            cache.lines[output_id] = lines
         else:
             cache.lines.pop(output_id, None)
         if made.links is not None:
@@ -442,11 +442,10 @@ class Builder:
         bytecode = cache.folder / "jinja" if cache.folder and isinstance(sink, (Staging, SearchFeed)) else None
         previous = self._previous(output, cache, sink)
         lines = cache.lines.get(output_id)
-        stage = self._stage
-        if previous and lines is not None and (stage._last is None or stage._last[0] is not previous):
+        if previous and lines is not None:
             # A build in a new process: the cache has what the reads of the previous build's pages were
             # worth, so the stage finds the reads whose value changed once, as it does in the dev server.
-            stage._last = (previous, lines)
+            self._stage.resume(previous, lines)
         return self._stage.run(
             loaded.site,
             loaded.markups,

@@ -97,6 +97,16 @@ class PageStage:
     # on an archive page.
     _last: tuple[Mapping[str, PageEntry], Mapping[str, bytes]] | None = None
 
+    def resume(self, previous: Mapping[str, PageEntry], lines: Mapping[str, bytes]) -> None:
+        """Start the next build from ``previous``, a manifest another process made, and ``lines``, what
+        its pages' reads were worth then (kept by the cache); a manifest this stage made is kept as it is."""
+        if self._last is None or self._last[0] is not previous:
+            self._last = (previous, lines)
+
+    def lines_of(self, manifest: Mapping[str, PageEntry]) -> Mapping[str, bytes] | None:
+        """What the reads of ``manifest``'s pages were worth, if this stage made it in its last build."""
+        return self._last[1] if self._last is not None and self._last[0] is manifest else None
+
     def run(
         self,
         site: Site,
