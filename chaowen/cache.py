@@ -313,14 +313,11 @@ class BuildCache:
         self.stats = {s: st for s, st in self.stats.items() if st.digest in self.documents}
         self.metas = {s: m for s, m in self.metas.items() if m[0] in live_digests}
         rows = {  # never-loaded entries are the ones in the store already
-            digest(source): (_file_key(entry), entry.markup)
+            digest(source): (_file_key(entry), functools.partial(_markup_bytes, entry.markup))
             for source, entry in self.markups.items()
             if entry.markup is not None
         }
-        self._store().save(
-            {name: (key, orjson.dumps(markup_to_json(markup))) for name, (key, markup) in rows.items()},
-            {digest(source) for source in self.markups},
-        )
+        self._store().save(rows, {digest(source) for source in self.markups})
         _remove_legacy_markup_files(self.folder)
         # One manifest per output folder; the dev server's throwaway preview folders would
         # otherwise add one per session. The most recently written few are kept.
@@ -447,6 +444,10 @@ def _file_key(entry: MarkupEntry) -> str:
     return digest(entry.key, *(f"{t}\x00{u}" for t, u in sorted(entry.targets.items())))
 
 
+def _markup_bytes(markup: Markup) -> bytes:
+    return orjson.dumps(markup_to_json(markup))
+
+
 def _starts_with(path: Path, start: str) -> bool:
     try:
         with path.open("rb") as handle:
@@ -509,8 +510,9 @@ class MarkupStore:
             return None
         return bytes(row[0]) if row is not None else None
 
-    def save(self, rows: dict[str, tuple[str, bytes]], keep: set[str]) -> None:
-        """Store ``rows`` (name -> key, JSON) not already stored under that key; drop the rows not in ``keep``."""
+    def save(self, rows: Mapping[str, tuple[str, Callable[[], bytes]]], keep: set[str]) -> None:
+        """Store ``rows`` (name -> key, a maker of its JSON) not already stored under that key; drop the rows
+        not in ``keep``. Each JSON is made as it is written: a cold build's 4,000 at once were 100 MB."""
         for attempt in range(2):
             try:
                 self._save(rows, keep)
@@ -520,14 +522,15 @@ class MarkupStore:
                     raise
                 self._discard()  # not a database (damaged, or cut short): start a new one
 
-    def _save(self, rows: dict[str, tuple[str, bytes]], keep: set[str]) -> None:
+    def _save(self, rows: Mapping[str, tuple[str, Callable[[], bytes]]], keep: set[str]) -> None:
         connection = self._connect()
         stored = dict(connection.execute("SELECT name, key FROM markup").fetchall())
-        changed = [(name, key, data) for name, (key, data) in rows.items() if stored.get(name) != key]
+        changed = [name for name, (key, _) in rows.items() if stored.get(name) != key]
         gone = [(name,) for name in stored if name not in keep]
         if changed or gone:
+            made = ((name, rows[name][0], rows[name][1]()) for name in changed)
             with connection:
-                connection.executemany("INSERT OR REPLACE INTO markup (name, key, data) VALUES (?, ?, ?)", changed)
+                connection.executemany("INSERT OR REPLACE INTO markup (name, key, data) VALUES (?, ?, ?)", made)
                 connection.executemany("DELETE FROM markup WHERE name = ?", gone)
 
     def _connect(self) -> sqlite3.Connection:
