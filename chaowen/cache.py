@@ -263,6 +263,16 @@ class BuildCache:
         self.metas[document.source] = (document.digest, value)
         return value
 
+    def document_value(self, document: Document) -> str:
+        """A digest of everything about a document a page or a PDF can show: its bytes and its Markdown
+        result (the entry's key and the URLs its links resolved to)."""
+        entry = self.markups.get(document.source)
+        return digest(
+            document.digest,
+            entry.key if entry else "",
+            repr(sorted((entry.targets if entry else {}).items())),
+        )
+
     def scans(self, output_id: str) -> Scans:
         """The page scans of the last link pass into ``output_id``, read on first use; empty when unusable."""
         memo = self.links.get(output_id)

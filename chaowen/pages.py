@@ -315,11 +315,6 @@ def _document_values(site: Site, cache: BuildCache) -> Callable[[str], str]:
     show, its bytes and its markup (with the URLs its links resolved to)."""
 
     def value(source: str) -> str:
-        entry = cache.markups.get(source)
-        return digest(
-            site.documents[source].digest,
-            entry.key if entry else "",
-            repr(sorted((entry.targets if entry else {}).items())),
-        )
+        return cache.document_value(site.documents[source])
 
     return value

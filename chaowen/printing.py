@@ -299,12 +299,7 @@ def print_inputs(site: Site, cache: BuildCache) -> tuple[Callable[[str], str], C
     result (as the page manifest has it), and the content files its Markdown links to (its images)."""
 
     def value(source: str) -> str:
-        entry = cache.markups.get(source)
-        return digest(
-            site.documents[source].digest,
-            entry.key if entry else "",
-            repr(sorted((entry.targets if entry else {}).items())),
-        )
+        return cache.document_value(site.documents[source])
 
     def resources(source: str) -> Iterable[str]:
         entry = cache.markups.get(source)
