@@ -83,6 +83,20 @@ def search(page: Page, words: str) -> None:
     expect(page.locator("#cw-search-status")).to_have_text(re.compile(f"(找到|没有找到).*{words}"))
 
 
+def focus_and_warm_up(page: Page) -> list[str]:
+    """Focus the search box, as a reader does first; wait until the engine has loaded and run its warm-up search.
+
+    The warm-up searches the shard of undated pages, in the worker, where the page's network idleness does not
+    look; it ends by unpacking a result. The paths the page requested meanwhile are returned.
+    """
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(urlparse(request.url).path))
+    with page.expect_request_finished(lambda request: "/pagefind/undated/fragment/" in request.url):
+        page.locator("#cw-search-q").focus()
+    page.wait_for_load_state("networkidle")
+    return requested
+
+
 def test_typing_a_chinese_word_shows_the_essay_that_contains_it(page: Page, example_url: str) -> None:
     page.goto(example_url + "search/")
     search(page, "芯片")
@@ -161,8 +175,7 @@ def test_a_rare_word_loads_the_index_of_only_the_years_that_hold_it(page: Page, 
     everything: list[str] = []
     page.on("request", lambda request: (requested.append(request.url), everything.append(request.url)))
     page.goto(example_url + "search/")
-    page.locator("#cw-search-q").focus()
-    page.wait_for_load_state("networkidle")
+    focus_and_warm_up(page)
     requested.clear()
     # The word comes whole, as an input method commits it. Typed letter by letter, 产品 would be prefetched on the
     # way (it is in 2026 too), and whether that request goes out before 产品质 replaces it depends on the machine.
@@ -334,8 +347,7 @@ def test_relevance_search_finds_documents_in_every_shard(page: Page, example_url
 def test_a_keystroke_loads_the_route_and_the_years_it_names_before_the_search(page: Page, example_url: str) -> None:
     requested: list[str] = []
     page.goto(example_url + "search/")
-    page.locator("#cw-search-q").focus()
-    page.wait_for_load_state("networkidle")
+    focus_and_warm_up(page)
     page.on("request", lambda request: requested.append(urlparse(request.url).path))
     page.evaluate("() => { window.setTimeout = () => 0; }")  # the pause never ends: no search runs
     page.locator("#cw-search-q").press_sequentially("产品质量", delay=20)  # in one essay, of 2025
@@ -344,6 +356,16 @@ def test_a_keystroke_loads_the_route_and_the_years_it_names_before_the_search(pa
     assert any(path.startswith("/pagefind/2025/pagefind.") and path.endswith(".pf_meta") for path in requested)
     assert not [path for path in requested if path.endswith((".pf_index", ".pf_fragment"))]  # left to the search
     assert page.locator("#cw-search-status").text_content() == ""
+
+
+def test_focusing_the_box_warms_the_engine_up_on_the_undated_pages_only(page: Page, example_url: str) -> None:
+    page.goto(example_url + "search/")
+    requested = focus_and_warm_up(page)
+    index = [path for path in requested if path.endswith((".pf_index", ".pf_fragment"))]
+    assert index and all(path.startswith("/pagefind/undated/") for path in index), index  # a few KB, no year's
+    assert not [path for path in requested if path.startswith("/pagefind/routes/")]  # nothing typed yet
+    search(page, "芯片")  # the engine, warmed up, searches as before
+    assert results(page)[0] == SENSOR_ESSAY
 
 
 def test_a_word_committed_at_once_is_searched_without_the_pause(page: Page, example_url: str) -> None:
