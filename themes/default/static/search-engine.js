@@ -81,13 +81,24 @@ async function searchShard(pagefind, terms, options) {
    a page is {url, meta, excerpt}. Only the results shown are unpacked (Pagefind's data()). A search stops, with no
    pages, between its steps once stale() (optional) says a newer search was asked for, or a newer ticket came. */
 export function createEngine(root, language) {
+  let listing = null;
   let loading = null;
   let current = { ticket: 0, results: [] };
 
+  // The list of shards and the router, with the engine still loading: enough for a keystroke to fetch its route.
+  function list() {
+    if (!listing) {
+      listing = listShards(root);
+      listing.catch(() => { listing = null; });
+    }
+    return listing;
+  }
+
   function load() {
     if (!loading) {
-      loading = loadShards(root, language);
-      loading.catch(() => { loading = null; });  // a failed load (offline for a moment) is tried again next time
+      loading = list().then((listed) => loadShards(root, language, listed));
+      // a failed load (offline for a moment) is tried again next time
+      loading.catch(() => { loading = listing = null; });
     }
     return loading;
   }
@@ -117,9 +128,11 @@ export function createEngine(root, language) {
      before the search. The index chunks are left to the search: a word still being typed (碳纤 of 碳纤维) would
      load the chunks of years the word is not in, and a pair common to many years would open them all. */
   async function prefetch(term) {
-    const { names, open, router } = await load();
+    const { names, router } = await list();  // the route's buckets download while the engine compiles
     const holding = await route(router, queryTerms(term));
-    if (holding && holding.size <= PREFETCH) await Promise.all(names.filter((n) => holding.has(n)).map(open));
+    if (!holding || holding.size > PREFETCH) return;
+    const { open } = await load();
+    await Promise.all(names.filter((n) => holding.has(n)).map(open));
   }
 
   async function more(ticket, from, count) {
@@ -130,15 +143,24 @@ export function createEngine(root, language) {
   return { load, search, more, prefetch };
 }
 
-/* The list of shards, a function that opens one (once), and the router. With a router, shards are opened when a
-   search needs them: a reader who looks for a rare word loads the index of the one or two years that hold it, not
-   of every year. Without one (a single shard), every shard is opened now. */
-async function loadShards(root, language) {
+/* The names of the shards, the router, and the engine, loading (a promise). */
+async function listShards(root) {
   // Revalidated every time (a few bytes): a new year's shard must not wait for a cached list to expire.
   const response = await fetch(new URL("shards.json", root), { cache: "no-cache" });
   if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
   const listing = await response.json();
-  const { Instance, decompress } = await loadEngine(root, listing.engine || "unknown");
+  const engine = loadEngine(root, listing.engine || "unknown");
+  engine.catch(() => {});  // reported by loadShards, which waits for it
+  const folder = new URL(`${ROUTES}/`, root);
+  const router = listing.routes ? createRouter(folder, listing.routes, listing.shards, engine) : null;
+  return { names: listing.shards, router, engine };
+}
+
+/* The list of shards, a function that opens one (once), and the router. With a router, shards are opened when a
+   search needs them: a reader who looks for a rare word loads the index of the one or two years that hold it, not
+   of every year. Without one (a single shard), every shard is opened now. */
+async function loadShards(root, language, { names, router, engine }) {
+  const { Instance } = await engine;
   const opened = new Map();
   const open = (name) => {
     if (!opened.has(name)) {
@@ -148,11 +170,9 @@ async function loadShards(root, language) {
     }
     return opened.get(name);
   };
-  const folder = new URL(`${ROUTES}/`, root);
-  const router = listing.routes ? createRouter(folder, listing.routes, listing.shards, decompress) : null;
-  warmUp(Instance, root, listing.shards[listing.shards.length - 1], language);
-  if (!router) await Promise.all(listing.shards.map(open));
-  return { names: listing.shards, open, router };
+  warmUp(Instance, root, names[names.length - 1], language);
+  if (!router) await Promise.all(names.map(open));
+  return { names, open, router };
 }
 
 /* One search, of a shard of its own, run once the engine is loaded and not waited for. The browser compiles the
@@ -192,16 +212,17 @@ async function openShard(Instance, root, name, language) {
 
 /* The router: a lookup of which shards hold a pair of Chinese characters, in `count` buckets fetched as needed
    (chaowen/search_router.py writes them). Each bucket is JSON, compressed as Pagefind compresses its files, that
-   maps a list of shard numbers ("0,3") to the pairs they hold, one after the other. */
-function createRouter(folder, count, names, decompress) {
+   maps a list of shard numbers ("0,3") to the pairs they hold, one after the other. A bucket is fetched at once
+   and unpacked when `engine` (a promise) has loaded. */
+function createRouter(folder, count, names, engine) {
   const buckets = new Map();
   const bucket = (number) => {
     if (!buckets.has(number)) {
       const url = new URL(`${number}.pf_route`, folder);
-      const loading = fetch(url).then((response) => {
+      const loading = Promise.all([fetch(url).then((response) => {
         if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
         return response.arrayBuffer();
-      }).then((data) => {
+      }), engine]).then(([data, { decompress }]) => {
         const groups = JSON.parse(new TextDecoder().decode(decompress(new Uint8Array(data), url.href)));
         const holders = new Map();
         for (const [key, text] of Object.entries(groups)) {
