@@ -350,10 +350,11 @@ def test_a_keystroke_loads_the_route_and_the_years_it_names_before_the_search(pa
     focus_and_warm_up(page)
     page.on("request", lambda request: requested.append(urlparse(request.url).path))
     page.evaluate("() => { window.setTimeout = () => 0; }")  # the pause never ends: no search runs
-    page.locator("#cw-search-q").press_sequentially("产品质量", delay=20)  # in one essay, of 2025
-    page.wait_for_timeout(1500)
+    meta_of_2025 = re.compile(r"/pagefind/2025/pagefind\.[^/]*\.pf_meta$")
+    with page.expect_request_finished(lambda request: bool(meta_of_2025.search(request.url))):
+        page.locator("#cw-search-q").press_sequentially("产品质量", delay=20)  # in one essay, of 2025
+    page.wait_for_timeout(500)  # for a request that should not come
     assert any(path.startswith("/pagefind/routes/") for path in requested), requested
-    assert any(path.startswith("/pagefind/2025/pagefind.") and path.endswith(".pf_meta") for path in requested)
     assert not [path for path in requested if path.endswith((".pf_index", ".pf_fragment"))]  # left to the search
     assert page.locator("#cw-search-status").text_content() == ""
 
