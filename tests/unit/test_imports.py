@@ -9,7 +9,7 @@ PACKAGE = Path(chaowen.__file__).parent
 # Lower index = earlier stage. A module may import only modules with a lower or equal rank.
 ORDER = [
     ["catalogue_problems", "catalogue_commands"],
-    ["errors", "messages", "model", "views", "urls"],
+    ["errors", "messages", "model", "views", "urls", "memory"],
     ["frontmatter", "schema"],
     ["config", "dates"],
     ["fields"],

@@ -615,3 +615,43 @@ def test_a_shard_begun_from_other_pages_than_the_end_counts_is_made_again(tmp_pa
         )
     assert begun.cancelled() or begun.done()
     assert fed.outputs == alone.outputs and fed.entries == alone.entries
+
+
+def test_a_feed_indexes_one_shard_at_a_time_while_pages_render_and_jobs_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    running: list[int] = [0]
+    most: list[int] = []
+    finish = threading.Event()
+
+    async def indexing(documents: Any, pairs: Any = None) -> dict[str, bytes]:
+        running[0] += 1
+        most.append(running[0])
+        while not finish.is_set():  # each shard runs until the test lets them all finish
+            await asyncio.sleep(0.01)
+        running[0] -= 1
+        return {}
+
+    def shard() -> list[tuple[str, str]]:
+        return [("/a/", "<p>甲乙</p>")]
+
+    monkeypatch.setattr(search, "run_pagefind", indexing)
+    runner = search._Runner(jobs=2)
+    try:
+        while_rendering = [runner.submit(shard) for _ in range(3)]
+        threading.Event().wait(0.3)  # time for a second shard to start, were it allowed
+        assert max(most) == 1 and running[0] == 1
+        runner.widen()  # rendering is over
+        for _ in range(300):
+            if running[0] == 2:
+                break
+            threading.Event().wait(0.01)
+        assert running[0] == 2
+        finish.set()
+        assert [future.result(timeout=10)[1] for future in while_rendering] == [1, 1, 1]
+    finally:
+        finish.set()
+        runner.close()
+    assert max(most) == 2
