@@ -776,7 +776,6 @@ class SearchFeed:
 
         Each shard's pairs of Chinese characters go to ``pairs``. Raises what the first shard to fail raised."""
         release_freed_memory()  # what rendering freed, before Pagefind's processes grow side by side
-        self._runner.widen()
         futures = dict(started)
         for name in sorted(todo, key=lambda n: (-sizes[n], n)):  # biggest first: none starts last and runs alone
             futures[name] = self._runner.submit(todo[name])
@@ -803,10 +802,6 @@ class _Runner:
 
     def __init__(self, jobs: int | None) -> None:
         self._jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
-        # One shard at a time while the pages render: the render stage's workers have the cores, and every
-        # Pagefind process beside them adds its memory (about 100 MB at the end of a year of a 4,000-document
-        # journal) to the build's peak. All ``jobs`` from :meth:`widen` on.
-        self._width = 1
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._gate: asyncio.Semaphore | None = None
@@ -816,18 +811,10 @@ class _Runner:
         """Start indexing the shard of ``documents()`` (called on the thread): its files, pages and pairs."""
         if self._loop is None:
             self._loop = asyncio.new_event_loop()
-            self._gate = asyncio.Semaphore(self._width)
+            self._gate = asyncio.Semaphore(self._jobs)
             self._thread = threading.Thread(target=self._loop.run_forever, name="chaowen-search", daemon=True)
             self._thread.start()
         return asyncio.run_coroutine_threadsafe(self._one(documents), self._loop)
-
-    def widen(self) -> None:
-        """Index up to ``jobs`` shards at once from now on (the pages are rendered)."""
-        extra, self._width = self._jobs - self._width, self._jobs
-        loop, gate = self._loop, self._gate
-        if loop is not None and gate is not None:
-            for _ in range(extra):
-                loop.call_soon_threadsafe(gate.release)
 
     async def _one(self, documents: Callable[[], Documents]) -> _Made:
         assert self._gate is not None

@@ -617,41 +617,29 @@ def test_a_shard_begun_from_other_pages_than_the_end_counts_is_made_again(tmp_pa
     assert fed.outputs == alone.outputs and fed.entries == alone.entries
 
 
-def test_a_feed_indexes_one_shard_at_a_time_while_pages_render_and_jobs_after(
-    monkeypatch: pytest.MonkeyPatch,
+def test_a_shard_left_for_the_end_reads_its_pages_when_it_starts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import threading
+    pages, shards = _feed_pages()
+    folder = _Folder({p.path: p.content or b"" for p in pages})
+    read: list[str] = []
+    started: list[tuple[list[str], list[str]]] = []  # (the shard's pages, every page read when it started)
 
-    running: list[int] = [0]
-    most: list[int] = []
-    finish = threading.Event()
+    def reading(path: str) -> bytes:
+        read.append(path)
+        return folder.read(path)
 
     async def indexing(documents: Any, pairs: Any = None) -> dict[str, bytes]:
-        running[0] += 1
-        most.append(running[0])
-        while not finish.is_set():  # each shard runs until the test lets them all finish
-            await asyncio.sleep(0.01)
-        running[0] -= 1
+        started.append(([url for url, _ in documents], list(read)))
         return {}
 
-    def shard() -> list[tuple[str, str]]:
-        return [("/a/", "<p>甲乙</p>")]
-
     monkeypatch.setattr(search, "run_pagefind", indexing)
-    runner = search._Runner(jobs=2)
-    try:
-        while_rendering = [runner.submit(shard) for _ in range(3)]
-        threading.Event().wait(0.3)  # time for a second shard to start, were it allowed
-        assert max(most) == 1 and running[0] == 1
-        runner.widen()  # rendering is over
-        for _ in range(300):
-            if running[0] == 2:
-                break
-            threading.Event().wait(0.01)
-        assert running[0] == 2
-        finish.set()
-        assert [future.result(timeout=10)[1] for future in while_rendering] == [1, 1, 1]
-    finally:
-        finish.set()
-        runner.close()
-    assert max(most) == 2
+    kept = [Output(p.path, None) for p in pages]
+    with search.SearchFeed(folder, {}, shards, jobs=1) as feed:
+        for page in kept:
+            feed.put(page)  # kept pages only: nothing begins beside rendering, every shard is left for the end
+        with pytest.raises(BuildError):  # the fake made no engine files
+            index_site(kept, tmp_path, {}, shards=shards, read=reading, feed=feed, fingerprints={})
+    first_shard, read_then = started[0]
+    assert len(started) == 3 and first_shard == ["/a/", "/c/"]  # 2025, the biggest, first
+    assert "b/index.html" not in read_then  # 2026's page is read when 2026 starts, not before
