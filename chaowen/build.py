@@ -40,7 +40,8 @@ from .messages import Text
 from .model import Brief, Document, Markup, Output, Site, SiteConfig
 from .pages import Discard, Pages, PageStage, Sink, Target
 from .printing import STORE, Printed, PrintStage, print_inputs
-from .search import SearchFeed, SearchIndex, index_site, search_shards
+from .search import SearchIndex, index_site, search_shards
+from .search_feed import SearchFeed
 from .site import build_site
 from .theme import Theme, find_theme, make_environment
 from .urls import output_file, remember_slugs, slugify

@@ -33,6 +33,7 @@ ORDER = [
     ["typeset", "printing"],
     ["search_router"],
     ["search"],
+    ["search_feed"],
     ["write"],
     ["pages"],
     ["build"],
