@@ -657,14 +657,14 @@ class _Service(PagefindService):
         if future is None or future.done():
             return
         if payload.get("type") == "Error":
-            future.set_exception(RuntimeError(f"pagefind: {payload.get('message')}"))
+            _fail(future, RuntimeError(f"pagefind: {payload.get('message')}"))
         else:
             future.set_result(cast(InternalResponsePayload, payload))
 
     def _fail_waiting(self, error: Exception) -> None:
         for future in self._responses.values():
             if not future.done():
-                future.set_exception(error)
+                _fail(future, error)
 
     async def close(self) -> None:
         """Stop the binary. Every request was awaited by then, so nothing is left waiting."""
@@ -672,6 +672,13 @@ class _Service(PagefindService):
         if self._backend.returncode is None:
             self._backend.terminate()
         await self._backend.wait()
+
+
+def _fail(reply: asyncio.Future[InternalResponsePayload], error: Exception) -> None:
+    """Fail ``reply`` with ``error``, marked as seen: the first failed reply a shard awaits stops it, and asyncio
+    would print every later one, never awaited, to the editor's console when it is collected."""
+    reply.set_exception(error)
+    reply.exception()
 
 
 def _given(documents: Documents) -> Documents:

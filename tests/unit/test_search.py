@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gc
 import gzip
 import json
 from datetime import datetime
@@ -385,6 +386,26 @@ def test_replies_are_read_past_anything_logged_before_them() -> None:
         return await future
 
     assert _run(answer()) == {"type": "NewIndex", "index_id": 1}
+
+
+def test_replies_left_when_pagefind_stops_are_not_printed_to_the_console() -> None:
+    """The shard stops at the first failed reply it awaits; asyncio would print each later one when collected."""
+    unseen: list[object] = []
+
+    async def stop() -> None:
+        service = search._Service.__new__(search._Service)
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(lambda _, context: unseen.append(context.get("exception")))
+        replies: list[asyncio.Future[object]] = [loop.create_future() for _ in range(3)]
+        service._responses = dict(enumerate(replies))  # type: ignore[arg-type]
+        service._fail_waiting(RuntimeError("pagefind stopped before answering"))
+        with pytest.raises(RuntimeError):
+            await replies[0]  # the shard awaits the first, fails, and never awaits the others
+        del replies, service
+        gc.collect()
+
+    _run(stop())
+    assert unseen == []
 
 
 def test_indexing_works_where_an_event_loop_already_runs(tmp_path: Path) -> None:
