@@ -10,8 +10,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 
 from chaowen.build import BuildOptions, build
+from chaowen.cli import main
 from chaowen.model import SiteConfig, TrackConfig
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,6 +31,32 @@ tracks:
   - key: materials
     name: 新材料
 """
+
+
+def tree_files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (its POSIX path relative to ``folder`` -> its bytes): a state to compare."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run_cli(args: list[str]) -> tuple[int, str]:
+    """``chaowen ARGS`` in this process: its exit code and what it printed.
+
+    An exception other than the exit, or a traceback in the output, fails the test: none may reach an editor.
+    """
+    result = CliRunner().invoke(main, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def built_example(tmp_path: Path, *, search: bool = True) -> Path:
+    """A copy of the example journal (its configuration and content) under ``tmp_path``, built once."""
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy2(REPO / "chaowen.yaml", root / "chaowen.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    build(BuildOptions(site_root=root, jobs=1, search=search), now=NOW)
+    return root
 
 
 def make_config(root: Path = Path("/site"), **overrides: object) -> SiteConfig:

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from chaowen.build import Builder, BuildOptions
 from chaowen.errors import BuildError
 from tests.conftest import CONFIG_YAML, NOW, REPO
+from tests.conftest import tree_files as files
 
 pytestmark = pytest.mark.slow
 
@@ -100,10 +101,6 @@ def apply(root: Path, edit: Edit, step: int) -> list[Path]:
         target.rename(renamed)
         return [renamed]
     return []
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def outcome(builder: Builder) -> dict[str, bytes] | str:

@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from chaowen.cli import main
 from tests.conftest import CONFIG_YAML, REPO, SiteFactory
+from tests.conftest import run_cli as run
 from tests.sitecheck import html_errors
 
 GOOD_ESSAY = "---\ntitle: 好文章\ndate: 2024-03-05\nauthor: 王小明\ntrack: iot\n---\n## 收获\n\n正文。\n"
@@ -30,13 +29,6 @@ def chaowen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
-
-
-def run(args: list[str]) -> tuple[int, str]:
-    result = CliRunner().invoke(main, args)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
 
 
 def tree(root: Path) -> dict[str, tuple[bytes, int]]:

@@ -4,7 +4,6 @@ gives the bytes of a clean build."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import orjson
@@ -13,23 +12,15 @@ import pytest
 from chaowen.build import BuildOptions, build
 from chaowen.cache import CACHE_DIR
 from chaowen.reads import Values
-from tests.conftest import NOW, REPO
+from tests.conftest import NOW, built_example
+from tests.conftest import tree_files as files
 
 ESSAY = "content/essays/wang-xiaoming-iot.md"
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    root.mkdir()
-    shutil.copy2(REPO / "chaowen.yaml", root / "chaowen.yaml")
-    shutil.copytree(REPO / "content", root / "content")
-    build(BuildOptions(site_root=root, jobs=1, search=False), now=NOW)
-    return root
+    return built_example(tmp_path, search=False)
 
 
 @pytest.fixture

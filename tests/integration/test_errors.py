@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner
 
 from chaowen import messages
 from chaowen.cli import main
 from tests.conftest import SiteFactory
+from tests.conftest import run_cli as run
+from tests.conftest import tree_files as snapshot
 
 GOOD_ESSAY = """\
 ---
@@ -72,15 +73,6 @@ CASES: dict[str, tuple[dict[str, str], list[str]]] = {
         ["chaowen.yaml:2: 未知的配置项 “trakcs”（是否想写 “tracks”？）"],
     ),
 }
-
-
-def run(args: list[str]) -> tuple[int, str]:
-    result = CliRunner().invoke(main, args)
-    return result.exit_code, result.output
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

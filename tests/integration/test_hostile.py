@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import chaowen.content
-from chaowen.cli import main
 from tests.conftest import CONFIG_YAML, REPO
+from tests.conftest import run_cli as run
+from tests.conftest import tree_files as snapshot
 
 HOSTILE = Path(__file__).parent / "hostile"
 CASES = sorted(p.name for p in HOSTILE.iterdir() if p.is_dir())
@@ -89,17 +89,6 @@ def case_files(case: str) -> dict[str, bytes]:
         for p in folder.rglob("*")
         if p.is_file() and p.name != "expected.txt"
     }
-
-
-def run(args: list[str]) -> tuple[int, str]:
-    result = CliRunner().invoke(main, args)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def write(root: Path, files: dict[str, bytes]) -> None:

@@ -8,27 +8,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from chaowen.build import Builder, BuildOptions, build
-from chaowen.cli import main
 from chaowen.frontmatter import split
 from tests.conftest import SiteFactory
+from tests.conftest import run_cli as run
+from tests.conftest import tree_files as files_under
 from tests.sitecheck import external_requests, html_errors
 
 FIXTURES = Path(__file__).parent / "docx"
 FULL = "zou-jin-lin-pu-yi-ci-chan-ye-lian-diao-yan-de-shou-huo"  # 走进临浦：一次产业链调研的收获
-
-
-def run(args: list[str]) -> tuple[int, str]:
-    result = CliRunner().invoke(main, args)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
-
-
-def files_under(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def imported(root: Path, *args: str) -> tuple[int, str]:

@@ -14,23 +14,15 @@ import pytest
 
 from chaowen.build import Builder, BuildOptions, build
 from chaowen.cache import MARKUP_STORE
-from tests.conftest import NOW, REPO
+from tests.conftest import NOW, REPO, built_example
+from tests.conftest import tree_files as files
 
 ESSAY = "content/essays/wang-xiaoming-iot.md"
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    root.mkdir()
-    shutil.copy2(REPO / "chaowen.yaml", root / "chaowen.yaml")
-    shutil.copytree(REPO / "content", root / "content")
-    build(BuildOptions(site_root=root, jobs=1), now=NOW)
-    return root
+    return built_example(tmp_path)
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -18,25 +18,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from chaowen.cli import main
 from chaowen.errors import BuildError
 from chaowen.scaffold import site_files
 from chaowen.serve import PreviewBuilder, ServeOptions
 from chaowen.write import MANIFEST
 from tests.conftest import REPO, SiteFactory
+from tests.conftest import run_cli as run
 from tests.snapshot import snapshot
 
 ESSAY = "---\ntitle: 心得 {n}\ndate: 2024-03-{day:02d}\nauthor: 作者{author}\ntrack: {track}\ntags: [走访, 标签{tag}]\n---\n{body}\n"
 FAILED = "构建失败：1 个错误，0 个警告；output/ 保持原样"
-
-
-def run(args: list[str]) -> tuple[int, str]:
-    result = CliRunner().invoke(main, args)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
 
 
 def essays(count: int) -> dict[str, str]:
