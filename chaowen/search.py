@@ -210,7 +210,7 @@ def index_site(
     kept_engine = _kept_index(previous, output, ENGINE, engine_key if refresh else None)
     if kept_engine is None and not todo and not started:
         # every shard kept, the engine not: index a page just for its files
-        todo[ENGINE] = functools.partial(_given, [("/", _EMPTY_PAGE)])
+        todo[ENGINE] = lambda: [("/", _EMPTY_PAGE)]
     order = shard_order(members)
     found: dict[str, Collection[int]] = {}  # each shard indexed now: its pairs of Chinese characters, for the router
     routes_key = digest(ROUTES, _code(), *(f"{name}={keys[name]}" for name in order))
@@ -679,7 +679,3 @@ def _fail(reply: asyncio.Future[InternalResponsePayload], error: Exception) -> N
     would print every later one, never awaited, to the editor's console when it is collected."""
     reply.set_exception(error)
     reply.exception()
-
-
-def _given(documents: Documents) -> Documents:
-    return documents

@@ -22,8 +22,7 @@ from hypothesis import strategies as st
 
 from chaowen.build import Builder, BuildOptions
 from chaowen.errors import BuildError
-from tests.conftest import CONFIG_YAML, NOW, REPO
-from tests.conftest import tree_files as files
+from tests.conftest import CONFIG_YAML, NOW, REPO, tree_files
 
 pytestmark = pytest.mark.slow
 
@@ -109,7 +108,7 @@ def outcome(builder: Builder) -> dict[str, bytes] | str:
         builder.build(now=NOW)
     except BuildError as error:
         return "\n".join(sorted(str(p) for p in error.problems))
-    return files(builder.options.output_dir)
+    return tree_files(builder.options.output_dir)
 
 
 EDITS = st.tuples(

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CONFIG_YAML, REPO, SiteFactory
-from tests.conftest import run_cli as run
+from tests.conftest import CONFIG_YAML, REPO, SiteFactory, run_cli
 from tests.sitecheck import html_errors
 
 GOOD_ESSAY = "---\ntitle: 好文章\ndate: 2024-03-05\nauthor: 王小明\ntrack: iot\n---\n## 收获\n\n正文。\n"
@@ -55,7 +54,7 @@ def test_init_new_check_build_in_an_empty_folder_outside_the_repo(tmp_path: Path
         ["issue", "第二期"],
         ["page", "投稿须知"],
     ):
-        code, output = run(["new", *args, "--site", str(site)])
+        code, output = run_cli(["new", *args, "--site", str(site)])
         assert code == 0, output
         path = Path(output.strip().splitlines()[-1])
         assert path.is_file()
@@ -93,10 +92,10 @@ def test_init_new_check_build_in_an_empty_folder_outside_the_repo(tmp_path: Path
 
 # ---------------------------------------------------------------------- init
 def test_init_refuses_a_folder_that_is_already_a_site(tmp_path: Path) -> None:
-    code, _ = run(["init", str(tmp_path / "s")])
+    code, _ = run_cli(["init", str(tmp_path / "s")])
     assert code == 0
     before = tree(tmp_path / "s")
-    code, output = run(["init", str(tmp_path / "s")])
+    code, output = run_cli(["init", str(tmp_path / "s")])
     assert code == 1
     assert "已经是一个站点（里面有 chaowen.yaml），没有改动任何文件" in output
     assert tree(tmp_path / "s") == before
@@ -104,7 +103,7 @@ def test_init_refuses_a_folder_that_is_already_a_site(tmp_path: Path) -> None:
 
 def test_init_in_a_folder_with_files_keeps_them(tmp_path: Path) -> None:
     (tmp_path / ".gitignore").write_text("mine\n", encoding="utf-8")
-    code, output = run(["init", str(tmp_path), "--title", "新刊"])
+    code, output = run_cli(["init", str(tmp_path), "--title", "新刊"])
     assert code == 0
     assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "mine\n"
     assert "已存在，保留原样" in output and ".gitignore" in output
@@ -117,13 +116,13 @@ NEXT_STEPS = '  chaowen new essay "标题" --track 智能物联 --author 姓名\
 def test_init_without_a_folder_makes_the_current_folder_a_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    code, output = run(["init"])
+    code, output = run_cli(["init"])
     assert code == 0, output
     assert (tmp_path / "chaowen.yaml").is_file()
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine\n"
     assert output.endswith("新站点已建好。下一步：\n" + NEXT_STEPS)  # no "cd": the site is right here
     before = tree(tmp_path)
-    code, output = run(["init"])
+    code, output = run_cli(["init"])
     assert code == 1
     assert output == (
         f"错误 chaowen.yaml: {tmp_path} 已经是一个站点（里面有 chaowen.yaml），没有改动任何文件"
@@ -136,9 +135,9 @@ def test_init_dot_and_init_a_folder_say_where_to_go(tmp_path: Path, monkeypatch:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "here").mkdir()
     monkeypatch.chdir(tmp_path / "here")
-    code, output = run(["init", "."])
+    code, output = run_cli(["init", "."])
     assert code == 0 and output.endswith("新站点已建好。下一步：\n" + NEXT_STEPS) and "cd ." not in output
-    code, output = run(["init", os.path.join("..", "there")])
+    code, output = run_cli(["init", os.path.join("..", "there")])
     assert code == 0 and output.endswith(
         "新站点已建好。下一步：\n  cd " + os.path.join("..", "there") + "\n" + NEXT_STEPS
     )
@@ -147,11 +146,11 @@ def test_init_dot_and_init_a_folder_say_where_to_go(tmp_path: Path, monkeypatch:
 # ----------------------------------------------------------------------- new
 def test_new_never_overwrites(make_site: SiteFactory) -> None:
     root = make_site({})
-    code, output = run(["new", "essay", "心得", "--site", str(root), "--track", "iot", "--author", "甲"])
+    code, output = run_cli(["new", "essay", "心得", "--site", str(root), "--track", "iot", "--author", "甲"])
     assert code == 0
     path = root / "content/essays/xin-de.md"
     path.write_text("编辑写了一半的内容", encoding="utf-8")
-    code, output = run(["new", "essay", "心得", "--site", str(root)])
+    code, output = run_cli(["new", "essay", "心得", "--site", str(root)])
     assert code == 1
     assert "文件已存在，没有覆盖" in output and "xin-de.md" in output
     assert path.read_text(encoding="utf-8") == "编辑写了一半的内容"
@@ -159,7 +158,7 @@ def test_new_never_overwrites(make_site: SiteFactory) -> None:
 
 def test_new_with_an_unknown_track_names_the_valid_ones(make_site: SiteFactory) -> None:
     root = make_site({})
-    code, output = run(["new", "essay", "心得", "--site", str(root), "--track", "新材科"])
+    code, output = run_cli(["new", "essay", "心得", "--site", str(root), "--track", "新材科"])
     assert code == 1
     assert "未知的赛道 “新材科”，可选：智能物联、生命健康、新材料（是否想写 “新材料”？）" in output
     assert not (root / "content").exists()
@@ -167,7 +166,7 @@ def test_new_with_an_unknown_track_names_the_valid_ones(make_site: SiteFactory) 
 
 def test_new_on_an_english_site_speaks_english(make_site: SiteFactory) -> None:
     root = make_site({"chaowen.yaml": CONFIG_YAML + "language: en\n"})
-    code, output = run(["new", "essay", "Visit", "--site", str(root), "--track", "iotx"])
+    code, output = run_cli(["new", "essay", "Visit", "--site", str(root), "--track", "iotx"])
     assert code == 1
     assert (
         "error: command-line option --track: unknown track 'iotx'; choose one of: 智能物联, 生命健康, 新材料 (did you mean 'iot'?)"
@@ -188,22 +187,22 @@ def test_new_on_an_english_site_speaks_english(make_site: SiteFactory) -> None:
 )
 def test_new_usage_errors_exit_2(make_site: SiteFactory, args: list[str], message: str) -> None:
     root = make_site({})
-    code, output = run(["new", *args, "--site", str(root)])
+    code, output = run_cli(["new", *args, "--site", str(root)])
     assert code == 2
     assert message in output
 
 
 def test_new_outside_a_site_says_how_to_make_one(tmp_path: Path) -> None:
-    code, output = run(["new", "essay", "标题", "--site", str(tmp_path)])
+    code, output = run_cli(["new", "essay", "标题", "--site", str(tmp_path)])
     assert code == 1
     assert "找不到站点配置文件 chaowen.yaml" in output and "chaowen init" in output
 
 
 def test_required_fields_left_empty_by_new_are_named_by_check(make_site: SiteFactory) -> None:
     root = make_site({})
-    code, _ = run(["new", "minutes", "沙龙", "--site", str(root)])
+    code, _ = run_cli(["new", "minutes", "沙龙", "--site", str(root)])
     assert code == 0
-    code, output = run(["check", "--site", str(root)])
+    code, output = run_cli(["check", "--site", str(root)])
     assert code == 1
     assert "错误 content/minutes/sha-long.md:4: 缺少必填字段 “track”（在文件头加上 track: 智能物联）" in output
     assert "未知的赛道" not in output
@@ -211,26 +210,26 @@ def test_required_fields_left_empty_by_new_are_named_by_check(make_site: SiteFac
 
 def test_new_issue_numbers_follow_the_existing_ones(make_site: SiteFactory) -> None:
     root = make_site({"content/issues/a.md": "---\ntitle: 一\ndate: 2024-01-01\nnumber: 7\n---\n"})
-    code, output = run(["new", "issue", "第八期", "--site", str(root)])
+    code, output = run_cli(["new", "issue", "第八期", "--site", str(root)])
     assert code == 0
     assert "\nnumber: 8\n" in (root / "content/issues/di-ba-qi.md").read_text(encoding="utf-8")
-    code, output = run(["new", "issue", "又一期", "--issue", "7", "--site", str(root)])
+    code, output = run_cli(["new", "issue", "又一期", "--issue", "7", "--site", str(root)])
     assert code == 1 and "期号 7 重复：content/issues/a.md 也是第7期" in output
 
 
 # --------------------------------------------------------------------- check
 def test_check_writes_nothing(make_site: SiteFactory) -> None:
     root = make_site({"content/essays/a.md": GOOD_ESSAY})
-    code, _ = run(["check", "--site", str(root)])
+    code, _ = run_cli(["check", "--site", str(root)])
     assert code == 0
     assert sorted(p.name for p in root.iterdir()) == ["chaowen.yaml", "content"]
-    code, _ = run(["build", "--site", str(root)])
+    code, _ = run_cli(["build", "--site", str(root)])
     assert code == 0
     (root / "content/essays/b.md").write_text(
         GOOD_ESSAY.replace("正文。", "[坏](#没有)").replace("好文章", "乙"), "utf-8"
     )
     before = tree(root)
-    code, output = run(["check", "--site", str(root), "--strict"])
+    code, output = run_cli(["check", "--site", str(root), "--strict"])
     assert code == 1 and "#没有" in output
     assert tree(root) == before
 
@@ -245,7 +244,7 @@ def test_check_lists_problems_grouped_by_file_and_sets_the_exit_code(make_site: 
             "content/essays/c.md": GOOD_ESSAY.replace("好文章", "丙").replace("正文。", "[本文](#收获)"),
         }
     )
-    code, output = run(["check", "--site", str(root)])
+    code, output = run_cli(["check", "--site", str(root)])
     assert code == 0, output
     lines = output.splitlines()
     assert lines[:3] == [
@@ -254,7 +253,7 @@ def test_check_lists_problems_grouped_by_file_and_sets_the_exit_code(make_site: 
         "（标题的锚点就是标题文字（如 #收获）；检查 # 后面的写法是否和标题一致）",
         "检查完成：0 个错误，2 个警告",
     ]
-    code, output = run(["check", "--site", str(root), "--strict"])
+    code, output = run_cli(["check", "--site", str(root), "--strict"])
     assert code == 1
     assert "检查完成：2 个错误，0 个警告" in output
 
@@ -262,8 +261,8 @@ def test_check_lists_problems_grouped_by_file_and_sets_the_exit_code(make_site: 
 def test_check_drafts_only_with_the_flag(make_site: SiteFactory) -> None:
     draft = GOOD_ESSAY.replace("track: iot", "track: iot\ndraft: true").replace("正文。", "[坏](#没有)")
     root = make_site({"content/essays/a.md": draft})
-    assert run(["check", "--site", str(root)])[0] == 0
-    code, output = run(["check", "--site", str(root), "--drafts", "--strict"])
+    assert run_cli(["check", "--site", str(root)])[0] == 0
+    code, output = run_cli(["check", "--site", str(root), "--drafts", "--strict"])
     assert code == 1 and "content/essays/a.md:10" in output
 
 
@@ -281,7 +280,7 @@ def test_readme_problem_matcher_reads_check_output(make_site: SiteFactory) -> No
             "content/essays/c.md": b"\x89PNG\r\n\x1a\n\x00\xff\xfe\x00" * 8,
         }
     )
-    code, output = run(["check", "--site", str(root)])
+    code, output = run_cli(["check", "--site", str(root)])
     assert code == 1
     found = []
     for line in output.splitlines():
@@ -297,7 +296,7 @@ def test_readme_problem_matcher_reads_check_output(make_site: SiteFactory) -> No
 # -------------------------------------------------------------------- schema
 def test_schema_of_every_kind_with_the_sites_tracks(make_site: SiteFactory) -> None:
     root = make_site({})
-    code, output = run(["schema", "--site", str(root)])
+    code, output = run_cli(["schema", "--site", str(root)])
     assert code == 0
     schemas = json.loads(output)
     assert sorted(schemas) == ["essay", "issue", "minutes", "page"]
@@ -311,7 +310,7 @@ def test_schema_of_every_kind_with_the_sites_tracks(make_site: SiteFactory) -> N
 
 def test_schema_of_one_kind_without_a_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # not a site, and none named with --site: the generic tracks
-    code, output = run(["schema", "issue"])
+    code, output = run_cli(["schema", "issue"])
     assert code == 0
     schema = json.loads(output)
     assert schema["required"] == ["title", "date", "number"]
@@ -321,7 +320,7 @@ def test_schema_of_one_kind_without_a_site(tmp_path: Path, monkeypatch: pytest.M
 def test_schema_files_for_the_editor(make_site: SiteFactory) -> None:
     root = make_site({})
     out = root / ".vscode/schemas"
-    code, output = run(["schema", "--site", str(root), "--out", str(out)])
+    code, output = run_cli(["schema", "--site", str(root), "--out", str(out)])
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [f"{k}.schema.json" for k in ("essay", "issue", "minutes", "page")]
     assert output.count("已写入") == 4
@@ -345,7 +344,7 @@ def test_schema_of_a_site_that_is_not_there_is_an_error(tmp_path: Path, exists: 
     site = tmp_path / "nonexistent"
     if exists:
         site.mkdir()
-    code, output = run(["schema", "essay", "--site", str(site)])
+    code, output = run_cli(["schema", "essay", "--site", str(site)])
     assert code == 1  # as check, new and build say of a missing site
     assert output == (
         f"错误 {site / 'chaowen.yaml'}: 找不到站点配置文件 chaowen.yaml"
@@ -355,7 +354,7 @@ def test_schema_of_a_site_that_is_not_there_is_an_error(tmp_path: Path, exists: 
 
 def test_schema_with_a_broken_config_is_an_error(make_site: SiteFactory) -> None:
     root = make_site({"chaowen.yaml": "title: x\ntrakcs: []\n"})
-    code, output = run(["schema", "--site", str(root)])
+    code, output = run_cli(["schema", "--site", str(root)])
     assert code == 1 and "trakcs" in output
 
 
@@ -399,7 +398,7 @@ def test_tag_and_author_pages_are_paged_like_tracks(make_site: SiteFactory) -> N
 # ------------------------------------------------------- scaffolds left in content
 def test_a_new_document_left_as_created_is_a_warning_and_an_error_with_strict(make_site: SiteFactory) -> None:
     root = make_site({})
-    code, path = run(["new", "issue", "第一期", "--site", str(root)])
+    code, path = run_cli(["new", "issue", "第一期", "--site", str(root)])
     assert code == 0
     document = root / path.strip().splitlines()[-1].removeprefix(str(root) + os.sep)
     line = document.read_text(encoding="utf-8").splitlines().index("正文从这里开始。") + 1
@@ -413,9 +412,9 @@ def test_a_new_document_left_as_created_is_a_warning_and_an_error_with_strict(ma
         "（期号会自动显示在标题前面，标题只写本期的主题即可）"
     )
     for verb in ("check", "build"):
-        code, output = run([verb, "--site", str(root)])
+        code, output = run_cli([verb, "--site", str(root)])
         assert code == 0 and placeholder in output.splitlines() and title in output.splitlines(), output
-        code, output = run([verb, "--site", str(root), "--strict"])
+        code, output = run_cli([verb, "--site", str(root), "--strict"])
         assert code == 1 and placeholder.replace("警告", "错误", 1) in output.splitlines(), output
 
 
@@ -427,7 +426,7 @@ def test_an_issue_titled_with_its_number_shows_the_number_once(make_site: SiteFa
             "content/essays/a.md": GOOD_ESSAY.replace("track: iot", "track: iot\nissue: 2"),
         }
     )
-    code, output = run(["build", "--site", str(root)])
+    code, output = run_cli(["build", "--site", str(root)])
     assert code == 0
     assert (
         "警告 content/issues/2.md:2: 标题 “第二期：走进车间” 重复了期号：页面上显示为 “第2期 走进车间”"

@@ -12,8 +12,7 @@ import pytest
 from chaowen.build import BuildOptions, build
 from chaowen.cache import CACHE_DIR
 from chaowen.reads import Values
-from tests.conftest import NOW, built_example
-from tests.conftest import tree_files as files
+from tests.conftest import NOW, built_example, tree_files
 
 ESSAY = "content/essays/wang-xiaoming-iot.md"
 
@@ -53,7 +52,7 @@ def test_an_edit_in_a_new_process_digests_only_the_pages_it_renders(
     assert len(digests) == result.rendered
     clean = tmp_path / "clean"
     build(BuildOptions(site_root=site, output=clean, clean=True, cache=False, jobs=1, search=False), now=NOW)
-    assert files(site / "output") == files(clean)
+    assert tree_files(site / "output") == tree_files(clean)
 
 
 def test_without_the_values_in_the_cache_every_kept_page_is_checked_by_its_digest(
@@ -71,4 +70,4 @@ def test_without_the_values_in_the_cache_every_kept_page_is_checked_by_its_diges
     assert len(digests) == result.pages + result.rendered
     clean = tmp_path / "clean"
     build(BuildOptions(site_root=site, output=clean, clean=True, cache=False, jobs=1, search=False), now=NOW)
-    assert files(site / "output") == files(clean)
+    assert tree_files(site / "output") == tree_files(clean)

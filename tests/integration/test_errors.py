@@ -9,9 +9,7 @@ import pytest
 
 from chaowen import messages
 from chaowen.cli import main
-from tests.conftest import SiteFactory
-from tests.conftest import run_cli as run
-from tests.conftest import tree_files as snapshot
+from tests.conftest import SiteFactory, run_cli, tree_files
 
 GOOD_ESSAY = """\
 ---
@@ -80,17 +78,17 @@ def test_error_case(make_site: SiteFactory, case: str) -> None:
     root = make_site(
         {"content/essays/ok.md": GOOD_ESSAY.replace("好文章", "另一篇").replace("2024-03-05", "2024-03-04")}
     )
-    code, _ = run(["build", "--site", str(root)])
+    code, _ = run_cli(["build", "--site", str(root)])
     assert code == 0
-    before = snapshot(root / "output")
+    before = tree_files(root / "output")
     files, expected = CASES[case]
     make_site(files)
-    code, output = run(["build", "--site", str(root)])
+    code, output = run_cli(["build", "--site", str(root)])
     assert code == 1, output
     for text in expected:
         assert text in output
     assert "Traceback" not in output
-    assert snapshot(root / "output") == before
+    assert tree_files(root / "output") == before
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".") and p.name != ".chaowen-cache") == []
 
 
@@ -102,7 +100,7 @@ def test_all_errors_are_reported_together(make_site: SiteFactory) -> None:
             "content/minutes/c.md": "---\ntitle：沙龙\n---\n",
         }
     )
-    code, output = run(["build", "--site", str(root)])
+    code, output = run_cli(["build", "--site", str(root)])
     assert code == 1
     for name in ["content/essays/a.md:5", "content/essays/b.md:3", "content/minutes/c.md:2"]:
         assert name in output
@@ -110,21 +108,21 @@ def test_all_errors_are_reported_together(make_site: SiteFactory) -> None:
 
 def test_broken_link_is_a_warning_then_an_error_with_strict(make_site: SiteFactory) -> None:
     root = make_site({"content/essays/a.md": GOOD_ESSAY.replace("正文。", "见[另一篇](missing.md)。")})
-    code, output = run(["build", "--site", str(root)])
+    code, output = run_cli(["build", "--site", str(root)])
     assert code == 0
     assert "content/essays/a.md:7" in output and "missing.md" in output
-    code, output = run(["build", "--site", str(root), "--strict"])
+    code, output = run_cli(["build", "--site", str(root), "--strict"])
     assert code == 1
 
 
 def test_usage_error_exits_2(make_site: SiteFactory) -> None:
-    code, _ = run(["build", "--no-such-flag"])
+    code, _ = run_cli(["build", "--no-such-flag"])
     assert code == 2
 
 
 def test_a_bad_option_value_names_the_option_not_the_config(make_site: SiteFactory) -> None:
     root = make_site({"content/essays/a.md": GOOD_ESSAY})
-    code, output = run(["build", "--site", str(root), "--base-url", "example.org"])
+    code, output = run_cli(["build", "--site", str(root), "--base-url", "example.org"])
     assert code == 1
     assert "命令行参数 --base-url: “example.org” 不是有效的网址" in output
     assert "chaowen.yaml" not in output
@@ -132,7 +130,7 @@ def test_a_bad_option_value_names_the_option_not_the_config(make_site: SiteFacto
 
 def test_refuses_to_build_into_content(make_site: SiteFactory) -> None:
     root = make_site({"content/essays/a.md": GOOD_ESSAY})
-    code, output = run(["build", "--site", str(root), "--output", str(root / "content")])
+    code, output = run_cli(["build", "--site", str(root), "--output", str(root / "content")])
     assert code == 1
     assert "内容目录" in output
     assert (root / "content/essays/a.md").exists()
@@ -145,7 +143,7 @@ def test_template_error_names_the_template(make_site: SiteFactory) -> None:
             "themes/default/templates/document.html": "{% extends 'base.html' %}{% block content %}{{ doc.nope }}{% endblock %}",
         }
     )
-    code, output = run(["build", "--site", str(root)])
+    code, output = run_cli(["build", "--site", str(root)])
     assert code == 1
     assert "document.html:1" in output
     assert "Traceback" not in output
@@ -158,7 +156,7 @@ def test_template_syntax_error_names_file_and_line(make_site: SiteFactory) -> No
             "themes/default/templates/document.html": "{% extends 'base.html' %}\n{% block content %}\n{% if %}\n{% endblock %}",
         }
     )
-    code, output = run(["build", "--site", str(root)])
+    code, output = run_cli(["build", "--site", str(root)])
     assert code == 1
     assert "document.html:3" in output
 
@@ -170,7 +168,7 @@ def test_markdown_errors_are_reported_with_front_matter_errors(make_site: SiteFa
             "content/essays/b.md": GOOD_ESSAY.replace("正文。", "![图](../images/none.png)"),
         }
     )
-    code, output = run(["build", "--site", str(root)])
+    code, output = run_cli(["build", "--site", str(root)])
     assert code == 1
     assert "content/essays/a.md:5" in output and "content/essays/b.md:7" in output
 
@@ -245,7 +243,7 @@ def bad_command_lines() -> list[list[str]]:
 @pytest.mark.parametrize("args", bad_command_lines(), ids=" ".join)
 def test_usage_errors_are_in_chinese(args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # no site yet: Chinese all the same
-    code, output = run(args)
+    code, output = run_cli(args)
     assert code == 2, output
     assert "用法：" in output and "错误" in output if args else "命令：" in output
     assert [phrase for phrase in CLICK_ENGLISH if phrase in output] == [], output
@@ -256,7 +254,7 @@ def test_usage_errors_are_in_chinese(args: list[str], tmp_path: Path, monkeypatc
 def test_help_of_every_verb_is_in_chinese(verb: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     for flag in ("--help", "-h"):
-        code, output = run([verb, flag] if verb else [flag])
+        code, output = run_cli([verb, flag] if verb else [flag])
         assert code == 0, output
         assert output.startswith("用法：") and "选项：" in output and "显示这段帮助并退出。" in output
         assert [phrase for phrase in CLICK_ENGLISH if phrase in output] == [], output
@@ -282,19 +280,19 @@ def test_usage_errors_name_the_value_and_the_fix(tmp_path: Path, monkeypatch: py
         ),
     }
     for args, message in expected.items():
-        code, output = run(list(args))
+        code, output = run_cli(list(args))
         assert code == 2
         assert message in output.splitlines(), output
-    code, output = run(["--version"])
+    code, output = run_cli(["--version"])
     assert code == 0 and output.startswith("chaowen ") and "version" not in output
 
 
 def test_usage_errors_and_help_speak_an_english_sites_language(make_site: SiteFactory) -> None:
     root = make_site({"chaowen.yaml": "title: x\nlanguage: en\ntracks:\n  - key: iot\n    name: IoT\n"})
-    code, output = run(["new", "nope", "x", "--site", str(root)])
+    code, output = run_cli(["new", "nope", "x", "--site", str(root)])
     assert code == 2
     assert "error: KIND: 'nope' is not one of: issue, minutes, essay, page" in output.splitlines()
-    code, output = run(["new", "--help", "--site", str(root)])
+    code, output = run_cli(["new", "--help", "--site", str(root)])
     assert output.startswith("Usage: ") and "Show this help and exit." in output
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in output.replace("潮闻", ""))
 

@@ -30,9 +30,7 @@ from pathlib import Path
 import pytest
 
 import chaowen.content
-from tests.conftest import CONFIG_YAML, REPO
-from tests.conftest import run_cli as run
-from tests.conftest import tree_files as snapshot
+from tests.conftest import CONFIG_YAML, REPO, run_cli, tree_files
 
 HOSTILE = Path(__file__).parent / "hostile"
 CASES = sorted(p.name for p in HOSTILE.iterdir() if p.is_dir())
@@ -103,7 +101,7 @@ def baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small site, built once: the cases are added to copies of it."""
     root = tmp_path_factory.mktemp("baseline") / "site"
     write(root, {"chaowen.yaml": CONFIG_YAML.encode(), **{k: v.encode() for k, v in BASELINE.items()}})
-    code, output = run(["build", "--site", str(root), "-j", "1"])
+    code, output = run_cli(["build", "--site", str(root), "-j", "1"])
     assert code == 0, output
     return root
 
@@ -116,7 +114,7 @@ def site(baseline: Path, tmp_path: Path) -> Path:
 
 
 def assert_unchanged(root: Path, before: dict[str, bytes]) -> None:
-    assert snapshot(root / "output") == before
+    assert tree_files(root / "output") == before
     assert [p.name for p in root.iterdir() if p.name.startswith(".output")] == []
 
 
@@ -124,10 +122,10 @@ def assert_unchanged(root: Path, before: dict[str, bytes]) -> None:
 def test_hostile_case(site: Path, case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = expected_of(case)
     monkeypatch.chdir(site)
-    before = snapshot(site / "output")
+    before = tree_files(site / "output")
     write(site, case_files(case))
 
-    code, output = run(["build", "--site", str(site), "-j", "1"])
+    code, output = run_cli(["build", "--site", str(site), "-j", "1"])
     assert code == expected.exit, output
     for message in expected.messages:
         assert message in output
@@ -144,18 +142,18 @@ def test_hostile_case(site: Path, case: str, monkeypatch: pytest.MonkeyPatch) ->
     for text in expected.escaped:
         assert_escaped(site / "output", text)
 
-    code, checked = run(["check", "--site", str(site)])
+    code, checked = run_cli(["check", "--site", str(site)])
     assert code == expected.exit, checked
     for message in expected.messages:
         if not message.startswith(("build failed", "构建失败")):  # the build's own summary line
             assert message in checked
 
     if expected.strict is not None:
-        built = snapshot(site / "output")
-        code, output = run(["build", "--site", str(site), "--strict", "-j", "1"])
+        built = tree_files(site / "output")
+        code, output = run_cli(["build", "--site", str(site), "--strict", "-j", "1"])
         assert code == expected.strict, output
         assert_unchanged(site, built)
-        code, _ = run(["check", "--site", str(site), "--strict"])
+        code, _ = run_cli(["check", "--site", str(site), "--strict"])
         assert code == expected.strict
 
 
@@ -180,10 +178,10 @@ def test_every_content_error_is_reported_in_one_run(site: Path) -> None:
     """All the cases found while reading content, together: each file's errors in the same run."""
     chosen = [c for c in CASES if (e := expected_of(c)).exit and e.stage == "content" and c != "english_messages"]
     assert len(chosen) >= 10
-    before = snapshot(site / "output")
+    before = tree_files(site / "output")
     for case in chosen:
         write(site, case_files(case))
-    code, output = run(["build", "--site", str(site), "-j", "1"])
+    code, output = run_cli(["build", "--site", str(site), "-j", "1"])
     assert code == 1
     for case in chosen:
         for message in expected_of(case).messages:
@@ -195,7 +193,7 @@ def test_every_markdown_error_is_reported_in_one_run(site: Path) -> None:
     chosen = [c for c in CASES if expected_of(c).stage == "markup"]
     for case in chosen:
         write(site, case_files(case))
-    code, output = run(["check", "--site", str(site)])
+    code, output = run_cli(["check", "--site", str(site)])
     assert code == 1
     for case in chosen:
         for message in expected_of(case).messages:
@@ -244,7 +242,7 @@ def test_ten_megabyte_document_is_refused_unread_with_bounded_memory(
     data = data[: 10 * 1024 * 1024]
     huge = site / "content/essays/huge.md"
     huge.write_bytes(data)
-    before = snapshot(site / "output")
+    before = tree_files(site / "output")
     code, output = run_limited(site)
     assert code == 1
     message = "content/essays/huge.md: 文件太大（10.0 MB），上限为 4 MB（请把内容拆成几篇）"
@@ -260,7 +258,7 @@ def test_ten_megabyte_document_is_refused_unread_with_bounded_memory(
         return read_bytes(path)
 
     monkeypatch.setattr(Path, "read_bytes", recording)
-    code, output = run(["build", "--site", str(site), "-j", "1", "--no-cache"])
+    code, output = run_cli(["build", "--site", str(site), "-j", "1", "--no-cache"])
     assert code == 1 and message in output
     names = {path.name for path in read}
     assert "baseline.md" in names  # the other documents were read ...
@@ -291,14 +289,14 @@ def test_symlink_loops_under_content(site: Path) -> None:
     essays = site / "content/essays"
     (essays / "loop").symlink_to(site / "content", target_is_directory=True)
     (essays / "again").symlink_to(essays, target_is_directory=True)
-    code, output = run(["build", "--site", str(site), "-j", "1"])
+    code, output = run_cli(["build", "--site", str(site), "-j", "1"])
     assert code == 0, output
     assert (site / "output/essays/baseline/index.html").is_file()
     assert not (site / "output/essays/loop").exists()
 
-    before = snapshot(site / "output")
+    before = tree_files(site / "output")
     (essays / "self.md").symlink_to(essays / "self.md")
-    code, output = run(["build", "--site", str(site), "-j", "1"])
+    code, output = run_cli(["build", "--site", str(site), "-j", "1"])
     assert code == 1
     assert "content/essays/self.md: 无法读取文件：" in output
     assert_unchanged(site, before)
@@ -319,7 +317,7 @@ def test_file_deleted_between_listing_and_reading(site: Path, monkeypatch: pytes
         return markdown, assets
 
     monkeypatch.setattr(chaowen.content, "walk_content", walk_then_delete)
-    code, output = run(["build", "--site", str(site), "-j", "1", "--no-cache"])
+    code, output = run_cli(["build", "--site", str(site), "-j", "1", "--no-cache"])
     assert code == 0, output
     assert (site / "output/essays/baseline/index.html").is_file()
     assert not (site / "output/essays/gone").exists()

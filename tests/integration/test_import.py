@@ -11,9 +11,7 @@ import pytest
 
 from chaowen.build import Builder, BuildOptions, build
 from chaowen.frontmatter import split
-from tests.conftest import SiteFactory
-from tests.conftest import run_cli as run
-from tests.conftest import tree_files as files_under
+from tests.conftest import SiteFactory, run_cli, tree_files
 from tests.sitecheck import external_requests, html_errors
 
 FIXTURES = Path(__file__).parent / "docx"
@@ -21,7 +19,7 @@ FULL = "zou-jin-lin-pu-yi-ci-chan-ye-lian-diao-yan-de-shou-huo"  # 走进临浦�
 
 
 def imported(root: Path, *args: str) -> tuple[int, str]:
-    return run(["import", *args, "--site", str(root)])
+    return run_cli(["import", *args, "--site", str(root)])
 
 
 def front(path: Path) -> dict[str, object]:
@@ -229,12 +227,12 @@ def test_an_essay_needs_a_track_and_the_message_lists_them(make_site: SiteFactor
 )
 def test_a_bad_input_gets_its_message_and_nothing_is_written(make_site: SiteFactory, name: str, message: str) -> None:
     root = make_site({})
-    before = files_under(root)
+    before = tree_files(root)
     code, output = imported(root, str(FIXTURES / "bad" / name), "--track", "iot")
     assert code == 1
     assert message in output and name in output
     assert "导入完成：0 篇，0 个警告，跳过 1 个文件" in output
-    assert files_under(root) == before
+    assert tree_files(root) == before
 
 
 def test_an_old_doc_renamed_to_docx_is_told_to_be_saved_as_docx(make_site: SiteFactory, tmp_path: Path) -> None:
@@ -248,12 +246,12 @@ def test_an_old_doc_renamed_to_docx_is_told_to_be_saved_as_docx(make_site: SiteF
 def test_it_never_overwrites_and_says_which_file_exists(make_site: SiteFactory) -> None:
     target = f"content/essays/{FULL}.md"
     root = make_site({target: "编辑自己写的稿子\n"})
-    before = files_under(root)
+    before = tree_files(root)
     code, output = imported(root, str(FIXTURES / "xinde-quan.docx"), "--track", "iot")
     assert code == 1
     assert f"文件已存在，没有覆盖：{root / target}" in output
     assert "导入完成：0 篇，0 个警告，跳过 1 个文件" in output
-    assert files_under(root) == before  # neither the document nor its pictures' folder
+    assert tree_files(root) == before  # neither the document nor its pictures' folder
     assert not (root / f"content/essays/{FULL}").exists()
 
 

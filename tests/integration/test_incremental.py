@@ -14,8 +14,7 @@ import pytest
 
 from chaowen.build import Builder, BuildOptions, build
 from chaowen.cache import MARKUP_STORE
-from tests.conftest import NOW, REPO, built_example
-from tests.conftest import tree_files as files
+from tests.conftest import NOW, REPO, built_example, tree_files
 
 ESSAY = "content/essays/wang-xiaoming-iot.md"
 
@@ -109,7 +108,7 @@ def test_incremental_equals_clean(site: Path, tmp_path: Path, change: str) -> No
     incremental = build(BuildOptions(site_root=site, jobs=1), now=NOW)
     clean_out = tmp_path / "clean"
     build(BuildOptions(site_root=site, output=clean_out, clean=True, cache=False, jobs=1), now=NOW)
-    assert files(site / "output") == files(clean_out)
+    assert tree_files(site / "output") == tree_files(clean_out)
     assert incremental.written > 0
 
 
@@ -160,7 +159,7 @@ def test_body_edit_indexes_only_the_search_shard_of_its_year(site: Path, tmp_pat
     assert all(p.stat().st_mtime == 1_000_000_000 for p in others)
     clean_out = tmp_path / "clean"
     build(BuildOptions(site_root=site, output=clean_out, clean=True, cache=False, jobs=1), now=NOW)
-    assert files(site / "output") == files(clean_out)
+    assert tree_files(site / "output") == tree_files(clean_out)
 
 
 def test_template_edit_rerenders_only_pages_using_it(site: Path) -> None:
@@ -179,7 +178,7 @@ def test_corrupt_cache_is_ignored(site: Path, tmp_path: Path) -> None:
     assert result.markdown > 0
     clean_out = tmp_path / "clean"
     build(BuildOptions(site_root=site, output=clean_out, clean=True, cache=False, jobs=1), now=NOW)
-    assert files(site / "output") == files(clean_out)
+    assert tree_files(site / "output") == tree_files(clean_out)
     assert markup_rows(site), "the damaged markup store was made again"
 
 
@@ -194,7 +193,7 @@ def test_foreign_cache_entry_is_not_trusted(site: Path) -> None:
     with contextlib.closing(sqlite3.connect(site / ".chaowen-cache" / MARKUP_STORE)) as db, db:
         db.execute("UPDATE markup SET key = 'forged', data = ?", (forged.encode(),))
     build(BuildOptions(site_root=site, clean=False, jobs=1), now=NOW)
-    assert not any(b"HACKED" in data for data in files(site / "output").values())
+    assert not any(b"HACKED" in data for data in tree_files(site / "output").values())
 
 
 def test_cache_drops_deleted_documents(site: Path) -> None:
@@ -228,7 +227,7 @@ def test_parallel_build_equals_single_process(site: Path, tmp_path: Path) -> Non
         build(BuildOptions(site_root=site, output=two, jobs=2, cache=False), now=NOW)
     finally:
         markup_pool.POOL_THRESHOLD, render_module._POOL_THRESHOLD = thresholds
-    assert files(one) == files(two)
+    assert tree_files(one) == tree_files(two)
 
 
 def test_builder_keeps_state_between_builds(site: Path) -> None:
@@ -287,7 +286,7 @@ def test_files_trusted_by_their_stat_give_the_clean_build_too(site: Path, tmp_pa
     build(BuildOptions(site_root=site, jobs=1), now=NOW)
     clean_out = tmp_path / "clean"
     build(BuildOptions(site_root=site, output=clean_out, clean=True, cache=False, jobs=1), now=NOW)
-    assert files(site / "output") == files(clean_out)
+    assert tree_files(site / "output") == tree_files(clean_out)
 
 
 def test_unchanged_files_are_not_read_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -343,6 +342,6 @@ def test_changed_code_drops_the_cache_and_unchanged_code_reuses_it(
         assert result.markdown > 1 and result.rendered > 1
         clean_out = tmp_path / "clean"
         build(BuildOptions(site_root=site, output=clean_out, clean=True, cache=False, jobs=1), now=NOW)
-        assert files(site / "output") == files(clean_out)
+        assert tree_files(site / "output") == tree_files(clean_out)
     finally:
         chaowen.cache.code_digest.cache_clear()

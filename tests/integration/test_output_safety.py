@@ -23,8 +23,7 @@ from chaowen.errors import BuildError
 from chaowen.scaffold import site_files
 from chaowen.serve import PreviewBuilder, ServeOptions
 from chaowen.write import MANIFEST
-from tests.conftest import REPO, SiteFactory
-from tests.conftest import run_cli as run
+from tests.conftest import REPO, SiteFactory, run_cli
 from tests.snapshot import snapshot
 
 ESSAY = "---\ntitle: 心得 {n}\ndate: 2024-03-{day:02d}\nauthor: 作者{author}\ntrack: {track}\ntags: [走访, 标签{tag}]\n---\n{body}\n"
@@ -81,14 +80,14 @@ def staged_something(folder: Path) -> bool:
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     root = tmp_path / "site"
-    code, output = run(["init", str(root)])
+    code, output = run_cli(["init", str(root)])
     assert code == 0, output
     return root
 
 
 def test_foreign_files_survive_build_rebuild_clean_and_failed_builds(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    code, output = run(["build", "--site", str(site), "--output", str(out), "--no-search"])
+    code, output = run_cli(["build", "--site", str(site), "--output", str(out), "--no-search"])
     assert code == 0, output
     add_foreign_files(out, tmp_path / "outside")
     foreign = foreign_part(out)
@@ -99,7 +98,7 @@ def test_foreign_files_survive_build_rebuild_clean_and_failed_builds(site: Path,
     essay = next((site / "content/essays").glob("*.md"))
     essay.write_text(essay.read_text(encoding="utf-8") + "\n补记一段。\n", encoding="utf-8")
     for extra in ([], ["--clean"]):
-        code, output = run(["build", "--site", str(site), "--output", str(out), "--no-search", *extra])
+        code, output = run_cli(["build", "--site", str(site), "--output", str(out), "--no-search", *extra])
         assert code == 0, output
         assert output.strip().splitlines()[-1].endswith("，保留了 7 个非 chaowen 生成的文件或文件夹")
         assert foreign_part(out) == foreign
@@ -109,7 +108,7 @@ def test_foreign_files_survive_build_rebuild_clean_and_failed_builds(site: Path,
     before = snapshot(out)
     lines = essay.read_text(encoding="utf-8").splitlines(keepends=True)
     essay.write_text("".join(line for line in lines if not line.startswith("date:")), encoding="utf-8")
-    code, output = run(["build", "--site", str(site), "--output", str(out), "--no-search"])
+    code, output = run_cli(["build", "--site", str(site), "--output", str(out), "--no-search"])
     assert code == 1
     assert output.strip().splitlines()[-1] == FAILED
     assert snapshot(out) == before
@@ -164,7 +163,7 @@ def test_a_folder_chaowen_never_wrote_is_refused_and_untouched(site: Path, tmp_p
     (out / "sub/keep.txt").write_text("x\n", encoding="utf-8")
     before = snapshot(tmp_path / "x")
     for extra in ([], ["--clean"]):
-        code, output = run(["build", "--site", str(site), "--output", str(out), *extra])
+        code, output = run_cli(["build", "--site", str(site), "--output", str(out), *extra])
         assert code == 1
         assert output.strip().splitlines() == [
             f"错误 {out}: 输出目录 {out} 里已有文件，但不是 chaowen 生成的（没有 .chaowen-manifest.json），"
@@ -177,14 +176,14 @@ def test_a_folder_chaowen_never_wrote_is_refused_and_untouched(site: Path, tmp_p
 
 def test_a_foreign_file_where_the_site_has_a_page_is_refused_by_name(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    code, output = run(["build", "--site", str(site), "--output", str(out), "--no-search"])
+    code, output = run_cli(["build", "--site", str(site), "--output", str(out), "--no-search"])
     assert code == 0, output
     (site / "content/images").mkdir(exist_ok=True)
     (site / "content/images/logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
     (out / "images").mkdir(exist_ok=True)
     (out / "images/logo.svg").write_text("<svg>mine</svg>", encoding="utf-8")
     before = snapshot(out)
-    code, output = run(["build", "--site", str(site), "--output", str(out), "--no-search"])
+    code, output = run_cli(["build", "--site", str(site), "--output", str(out), "--no-search"])
     assert code == 1
     collided = out / "images/logo.svg"
     assert output.strip().splitlines() == [
@@ -198,7 +197,7 @@ def test_a_foreign_file_where_the_site_has_a_page_is_refused_by_name(site: Path,
 @pytest.mark.parametrize(("folder", "reason"), [(Path("/"), "这是站点的上级目录"), (Path.home(), "这是用户主目录")])
 def test_the_root_and_the_home_folder_are_refused(site: Path, folder: Path, reason: str) -> None:
     for extra in ([], ["--clean"]):
-        code, output = run(["build", "--site", str(site), "--output", str(folder), *extra])
+        code, output = run_cli(["build", "--site", str(site), "--output", str(folder), *extra])
         assert code == 1
         assert output.strip().splitlines() == [
             f"错误 {folder}: 不能把输出目录设为 {folder}：{reason}（请使用单独的目录，例如站点下的 output/）",
@@ -232,7 +231,7 @@ def test_init_keeps_every_file_and_link_already_in_the_folder(tmp_path: Path) ->
     (root / essay).symlink_to(outside)
     (root / "content/notes.txt").write_text("mine\n", encoding="utf-8")
     before = snapshot(root)
-    code, output = run(["init", str(root)])
+    code, output = run_cli(["init", str(root)])
     assert code == 0, output
     after = snapshot(root)
     assert {p: after[p] for p in before} == before
@@ -241,7 +240,7 @@ def test_init_keeps_every_file_and_link_already_in_the_folder(tmp_path: Path) ->
 
 def test_the_build_cache_does_not_make_a_file_chaowens_only_the_manifest_does(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    code, output = run(["build", "--site", str(site), "--output", str(out)])
+    code, output = run_cli(["build", "--site", str(site), "--output", str(out)])
     assert code == 0, output
     # The cache still records how this search file was made; the folder's manifest no longer lists
     # it (as if another build had written the folder since): it is not chaowen's to keep or replace.
@@ -250,7 +249,7 @@ def test_the_build_cache_does_not_make_a_file_chaowens_only_the_manifest_does(si
     manifest["files"].remove(shard)
     (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     before = snapshot(out)
-    code, output = run(["build", "--site", str(site), "--output", str(out)])
+    code, output = run_cli(["build", "--site", str(site), "--output", str(out)])
     assert code == 1
     assert output.strip().splitlines() == [
         f"错误 {out / shard}: {out / shard} 不是 chaowen 生成的，但生成的网站要写入这个位置，没有改动任何文件"
