@@ -155,6 +155,8 @@ def _help_key(ctx: click.Context, param: click.Parameter | None = None) -> str:
     verb = ctx.command.name if ctx.parent is not None and ctx.command.name else "main"
     if param is None:
         return f"help_{verb}"
+    if isinstance(param, click.Option) and param.opts and set(param.opts) <= set(ctx.help_option_names):
+        return "help_help"  # by its flags: Click 8.5 names this option ``_click_default_help``, not ``help``
     own = f"help_{verb}_{param.name}"
     return own if own in messages.CATALOGUE else f"help_{param.name}"
 
